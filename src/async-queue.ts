@@ -1,0 +1,197 @@
+import { BLOCKED, CLOSED, OK, type Result } from './core.js';
+import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
+import { Face } from './face.js';
+import { GETTERS, JOINERS, PUTTERS } from './layout.js';
+import { type Call, Pump, finish } from './pump.js';
+import { type Shared, checkTimeout } from './shared.js';
+import { putTimeout } from './sync-queue.js';
+import type { AsyncOptions, AsyncQueue } from './types.js';
+import type { Suspendable } from './wait.js';
+
+/**
+ * The promise face. A call first makes one attempt (when no call of its kind
+ * is pending in this instance, so same-thread calls stay in order); if it
+ * must wait, it joins its pump's FIFO. It never blocks the thread.
+ */
+export class AsyncFace<T> extends Face implements AsyncQueue<T> {
+  private readonly getters: Pump;
+  private readonly putters: Pump;
+  private readonly joiners: Pump;
+
+  constructor(shared: Shared, pumps: Suspendable[]) {
+    super(shared, pumps);
+    const core = shared.core;
+    this.getters = new Pump(core, {
+      list: GETTERS,
+      attempt: () => core.getLocked(),
+      settle: (r, calls) => {
+        if (r === OK) settleWith(calls.shift()!, () => shared.taken());
+        else rejectAll(calls, () => new QueueShutDown());
+      },
+    });
+    this.putters = new Pump(core, {
+      list: PUTTERS,
+      attempt: (head) => core.putLocked(head.bytes!, head.priority!),
+      settle: (r, calls) => {
+        if (r === OK) settleWith(calls.shift()!, () => undefined);
+        else rejectAll(calls, () => new QueueShutDown());
+      },
+    });
+    this.joiners = new Pump(core, {
+      list: JOINERS,
+      attempt: () => core.joinLocked(),
+      settle: (_r, calls) => {
+        while (calls.length > 0) settleWith(calls.shift()!, () => true);
+      },
+    });
+    pumps.push(this.getters, this.putters, this.joiners);
+  }
+
+  put(item: T, options?: AsyncOptions): Promise<void> {
+    try {
+      const signal = checkSignal(options?.signal);
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      this.refuseIfShutDown();
+      const timeout = putTimeout(options?.timeout, this.shared.maxsize());
+      const { bytes, priority, need } = this.shared.prepare(item);
+      const core = this.shared.core;
+      if (this.putters.calls.length === 0 || timeout === 0) {
+        core.lock();
+        const r = core.putLocked(bytes, priority);
+        core.unlock();
+        if (r === OK) return Promise.resolve();
+        if (r === CLOSED) throw new QueueShutDown();
+        if (timeout === 0) throw new QueueFull();
+      }
+      // It waits: keep a private copy of the bytes (encode may have returned
+      // a scratch view, and the caller may change a Uint8Array it gave us).
+      return this.pending(this.putters, { bytes: bytes.slice(), priority, need }, timeout, signal, () => new QueueFull()) as Promise<void>;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  get(options?: AsyncOptions): Promise<T> {
+    try {
+      const signal = checkSignal(options?.signal);
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      const core = this.shared.core;
+      if (core.isShutDown() && core.count() === 0) throw new QueueShutDown();
+      const timeout = checkTimeout(options?.timeout, 'get()');
+      if (this.getters.calls.length === 0 || timeout === 0) {
+        const r = this.tryGet();
+        if (r === OK) return Promise.resolve(this.shared.taken() as T);
+        if (r === CLOSED) throw new QueueShutDown();
+        if (timeout === 0) throw new QueueEmpty();
+      }
+      return this.pending(this.getters, {}, timeout, signal, () => new QueueEmpty()) as Promise<T>;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  putNowait(item: T): void {
+    this.refuseIfShutDown();
+    const { bytes, priority } = this.shared.prepare(item);
+    const core = this.shared.core;
+    core.lock();
+    const r = core.putLocked(bytes, priority);
+    core.unlock();
+    if (r === CLOSED) throw new QueueShutDown();
+    if (r === BLOCKED) throw new QueueFull();
+  }
+
+  getNowait(): T {
+    const r = this.tryGet();
+    if (r === OK) return this.shared.taken() as T;
+    throw r === CLOSED ? new QueueShutDown() : new QueueEmpty();
+  }
+
+  join(options?: AsyncOptions): Promise<boolean> {
+    try {
+      const signal = checkSignal(options?.signal);
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      const timeout = checkTimeout(options?.timeout, 'join()');
+      if (this.shared.core.unfinished() === 0) return Promise.resolve(true);
+      if (timeout === 0) return Promise.resolve(false);
+      return this.pending(this.joiners, {}, timeout, signal, () => false, true) as Promise<boolean>;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    for (;;) {
+      let item: T;
+      try {
+        item = await this.get();
+      } catch (e) {
+        if (e instanceof QueueShutDown) return;
+        throw e;
+      }
+      yield item;
+    }
+  }
+
+  private tryGet(): Result {
+    const core = this.shared.core;
+    core.lock();
+    const r = core.getLocked();
+    core.unlock();
+    return r;
+  }
+
+  /**
+   * Queues a call on a pump. On timeout it settles with `onTimeout()`
+   * (rejected for get/put, resolved false for join); on abort it rejects with
+   * `signal.reason`. Either way it is removed before it touched the queue.
+   */
+  private pending(
+    pump: Pump,
+    fields: Partial<Call>,
+    timeout: number,
+    signal: AbortSignal | undefined,
+    onTimeout: () => unknown,
+    timeoutResolves = false,
+  ): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const call: Call = { ...fields, resolve, reject };
+      if (timeout !== Infinity) {
+        call.timer = setTimeout(() => {
+          call.timer = undefined;
+          pump.remove(call, () => (timeoutResolves ? resolve(onTimeout()) : reject(onTimeout())));
+        }, timeout);
+      }
+      if (signal) {
+        call.signal = signal;
+        call.onAbort = () => pump.remove(call, () => reject(signal.reason));
+        signal.addEventListener('abort', call.onAbort, { once: true });
+      }
+      pump.add(call);
+    });
+  }
+}
+
+function settleWith(call: Call, value: () => unknown): void {
+  finish(call);
+  try {
+    call.resolve(value());
+  } catch (e) {
+    call.reject(e);
+  }
+}
+
+function rejectAll(calls: Call[], error: () => Error): void {
+  while (calls.length > 0) {
+    const call = calls.shift()!;
+    finish(call);
+    call.reject(error());
+  }
+}
+
+function checkSignal(signal: unknown): AbortSignal | undefined {
+  if (signal === undefined) return undefined;
+  if (typeof signal !== 'object' || signal === null || typeof (signal as AbortSignal).addEventListener !== 'function' || !('aborted' in signal))
+    throw new TypeError('janus-queue: option "signal" must be an AbortSignal');
+  return signal as AbortSignal;
+}

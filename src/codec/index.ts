@@ -1,0 +1,146 @@
+import { Reader, Writer } from './bytes-io.js';
+import { StructuredDecoder, StructuredEncoder } from './structured.js';
+
+/** A custom codec: given at construction and again at every `attach`. */
+export interface Codec<T> {
+  encode(value: T): Uint8Array;
+  /** Gets a fresh copy of the item's bytes, which it may keep. */
+  decode(bytes: Uint8Array): T;
+}
+
+export type CodecName = 'structured' | 'json' | 'bytes' | 'string';
+export type CodecOption<T> = CodecName | Codec<T>;
+
+export const CODEC_IDS: Record<CodecName | 'custom', number> = {
+  structured: 1,
+  json: 2,
+  bytes: 3,
+  string: 4,
+  custom: 5,
+};
+
+export const CODEC_NAMES: Record<number, CodecName | 'custom'> = {
+  1: 'structured',
+  2: 'json',
+  3: 'bytes',
+  4: 'string',
+  5: 'custom',
+};
+
+/**
+ * What a queue instance uses to turn items into bytes and back. `encode` may
+ * return a view of a scratch buffer that is valid until its next call.
+ * `decode` gets the item's bytes outside shared memory; when `freshCopy` is
+ * true the bytes are a fresh array the decoder may keep, else a scratch view
+ * it must not keep.
+ */
+export interface WireCodec {
+  readonly id: number;
+  readonly freshCopy: boolean;
+  encode(value: unknown): Uint8Array;
+  decode(bytes: Uint8Array): unknown;
+}
+
+function structured(): WireCodec {
+  const enc = new StructuredEncoder();
+  const dec = new StructuredDecoder();
+  return {
+    id: CODEC_IDS.structured,
+    freshCopy: false,
+    encode: (v) => enc.encode(v),
+    decode: (b) => dec.decode(b),
+  };
+}
+
+function stringCodec(id: number, toText: (v: unknown) => string, fromText: (s: string) => unknown): WireCodec {
+  const w = new Writer();
+  const r = new Reader();
+  return {
+    id,
+    freshCopy: false,
+    encode(v) {
+      const text = toText(v);
+      w.reset();
+      w.string(text);
+      return w.result();
+    },
+    decode(b) {
+      r.reset(b);
+      return fromText(r.string());
+    },
+  };
+}
+
+const json = (): WireCodec =>
+  stringCodec(
+    CODEC_IDS.json,
+    (v) => {
+      const text = JSON.stringify(v);
+      if (typeof text !== 'string') throw new TypeError(`janus-queue: the json codec cannot encode ${describe(v)}`);
+      return text;
+    },
+    (s) => JSON.parse(s),
+  );
+
+const string = (): WireCodec =>
+  stringCodec(
+    CODEC_IDS.string,
+    (v) => {
+      if (typeof v !== 'string') throw new TypeError(`janus-queue: the string codec takes strings only, got ${describe(v)}`);
+      return v;
+    },
+    (s) => s,
+  );
+
+const bytes = (): WireCodec => ({
+  id: CODEC_IDS.bytes,
+  freshCopy: true,
+  encode(v) {
+    if (!(v instanceof Uint8Array)) throw new TypeError(`janus-queue: the bytes codec takes a Uint8Array, got ${describe(v)}`);
+    return v;
+  },
+  decode: (b) => b,
+});
+
+function custom(codec: Codec<unknown>): WireCodec {
+  return {
+    id: CODEC_IDS.custom,
+    freshCopy: true,
+    encode(v) {
+      const out = codec.encode(v);
+      if (!(out instanceof Uint8Array)) throw new TypeError(`janus-queue: the custom codec's encode() must return a Uint8Array, it returned ${describe(out)}`);
+      return out;
+    },
+    decode: (b) => codec.decode(b),
+  };
+}
+
+export function isCustomCodec(c: unknown): c is Codec<unknown> {
+  return typeof c === 'object' && c !== null && typeof (c as Codec<unknown>).encode === 'function' && typeof (c as Codec<unknown>).decode === 'function';
+}
+
+/** Resolves the `codec` option; throws a TypeError naming the option when it is neither a built-in name nor a codec. */
+export function makeCodec(option: unknown): WireCodec {
+  switch (option) {
+    case undefined:
+    case 'structured':
+      return structured();
+    case 'json':
+      return json();
+    case 'bytes':
+      return bytes();
+    case 'string':
+      return string();
+  }
+  if (isCustomCodec(option)) return custom(option);
+  throw new TypeError(`janus-queue: option "codec" must be 'structured', 'json', 'bytes', 'string' or { encode, decode }, got ${describe(option)}`);
+}
+
+export function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'function') return 'a function';
+  if (typeof v === 'symbol') return 'a symbol';
+  if (typeof v === 'object') return `an object (${Object.prototype.toString.call(v).slice(8, -1)})`;
+  if (typeof v === 'string') return `a string (${JSON.stringify(v.length > 20 ? v.slice(0, 20) + '…' : v)})`;
+  return `${typeof v} ${String(v)}`;
+}

@@ -1,0 +1,478 @@
+import {
+  ARENA_BYTES,
+  ARENA_OFFSET,
+  CANCELLED,
+  COUNT,
+  DEAD,
+  FREE_SLOT,
+  GETTERS,
+  HEAD,
+  JOINERS,
+  KIND,
+  KIND_FIFO,
+  KIND_LIFO,
+  LAST,
+  LIST_HEAD,
+  LIST_TAIL,
+  LIVE,
+  type Kind,
+  type ListId,
+  MAXSIZE,
+  PASSED_ON,
+  PUTTERS,
+  R_FLAGS,
+  R_LEN,
+  R_PREV,
+  R_PRIORITY,
+  R_SIZE,
+  S_NEED,
+  S_NEXT,
+  S_PREV,
+  S_STATE,
+  SHUTDOWN,
+  SIGNALLED,
+  SLOT_BASE,
+  SLOT_WORDS,
+  TAIL,
+  TAKEN,
+  UNFINISHED,
+  WAITING,
+  WRAP_MARKER,
+  align8,
+  headerBytes,
+} from './layout.js';
+import { lock, unlock } from './lock.js';
+
+/** Results of the core's operations. */
+export const OK = 0;
+export const BLOCKED = 1; // empty for a get, full for a put, unfinished tasks for a join
+export const CLOSED = 2; // shut down
+export type Result = typeof OK | typeof BLOCKED | typeof CLOSED;
+
+/**
+ * Every rule of the queue, in one place that never waits. Both faces call
+ * these methods; they only add the waiting. Methods named `…Locked` must be
+ * called with the lock held (`lock()` … `unlock()`); `unlock()` then sends
+ * the notifications the critical section decided on, after the release, so a
+ * woken thread does not at once block on the lock.
+ *
+ * One Core per attached queue instance (per thread): it owns that instance's
+ * scratch buffer for item bytes and its list of slots to notify.
+ */
+export class Core {
+  readonly w: Int32Array;
+  readonly kind: Kind;
+  readonly maxsize: number;
+  readonly arena: number;
+  readonly header: number;
+  private readonly u8: Uint8Array;
+  private readonly f64: Float64Array;
+  private readonly toNotify: number[] = [];
+  private scratch = new Uint8Array(256);
+
+  /** The item the last successful getLocked() took: its bytes (outside shared memory) and priority. */
+  taken: Uint8Array = this.scratch;
+  takenPriority = 0;
+
+  constructor(
+    buffer: SharedArrayBuffer,
+    private readonly freshCopy: boolean,
+  ) {
+    this.w = new Int32Array(buffer);
+    this.u8 = new Uint8Array(buffer);
+    this.f64 = new Float64Array(buffer, 0, buffer.byteLength >> 3);
+    this.kind = this.w[KIND] as Kind;
+    this.maxsize = this.w[MAXSIZE]!;
+    this.arena = this.w[ARENA_BYTES]!;
+    this.header = headerBytes(this.kind);
+  }
+
+  lock(): void {
+    lock(this.w);
+  }
+
+  unlock(): void {
+    unlock(this.w);
+    const n = this.toNotify.length;
+    if (n === 0) return;
+    for (let i = 0; i < n; i++) {
+      // The slot's state was stored (SIGNALLED) under the lock; the waiter
+      // re-checks it after any wake, so a notify that arrives late, even at a
+      // slot since reused by another waiter, is only a spurious wake-up.
+      Atomics.notify(this.w, slotWord(this.toNotify[i]!) + S_STATE, 1);
+    }
+    this.toNotify.length = 0;
+  }
+
+  /** The record size, header included, an item of `len` payload bytes takes. */
+  recordSize(len: number): number {
+    return align8(this.header + len);
+  }
+
+  // ---- items -------------------------------------------------------------
+
+  /** Python's order: shut down first, then full (by count, then by room). */
+  putLocked(bytes: Uint8Array, priority: number): Result {
+    const w = this.w;
+    if (w[SHUTDOWN]) return CLOSED;
+    if (this.maxsize > 0 && w[COUNT]! >= this.maxsize) return BLOCKED;
+    const size = this.recordSize(bytes.length);
+    const off = this.place(size);
+    if (off < 0) return BLOCKED;
+    const b = ARENA_OFFSET + off;
+    w[(b + R_SIZE) >> 2] = size;
+    w[(b + R_LEN) >> 2] = bytes.length;
+    w[(b + R_PREV) >> 2] = w[LAST]!;
+    w[(b + R_FLAGS) >> 2] = LIVE;
+    if (this.header > R_PRIORITY) this.f64[(b + R_PRIORITY) >> 3] = priority;
+    this.u8.set(bytes, b + this.header);
+    w[LAST] = off;
+    w[COUNT]!++;
+    w[UNFINISHED]!++;
+    // Notify one getter whenever an item is added.
+    this.signalFirst(GETTERS);
+    return OK;
+  }
+
+  /** Takes one item into `taken`/`takenPriority`. Python's order: an item if any, then shut down, then empty. */
+  getLocked(): Result {
+    const w = this.w;
+    if (w[COUNT] === 0) return w[SHUTDOWN] ? CLOSED : BLOCKED;
+    const off = this.kind === KIND_FIFO ? w[HEAD]! : this.kind === KIND_LIFO ? w[LAST]! : this.findMin();
+    const b = ARENA_OFFSET + off;
+    const len = w[(b + R_LEN) >> 2]!;
+    this.copyOut(b + this.header, len);
+    this.takenPriority = this.header > R_PRIORITY ? this.f64[(b + R_PRIORITY) >> 3]! : 0;
+    const left = --w[COUNT]!;
+    if (left === 0) this.resetRing();
+    else if (this.kind === KIND_FIFO) w[HEAD] = this.next(off);
+    else if (this.kind === KIND_LIFO) {
+      w[TAIL] = off;
+      w[LAST] = w[(b + R_PREV) >> 2]!;
+    } else this.takeFromMiddle(off);
+    // Notify putters whenever room is freed.
+    this.signalPutters();
+    return OK;
+  }
+
+  /** Copies an item's bytes out of shared memory: a fresh array when the codec keeps it, else the scratch buffer. */
+  private copyOut(at: number, len: number): void {
+    let dst: Uint8Array;
+    if (this.freshCopy) dst = new Uint8Array(len);
+    else {
+      if (this.scratch.length < len) this.scratch = new Uint8Array(Math.max(len, this.scratch.length * 2));
+      dst = this.scratch.subarray(0, len);
+    }
+    dst.set(this.u8.subarray(at, at + len));
+    this.taken = dst;
+  }
+
+  private resetRing(): void {
+    const w = this.w;
+    w[HEAD] = 0;
+    w[TAIL] = 0;
+    w[LAST] = -1;
+    w[DEAD] = 0;
+  }
+
+  /** The offset of the record after the one at `off`, following a wrap marker. Only called when one exists. */
+  private next(off: number): number {
+    const n = off + this.w[(ARENA_OFFSET + off + R_SIZE) >> 2]!;
+    if (n >= this.arena || this.w[(ARENA_OFFSET + n + R_SIZE) >> 2] === WRAP_MARKER) return 0;
+    return n;
+  }
+
+  /**
+   * Where a record of `size` bytes goes, or -1 if it does not fit now.
+   * Moves TAIL past it and writes a wrap marker when it goes to offset 0.
+   */
+  private place(size: number): number {
+    const w = this.w;
+    if (w[COUNT] === 0) this.resetRing();
+    let off = this.fit(size);
+    if (off < 0 && w[DEAD]! > 0) {
+      this.compact();
+      off = this.fit(size);
+    }
+    if (off < 0) return -1;
+    const tail = w[TAIL]!;
+    if (off === 0 && tail !== 0 && tail < this.arena) w[(ARENA_OFFSET + tail + R_SIZE) >> 2] = WRAP_MARKER;
+    w[TAIL] = off + size;
+    return off;
+  }
+
+  /** The offset a record of `size` bytes would take now, or -1. Changes nothing. */
+  private fit(size: number): number {
+    const w = this.w;
+    const head = w[HEAD]!;
+    const tail = w[TAIL]!;
+    if (w[COUNT] === 0 && w[DEAD] === 0) return size <= this.arena ? 0 : -1;
+    if (tail > head) {
+      if (tail + size <= this.arena) return tail;
+      return size <= head ? 0 : -1; // wrap: the record goes before HEAD
+    }
+    return tail + size <= head ? tail : -1; // wrapped: the gap between TAIL and HEAD
+  }
+
+  /** Whether a record of `size` bytes could be placed now, counting what compaction would free. */
+  private couldPlace(size: number): boolean {
+    return this.fit(size) >= 0 || (this.w[DEAD]! > 0 && this.liveBytes() + size <= this.arena);
+  }
+
+  // ---- priority ----------------------------------------------------------
+
+  /** The first live record, in put order, with the lowest priority: stable among equals. */
+  private findMin(): number {
+    const w = this.w;
+    let off = w[HEAD]!;
+    let best = -1;
+    let bestP = 0;
+    for (let seen = 0, count = w[COUNT]!; ; off = this.next(off)) {
+      const b = ARENA_OFFSET + off;
+      if (w[(b + R_FLAGS) >> 2] !== LIVE) continue;
+      const p = this.f64[(b + R_PRIORITY) >> 3]!;
+      if (best < 0 || p < bestP) {
+        best = off;
+        bestP = p;
+      }
+      if (++seen === count) return best;
+    }
+  }
+
+  /** Leaves a hole where a taken priority record was; holes at HEAD are skipped at once. */
+  private takeFromMiddle(off: number): void {
+    const w = this.w;
+    const b = ARENA_OFFSET + off;
+    w[(b + R_FLAGS) >> 2] = TAKEN;
+    w[DEAD]! += w[(b + R_SIZE) >> 2]!;
+    // COUNT > 0 here, so a live record lies ahead of any hole at HEAD.
+    let head = w[HEAD]!;
+    while (w[(ARENA_OFFSET + head + R_FLAGS) >> 2] === TAKEN) {
+      w[DEAD]! -= w[(ARENA_OFFSET + head + R_SIZE) >> 2]!;
+      head = this.next(head);
+    }
+    w[HEAD] = head;
+  }
+
+  private liveBytes(): number {
+    const w = this.w;
+    const head = w[HEAD]!;
+    const tail = w[TAIL]!;
+    const used = tail > head ? tail - head : this.arena - head + tail;
+    return used - w[DEAD]!;
+  }
+
+  /** Moves the live records, in order, to the start of the arena. Priority queues only; O(bytes), and only when a put needs it. */
+  private compact(): void {
+    const w = this.w;
+    const count = w[COUNT]!;
+    const tmp = new Uint8Array(this.liveBytes());
+    let at = 0;
+    for (let off = w[HEAD]!, seen = 0; seen < count; off = this.next(off)) {
+      const b = ARENA_OFFSET + off;
+      if (w[(b + R_FLAGS) >> 2] !== LIVE) continue;
+      const size = w[(b + R_SIZE) >> 2]!;
+      tmp.set(this.u8.subarray(b, b + size), at);
+      at += size;
+      seen++;
+    }
+    this.u8.set(tmp.subarray(0, at), ARENA_OFFSET);
+    w[HEAD] = 0;
+    w[TAIL] = at;
+    w[DEAD] = 0;
+  }
+
+  // ---- tasks and shutdown --------------------------------------------------
+
+  /** Returns false (and changes nothing) when called more times than items were put. */
+  taskDoneLocked(): boolean {
+    const w = this.w;
+    if (w[UNFINISHED]! <= 0) return false;
+    // Notify every joiner when the last task is done.
+    if (--w[UNFINISHED]! === 0) this.signalAll(JOINERS);
+    return true;
+  }
+
+  joinLocked(): Result {
+    return this.w[UNFINISHED] === 0 ? OK : BLOCKED;
+  }
+
+  shutdownLocked(immediate: boolean): void {
+    const w = this.w;
+    w[SHUTDOWN] = 1;
+    if (immediate && w[COUNT]! > 0) {
+      w[UNFINISHED] = Math.max(0, w[UNFINISHED]! - w[COUNT]!);
+      w[COUNT] = 0;
+      this.resetRing();
+      if (w[UNFINISHED] === 0) this.signalAll(JOINERS);
+    }
+    // Every getter and putter re-checks: putters throw, getters drain or throw.
+    this.signalAll(GETTERS);
+    this.signalAll(PUTTERS);
+  }
+
+  // ---- waiter slots --------------------------------------------------------
+
+  /**
+   * Registers a waiter on `list` (lock held): a free slot, its state WAITING,
+   * linked at the tail, or at the head for a waiter that was signalled and
+   * found its chance taken, so it keeps its place. Returns -1 when no slot is
+   * free; the caller then polls.
+   */
+  registerLocked(list: ListId, need: number, atHead: boolean): number {
+    const w = this.w;
+    const s = w[FREE_SLOT]!;
+    if (s < 0) return -1;
+    const sw = slotWord(s);
+    w[FREE_SLOT] = w[sw + S_NEXT]!;
+    w[sw + S_NEED] = need;
+    // Plain store is enough: the waiter reads it after taking the lock or via
+    // Atomics.wait, and the signaller writes it only with the lock held.
+    Atomics.store(w, sw + S_STATE, WAITING);
+    const head = w[LIST_HEAD + list]!;
+    const tail = w[LIST_TAIL + list]!;
+    if (head < 0) {
+      w[sw + S_NEXT] = -1;
+      w[sw + S_PREV] = -1;
+      w[LIST_HEAD + list] = s;
+      w[LIST_TAIL + list] = s;
+    } else if (atHead) {
+      w[sw + S_NEXT] = head;
+      w[sw + S_PREV] = -1;
+      w[slotWord(head) + S_PREV] = s;
+      w[LIST_HEAD + list] = s;
+    } else {
+      w[sw + S_NEXT] = -1;
+      w[sw + S_PREV] = tail;
+      w[slotWord(tail) + S_NEXT] = s;
+      w[LIST_TAIL + list] = s;
+    }
+    return s;
+  }
+
+  /**
+   * Ends a wait (lock held): unlinks the slot if nobody signalled it (timeout),
+   * frees it, and returns the state it ended in.
+   */
+  endWaitLocked(list: ListId, s: number): number {
+    const sw = slotWord(s);
+    const state = Atomics.load(this.w, sw + S_STATE);
+    if (state === WAITING) this.leave(list, s);
+    this.w[sw + S_NEXT] = this.w[FREE_SLOT]!;
+    this.w[FREE_SLOT] = s;
+    return state;
+  }
+
+  /**
+   * Withdraws a waiter that will not use a wake-up (an async pump whose calls
+   * were all cancelled), lock held. If it was still listed it is unlinked and
+   * marked CANCELLED; if a signal had already reached it, the signal is passed
+   * on to the next waiter of the list, so no wake-up is ever absorbed. The
+   * caller notifies the slot after unlocking, so its own wait settles now; the
+   * slot stays its owner's until that owner calls endWaitLocked.
+   */
+  withdrawLocked(list: ListId, s: number): void {
+    const sw = slotWord(s);
+    const state = Atomics.load(this.w, sw + S_STATE);
+    if (state === WAITING) {
+      this.leave(list, s);
+      Atomics.store(this.w, sw + S_STATE, CANCELLED);
+    } else if (state === SIGNALLED) {
+      Atomics.store(this.w, sw + S_STATE, PASSED_ON);
+      this.passOnLocked(list);
+    }
+    this.toNotify.push(s);
+  }
+
+  /** Gives a wake-up that its receiver will not use to whoever can use it. */
+  passOnLocked(list: ListId): void {
+    if (list === GETTERS) {
+      if (this.w[COUNT]! > 0 || this.w[SHUTDOWN]) this.signalFirst(GETTERS);
+    } else if (list === PUTTERS) this.signalPutters();
+    // Joiners are all signalled at once: there is nothing to pass on.
+  }
+
+  /**
+   * Unlinks a waiter that leaves without a signal. A putter at the head may
+   * have stopped the walk with an item that did not fit: the putters behind
+   * it get their chance now.
+   */
+  private leave(list: ListId, s: number): void {
+    this.unlink(list, s);
+    if (list === PUTTERS) this.signalPutters();
+  }
+
+  private unlink(list: ListId, s: number): void {
+    const w = this.w;
+    const sw = slotWord(s);
+    const prev = w[sw + S_PREV]!;
+    const next = w[sw + S_NEXT]!;
+    if (prev < 0) w[LIST_HEAD + list] = next;
+    else w[slotWord(prev) + S_NEXT] = next;
+    if (next < 0) w[LIST_TAIL + list] = prev;
+    else w[slotWord(next) + S_PREV] = prev;
+  }
+
+  private signal(list: ListId, s: number): void {
+    this.unlink(list, s);
+    // The waiter checks this word before and after sleeping; the notify that
+    // wakes it is sent in unlock(), after the release.
+    Atomics.store(this.w, slotWord(s) + S_STATE, SIGNALLED);
+    this.toNotify.push(s);
+  }
+
+  private signalFirst(list: ListId): void {
+    const s = this.w[LIST_HEAD + list]!;
+    if (s >= 0) this.signal(list, s);
+  }
+
+  private signalAll(list: ListId): void {
+    for (let s = this.w[LIST_HEAD + list]!; s >= 0; s = this.w[LIST_HEAD + list]!) this.signal(list, s);
+  }
+
+  /**
+   * Signals putters from the head of the list, in order, while their records
+   * fit in the room left. The first one that does not fit stops the walk, so
+   * putters are served in arrival order and a large item is not starved.
+   */
+  private signalPutters(): void {
+    const w = this.w;
+    let s = w[LIST_HEAD + PUTTERS]!;
+    if (s < 0) return;
+    if (w[SHUTDOWN]) return this.signalAll(PUTTERS);
+    let room = this.maxsize > 0 ? this.maxsize - w[COUNT]! : Infinity;
+    let bytes = w[COUNT] === 0 ? this.arena : this.arena - this.liveBytes();
+    for (let first = true; s >= 0 && room > 0; first = false) {
+      const need = w[slotWord(s) + S_NEED]!;
+      if (first ? !this.couldPlace(need) : need > bytes) return;
+      const next = w[slotWord(s) + S_NEXT]!;
+      this.signal(PUTTERS, s);
+      room--;
+      bytes -= need;
+      s = next;
+    }
+  }
+
+  // ---- snapshots (no lock) -------------------------------------------------
+
+  count(): number {
+    return Atomics.load(this.w, COUNT);
+  }
+
+  unfinished(): number {
+    return Atomics.load(this.w, UNFINISHED);
+  }
+
+  isShutDown(): boolean {
+    return Atomics.load(this.w, SHUTDOWN) !== 0;
+  }
+
+  /** The word index of slot `s`'s state, for waiting on it. */
+  stateIndex(s: number): number {
+    return slotWord(s) + S_STATE;
+  }
+}
+
+function slotWord(s: number): number {
+  return SLOT_BASE + s * SLOT_WORDS;
+}

@@ -1,0 +1,23 @@
+/** Thrown by `getNowait()`, `get({ block: false })` and a `get` whose timeout passed on an empty queue. */
+export class QueueEmpty extends Error {
+  constructor(message = 'the queue is empty') {
+    super(message);
+    this.name = 'QueueEmpty';
+  }
+}
+
+/** Thrown by `putNowait()`, `put(item, { block: false })` and a `put` whose timeout passed on a full queue. */
+export class QueueFull extends Error {
+  constructor(message = 'the queue is full') {
+    super(message);
+    this.name = 'QueueFull';
+  }
+}
+
+/** Thrown by `put` once the queue is shut down, and by `get` once it is shut down and empty. */
+export class QueueShutDown extends Error {
+  constructor(message = 'the queue is shut down') {
+    super(message);
+    this.name = 'QueueShutDown';
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The shared-memory layout, declared once. Every other file names these
+ * constants; none uses a raw offset. See docs/design.md for the same table.
+ *
+ * | line | words  | what                                                  |
+ * |------|--------|-------------------------------------------------------|
+ * | 0    | 0–7    | header, written once by the constructor               |
+ * | 1    | 16     | LOCK, alone on its line (every thread writes it)      |
+ * | 2    | 32–45  | queue state, read and written only with LOCK held     |
+ * | 3…   | 16/slot| one waiter slot per 64-byte line (S_STATE is a futex) |
+ * | …    | bytes  | the arena of item records                             |
+ */
+
+export const MAGIC_VALUE = 0x4a4e5351; // "JNSQ"
+export const LAYOUT_VERSION = 1;
+
+// Line 0: header.
+export const MAGIC = 0;
+export const VERSION = 1;
+export const KIND = 2;
+export const CODEC = 3;
+export const MAXSIZE = 4;
+export const ARENA_BYTES = 5;
+export const NSLOTS = 6;
+export const BYTE_LENGTH = 7;
+
+// Line 1: the lock word (0 free, 1 held, 2 held and maybe contended).
+export const LOCK = 16;
+
+// Line 2: state, only with LOCK held (or Atomics.load for a snapshot).
+export const COUNT = 32;
+export const HEAD = 33;
+export const TAIL = 34;
+export const LAST = 35;
+export const DEAD = 36;
+export const UNFINISHED = 37;
+export const SHUTDOWN = 38;
+export const FREE_SLOT = 39;
+export const LIST_HEAD = 40; // + list id
+export const LIST_TAIL = 43; // + list id
+
+/** Waiter lists. */
+export const GETTERS = 0;
+export const PUTTERS = 1;
+export const JOINERS = 2;
+export type ListId = typeof GETTERS | typeof PUTTERS | typeof JOINERS;
+
+// Slots: one per 64-byte line.
+export const SLOT_BASE = 48; // word index of slot 0
+export const SLOT_WORDS = 16;
+export const SLOT_COUNT = 128;
+export const S_STATE = 0; // futex word: see below
+export const S_NEXT = 1;
+export const S_PREV = 2;
+export const S_NEED = 3;
+
+/** S_STATE values. */
+export const WAITING = 0;
+export const SIGNALLED = 1;
+export const CANCELLED = 2;
+export const PASSED_ON = 3;
+
+/** Byte offset of the arena: after the last slot, 8-aligned (it is 64-aligned). */
+export const ARENA_OFFSET = (SLOT_BASE + SLOT_COUNT * SLOT_WORDS) * 4;
+
+// Records in the arena (byte offsets inside a record).
+export const R_SIZE = 0; // i32 total bytes, 8-aligned; WRAP_MARKER = jump to 0
+export const R_LEN = 4; // i32 payload bytes
+export const R_PREV = 8; // i32 offset of the record put before this one, -1 if none
+export const R_FLAGS = 12; // i32 LIVE or TAKEN
+export const R_PRIORITY = 16; // f64, priority queues only
+export const HEADER_PLAIN = 16;
+export const HEADER_PRIORITY = 24;
+export const WRAP_MARKER = -1;
+export const LIVE = 1;
+export const TAKEN = 2;
+
+export const KIND_FIFO = 1;
+export const KIND_LIFO = 2;
+export const KIND_PRIORITY = 3;
+export type Kind = typeof KIND_FIFO | typeof KIND_LIFO | typeof KIND_PRIORITY;
+export const KIND_NAMES: Record<Kind, string> = {
+  [KIND_FIFO]: 'Queue',
+  [KIND_LIFO]: 'LifoQueue',
+  [KIND_PRIORITY]: 'PriorityQueue',
+};
+
+export const DEFAULT_MAX_BYTES = 1 << 20;
+/** Largest maxBytes accepted: the arena offsets are int32. */
+export const MAX_MAX_BYTES = 0x7fff0000 - ARENA_OFFSET;
+
+export const align8 = (n: number): number => (n + 7) & ~7;
+
+export function headerBytes(kind: Kind): number {
+  return kind === KIND_PRIORITY ? HEADER_PRIORITY : HEADER_PLAIN;
+}
+
+/** Arena size for a maxBytes: one item of exactly maxBytes always fits in an empty queue. */
+export function arenaBytesFor(maxBytes: number): number {
+  return align8(maxBytes) + HEADER_PRIORITY;
+}
+
+/** Lays out a fresh buffer: header written, state reset, every slot on the free stack. */
+export function createBuffer(kind: Kind, codecId: number, maxsize: number, maxBytes: number): SharedArrayBuffer {
+  const arena = arenaBytesFor(maxBytes);
+  const byteLength = ARENA_OFFSET + arena;
+  const buffer = new SharedArrayBuffer(byteLength);
+  const w = new Int32Array(buffer);
+  w[VERSION] = LAYOUT_VERSION;
+  w[KIND] = kind;
+  w[CODEC] = codecId;
+  w[MAXSIZE] = maxsize;
+  w[ARENA_BYTES] = arena;
+  w[NSLOTS] = SLOT_COUNT;
+  w[BYTE_LENGTH] = byteLength;
+  w[LAST] = -1;
+  for (let l = 0; l < 3; l++) {
+    w[LIST_HEAD + l] = -1;
+    w[LIST_TAIL + l] = -1;
+  }
+  for (let s = 0; s < SLOT_COUNT; s++) {
+    w[SLOT_BASE + s * SLOT_WORDS + S_NEXT] = s + 1 < SLOT_COUNT ? s + 1 : -1;
+  }
+  w[FREE_SLOT] = 0;
+  // Publish the magic last: a buffer with the magic is fully laid out. The
+  // buffer reaches other threads only through postMessage, which orders it
+  // anyway; the store keeps the rule true for any other hand-off.
+  Atomics.store(w, MAGIC, MAGIC_VALUE);
+  return buffer;
+}
+
+/** Checks a buffer's header; returns a reason it is not a usable queue buffer, or null. */
+export function checkHeader(buffer: SharedArrayBuffer): string | null {
+  if (buffer.byteLength < ARENA_OFFSET + HEADER_PRIORITY) return `its buffer is too small (${buffer.byteLength} bytes)`;
+  const w = new Int32Array(buffer);
+  if (Atomics.load(w, MAGIC) !== MAGIC_VALUE) return 'its buffer does not start with the janus-queue magic word';
+  if (w[VERSION] !== LAYOUT_VERSION) return `its layout version is ${w[VERSION]}, this library reads version ${LAYOUT_VERSION}`;
+  if (w[KIND] !== KIND_FIFO && w[KIND] !== KIND_LIFO && w[KIND] !== KIND_PRIORITY) return `its kind word is ${w[KIND]}`;
+  if (w[NSLOTS] !== SLOT_COUNT) return `its slot count is ${w[NSLOTS]}`;
+  if (w[BYTE_LENGTH] !== buffer.byteLength || w[ARENA_BYTES] !== buffer.byteLength - ARENA_OFFSET)
+    return `its size words (${w[BYTE_LENGTH]}, ${w[ARENA_BYTES]}) do not match the buffer (${buffer.byteLength} bytes)`;
+  if (w[MAXSIZE] < 0) return `its maxsize word is ${w[MAXSIZE]}`;
+  return null;
+}

@@ -1,0 +1,150 @@
+import { BLOCKED, type Core, type Result } from './core.js';
+import { type ListId, PUTTERS, SIGNALLED, WAITING } from './layout.js';
+import { holdEventLoop, releaseEventLoop, waitAsyncFn } from './platform.js';
+import type { Suspendable } from './wait.js';
+
+/** One pending asyncQ call. */
+export interface Call {
+  resolve(value: unknown): void;
+  reject(reason: unknown): void;
+  timer?: ReturnType<typeof setTimeout> | undefined;
+  signal?: AbortSignal | undefined;
+  onAbort?: (() => void) | undefined;
+  /** Putters: the encoded item (a private copy), its priority and record size. */
+  bytes?: Uint8Array;
+  priority?: number;
+  need?: number;
+}
+
+/** What a pump does with the shared state; `attempt` runs with the lock held, `settle` after it is released. */
+export interface PumpRules {
+  readonly list: ListId;
+  attempt(head: Call): Result;
+  /** Settles the calls a non-BLOCKED result serves, removing them from `calls`. */
+  settle(r: Result, calls: Call[]): void;
+}
+
+const POLL_MIN_MS = 1;
+const POLL_MAX_MS = 8;
+
+/**
+ * The async face's waiting, for one direction of one queue instance: a local
+ * FIFO of pending calls and at most one slot in the shared list. The pump
+ * serves calls in order while the shared state allows, and otherwise waits on
+ * its slot with Atomics.waitAsync. A thread with many pending gets holds one
+ * slot and one waitAsync.
+ */
+export class Pump implements Suspendable {
+  readonly calls: Call[] = [];
+  private running = false;
+  private slot = -1;
+  private withdrawn = false;
+
+  constructor(
+    private readonly core: Core,
+    private readonly rules: PumpRules,
+  ) {}
+
+  add(call: Call): void {
+    this.calls.push(call);
+    if (!this.running) void this.run();
+  }
+
+  /**
+   * Removes a call that timed out or was aborted, and settles it with
+   * `outcome`. It never touched the queue. If the pump no longer needs its
+   * place in the list (no calls left, or a putter's head call changed what
+   * it waits for), it withdraws it, passing on any signal it holds.
+   */
+  remove(call: Call, outcome: () => void): void {
+    const i = this.calls.indexOf(call);
+    if (i < 0) return;
+    this.calls.splice(i, 1);
+    finish(call);
+    outcome();
+    if (this.slot >= 0 && !this.withdrawn && (this.calls.length === 0 || (i === 0 && this.rules.list === PUTTERS))) {
+      this.core.lock();
+      this.suspendLocked();
+      this.core.unlock();
+    }
+  }
+
+  /** Withdraws this pump's listed slot, lock held. Its wait then settles and the pump re-registers if calls remain. */
+  suspendLocked(): void {
+    if (this.slot < 0 || this.withdrawn) return;
+    this.withdrawn = true;
+    this.core.withdrawLocked(this.rules.list, this.slot);
+  }
+
+  private async run(): Promise<void> {
+    const { core, rules, calls } = this;
+    this.running = true;
+    let signalled = false;
+    let poll = POLL_MIN_MS;
+    try {
+      while (calls.length > 0) {
+        core.lock();
+        const r = rules.attempt(calls[0]!);
+        if (r !== BLOCKED) {
+          core.unlock();
+          rules.settle(r, calls);
+          signalled = false;
+          continue;
+        }
+        const s = core.registerLocked(rules.list, calls[0]!.need ?? 0, signalled);
+        core.unlock();
+        signalled = false;
+        if (s < 0) {
+          // Every slot is taken: poll. Slower, never wrong.
+          await sleep(poll);
+          poll = Math.min(poll * 2, POLL_MAX_MS);
+          continue;
+        }
+        this.slot = s;
+        this.withdrawn = false;
+        await waitForState(core.w, core.stateIndex(s));
+        core.lock();
+        signalled = core.endWaitLocked(rules.list, s) === SIGNALLED;
+        this.slot = -1;
+        // A signal meant for this pump, which no longer has a call to use it:
+        // give it to the next waiter, so no wake-up is absorbed.
+        if (signalled && calls.length === 0) core.passOnLocked(rules.list);
+        core.unlock();
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+}
+
+/** Clears a call's timer and abort listener. */
+export function finish(call: Call): void {
+  if (call.timer !== undefined) clearTimeout(call.timer);
+  if (call.onAbort) call.signal?.removeEventListener('abort', call.onAbort);
+}
+
+/** Resolves when the slot's state word is no longer WAITING. */
+async function waitForState(w: Int32Array, index: number): Promise<void> {
+  let poll = POLL_MIN_MS;
+  while (Atomics.load(w, index) === WAITING) {
+    const waitAsync = waitAsyncFn();
+    if (!waitAsync) {
+      // No Atomics.waitAsync (older browsers): poll the word. The timer keeps Node alive by itself.
+      await sleep(poll);
+      poll = Math.min(poll * 2, POLL_MAX_MS);
+      continue;
+    }
+    // Waits only while the word is WAITING: a signal stored after our check
+    // settles it at once ("not-equal", returned synchronously).
+    const res = waitAsync(w, index, WAITING);
+    if (!res.async) continue;
+    holdEventLoop();
+    try {
+      await res.value;
+    } finally {
+      releaseEventLoop();
+    }
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,195 @@
+import { AsyncFace } from './async-queue.js';
+import { CODEC_NAMES, type CodecName, describe, isCustomCodec, makeCodec } from './codec/index.js';
+import {
+  CODEC,
+  DEFAULT_MAX_BYTES,
+  KIND,
+  KIND_FIFO,
+  KIND_LIFO,
+  KIND_NAMES,
+  KIND_PRIORITY,
+  type Kind,
+  MAX_MAX_BYTES,
+  checkHeader,
+  createBuffer,
+} from './layout.js';
+import { Shared } from './shared.js';
+import { SyncFace } from './sync-queue.js';
+import type { AsyncQueue, AttachOptions, QueueHandle, QueueOptions, SyncQueue } from './types.js';
+import type { Suspendable } from './wait.js';
+
+const OPTION_NAMES = new Set(['maxsize', 'maxBytes', 'codec']);
+
+/** Set by attach() for the constructor it calls: the checked buffer and codec. */
+let attaching: { buffer: SharedArrayBuffer; codec: unknown } | undefined;
+
+/**
+ * A FIFO queue in one SharedArrayBuffer, with a blocking face (`syncQ`) and a
+ * promise face (`asyncQ`). Pass `handle` to another thread and `attach` it
+ * there: every attached instance in every thread is the same queue.
+ */
+export class Queue<T = unknown> {
+  /** The kind a class makes and accepts at attach. */
+  protected static readonly kind: Kind = KIND_FIFO;
+
+  /** A plain, structured-cloneable description of this queue, for `workerData` or `postMessage`. */
+  readonly handle: QueueHandle;
+  /** The blocking face, for worker threads. */
+  readonly syncQ: SyncQueue<T>;
+  /** The promise face, for the event loop. */
+  readonly asyncQ: AsyncQueue<T>;
+
+  /**
+   * Attaches a queue created in any thread, from its `handle`. Throws a
+   * TypeError when the handle is not a janus-queue handle, is of another
+   * kind of queue or layout version, or needs its custom codec given again.
+   */
+  static attach<T = unknown>(handle: QueueHandle, options?: AttachOptions<T>): Queue<T> {
+    const kind = (this as unknown as { kind: Kind }).kind;
+    attaching = checkHandle(handle, kind, options);
+    try {
+      return new this<T>();
+    } finally {
+      attaching = undefined;
+    }
+  }
+
+  constructor(options?: QueueOptions<T>) {
+    const kind = (new.target as unknown as { kind: Kind }).kind;
+    let buffer: SharedArrayBuffer;
+    let codecOption: unknown;
+    if (attaching) {
+      ({ buffer, codec: codecOption } = attaching);
+      attaching = undefined;
+    } else {
+      const o = checkOptions(options);
+      codecOption = o.codec;
+      const codec = makeCodec(codecOption);
+      buffer = createBuffer(kind, codec.id, o.maxsize, o.maxBytes);
+    }
+    const codec = makeCodec(codecOption);
+    const name = CODEC_NAMES[codec.id]!;
+    this.handle = Object.freeze({ janusQueue: 1, kind: KIND_NAMES[kind] as QueueHandle['kind'], codec: name, buffer });
+    const shared = new Shared(buffer, codec);
+    const pumps: Suspendable[] = [];
+    this.syncQ = new SyncFace<T>(shared, pumps);
+    this.asyncQ = new AsyncFace<T>(shared, pumps);
+  }
+
+  /** True once the queue is shut down, by any thread. */
+  get closed(): boolean {
+    return this.syncQ.closed;
+  }
+
+  /** Same as `syncQ.shutdown(immediate)`. */
+  shutdown(immediate = false): void {
+    this.syncQ.shutdown(immediate);
+  }
+
+  /** janus's close(): `shutdown(true)`. */
+  close(): void {
+    this.syncQ.shutdown(true);
+  }
+
+  /** Resolves once the queue is shut down; rejects if it never was. */
+  waitClosed(): Promise<void> {
+    if (!this.closed) return Promise.reject(new Error('janus-queue: waitClosed() called on a queue that was not shut down; call close() or shutdown() first'));
+    return Promise.resolve();
+  }
+
+  /** `close()` then `waitClosed()`. */
+  aclose(): Promise<void> {
+    this.close();
+    return this.waitClosed();
+  }
+}
+
+/** A LIFO queue: the item put last comes out first. */
+export class LifoQueue<T = unknown> extends Queue<T> {
+  protected static override readonly kind: Kind = KIND_LIFO;
+
+  static override attach<T = unknown>(handle: QueueHandle, options?: AttachOptions<T>): LifoQueue<T> {
+    return super.attach<T>(handle, options) as LifoQueue<T>;
+  }
+}
+
+class PriorityQueueImpl<T = unknown> extends Queue<[priority: number, value: T]> {
+  protected static override readonly kind: Kind = KIND_PRIORITY;
+}
+
+/** The static side of PriorityQueue: `attach<T>` gives a queue of `[number, T]` pairs, and the codec option encodes T. */
+export interface PriorityQueueConstructor {
+  new <T = unknown>(options?: QueueOptions<T>): PriorityQueue<T>;
+  readonly prototype: PriorityQueue<any>;
+  /** Attaches a PriorityQueue created in any thread, from its `handle` (see Queue.attach). */
+  attach<T = unknown>(handle: QueueHandle, options?: AttachOptions<T>): PriorityQueue<T>;
+}
+
+/**
+ * A priority queue of `[priority, value]` pairs: the lowest priority number
+ * comes out first, and equal priorities come out in the order they were put.
+ * The codec encodes the value; the priority is kept as a number.
+ */
+export type PriorityQueue<T = unknown> = PriorityQueueImpl<T>;
+// A class whose items are pairs cannot declare `attach<T>(): PriorityQueue<T>`
+// as a static method: TypeScript checks it against Queue.attach<T>(): Queue<T>
+// and a Queue<[number, T]> is not a Queue<T>. The constructor interface gives
+// callers the right types; at run time it is the class itself.
+export const PriorityQueue = PriorityQueueImpl as unknown as PriorityQueueConstructor;
+
+function checkOptions(options: unknown): { maxsize: number; maxBytes: number; codec: unknown } {
+  if (options === undefined) return { maxsize: 0, maxBytes: DEFAULT_MAX_BYTES, codec: undefined };
+  if (typeof options !== 'object' || options === null) throw new TypeError(`janus-queue: options must be an object, got ${describe(options)}`);
+  for (const key of Object.keys(options)) {
+    if (!OPTION_NAMES.has(key)) throw new TypeError(`janus-queue: unknown option "${key}" (expected maxsize, maxBytes or codec)`);
+  }
+  const o = options as QueueOptions;
+  let maxsize = 0;
+  if (o.maxsize !== undefined) {
+    if (typeof o.maxsize !== 'number') throw new TypeError(`janus-queue: option "maxsize" must be a number, got ${describe(o.maxsize)}`);
+    if (Number.isNaN(o.maxsize) || (Number.isFinite(o.maxsize) && !Number.isInteger(o.maxsize)) || o.maxsize > 0x7fffffff)
+      throw new RangeError(`janus-queue: option "maxsize" must be an integer up to 2147483647 (<= 0 for no limit), got ${o.maxsize}`);
+    maxsize = o.maxsize > 0 && o.maxsize !== Infinity ? o.maxsize : 0;
+  }
+  let maxBytes = DEFAULT_MAX_BYTES;
+  if (o.maxBytes !== undefined) {
+    if (typeof o.maxBytes !== 'number') throw new TypeError(`janus-queue: option "maxBytes" must be a number, got ${describe(o.maxBytes)}`);
+    if (!Number.isInteger(o.maxBytes) || o.maxBytes < 1 || o.maxBytes > MAX_MAX_BYTES)
+      throw new RangeError(`janus-queue: option "maxBytes" must be an integer from 1 to ${MAX_MAX_BYTES}, got ${o.maxBytes}`);
+    maxBytes = o.maxBytes;
+  }
+  makeCodec(o.codec); // throws a TypeError naming the option
+  return { maxsize, maxBytes, codec: o.codec };
+}
+
+function checkHandle(handle: unknown, kind: Kind, options: AttachOptions<unknown> | undefined): { buffer: SharedArrayBuffer; codec: unknown } {
+  const want = KIND_NAMES[kind];
+  const h = handle as Partial<QueueHandle> | null;
+  if (typeof h !== 'object' || h === null || h.janusQueue !== 1)
+    throw new TypeError(`janus-queue: ${want}.attach() needs the handle of a janus-queue queue (queue.handle), got ${describe(handle)}`);
+  const buffer = h.buffer;
+  if (Object.prototype.toString.call(buffer) !== '[object SharedArrayBuffer]')
+    throw new TypeError(`janus-queue: ${want}.attach(): the handle has no SharedArrayBuffer (got ${describe(buffer)})`);
+  const sab = buffer as SharedArrayBuffer;
+  const problem = checkHeader(sab);
+  if (problem) throw new TypeError(`janus-queue: ${want}.attach(): not a janus-queue buffer: ${problem}`);
+  const w = new Int32Array(sab);
+  const got = w[KIND] as Kind;
+  if (got !== kind || h.kind !== KIND_NAMES[got])
+    throw new TypeError(`janus-queue: ${want}.attach() was given the handle of a ${KIND_NAMES[got]}; use ${KIND_NAMES[got]}.attach()`);
+  const codecName = CODEC_NAMES[w[CODEC]!];
+  if (!codecName || h.codec !== codecName) throw new TypeError(`janus-queue: ${want}.attach(): the handle's codec (${String(h.codec)}) does not match its buffer`);
+  if (options !== undefined && (typeof options !== 'object' || options === null))
+    throw new TypeError(`janus-queue: attach options must be an object, got ${describe(options)}`);
+  const given = options?.codec as unknown;
+  if (codecName === 'custom') {
+    if (!isCustomCodec(given))
+      throw new TypeError(`janus-queue: this queue uses a custom codec; pass it again: ${want}.attach(handle, { codec: { encode, decode } })`);
+    return { buffer: sab, codec: given };
+  }
+  if (given !== undefined && given !== codecName)
+    throw new TypeError(`janus-queue: this queue uses the built-in '${codecName}' codec, which travels with the handle; do not pass another codec to attach()`);
+  return { buffer: sab, codec: codecName as CodecName };
+}
+
+

@@ -1,0 +1,77 @@
+import type { WireCodec } from './codec/index.js';
+import { describe } from './codec/index.js';
+import { Core } from './core.js';
+import { KIND_PRIORITY } from './layout.js';
+
+/** An item ready to enter the queue: its bytes (maybe a scratch view), priority and record size. */
+export interface Prepared {
+  bytes: Uint8Array;
+  priority: number;
+  need: number;
+}
+
+/**
+ * What both faces of one attached instance share: the core, the codec, and
+ * the item rules that come before and after the lock (encoding, size and
+ * priority checks, decoding). Nothing here waits.
+ */
+export class Shared {
+  readonly core: Core;
+  private readonly priority: boolean;
+  private readonly maxRecord: number;
+
+  constructor(
+    buffer: SharedArrayBuffer,
+    readonly codec: WireCodec,
+  ) {
+    this.core = new Core(buffer, codec.freshCopy);
+    this.priority = this.core.kind === KIND_PRIORITY;
+    this.maxRecord = this.core.arena;
+  }
+
+  /** Encodes an item; throws TypeError (unencodable, bad pair) or RangeError (can never fit) before anything shared is touched. */
+  prepare(item: unknown): Prepared {
+    let priority = 0;
+    let value = item;
+    if (this.priority) {
+      if (!Array.isArray(item) || item.length !== 2)
+        throw new TypeError(`janus-queue: a PriorityQueue item must be a [priority, value] pair, got ${describe(item)}`);
+      priority = item[0];
+      if (typeof priority !== 'number' || Number.isNaN(priority))
+        throw new TypeError(`janus-queue: a priority must be a number other than NaN, got ${describe(priority)}`);
+      value = item[1];
+    }
+    const bytes = this.codec.encode(value);
+    const need = this.core.recordSize(bytes.length);
+    if (need > this.maxRecord)
+      throw new RangeError(
+        `janus-queue: the item takes ${bytes.length} bytes encoded, more than maxBytes (${this.maxRecord - this.core.header - 8 + 8} at most); it can never fit`,
+      );
+    return { bytes, priority, need };
+  }
+
+  /** Decodes the item the last getLocked() took. Call after unlocking. */
+  taken(): unknown {
+    const value = this.codec.decode(this.core.taken);
+    return this.priority ? [this.core.takenPriority, value] : value;
+  }
+
+  maxsize(): number {
+    return this.core.maxsize;
+  }
+
+  full(): boolean {
+    const m = this.core.maxsize;
+    return m > 0 && this.core.count() >= m;
+  }
+}
+
+/** A timeout option, checked: undefined and Infinity mean no limit; negative or NaN is a RangeError. */
+export function checkTimeout(timeout: unknown, what: string): number {
+  if (timeout === undefined || timeout === Infinity) return Infinity;
+  if (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0)
+    throw new RangeError(`janus-queue: ${what} timeout must be a number of milliseconds >= 0, got ${describe(timeout)}`);
+  return timeout;
+}
+
+export const now = (): number => performance.now();

@@ -1,0 +1,88 @@
+import { BLOCKED, CLOSED, OK, type Result } from './core.js';
+import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
+import { Face } from './face.js';
+import { GETTERS, JOINERS, PUTTERS } from './layout.js';
+import { canBlock } from './platform.js';
+import { checkTimeout } from './shared.js';
+import type { JoinOptions, SyncGetOptions, SyncPutOptions, SyncQueue } from './types.js';
+import { blockingCall, deadlineFor } from './wait.js';
+
+/** The blocking face. Every call is one core attempt, plus a wait on a slot between attempts. */
+export class SyncFace<T> extends Face implements SyncQueue<T> {
+  put(item: T, options?: SyncPutOptions): void {
+    this.refuseIfShutDown();
+    const block = options?.block ?? true;
+    const timeout = block ? putTimeout(options?.timeout, this.shared.maxsize()) : 0;
+    const wait = block && timeout !== 0;
+    if (wait) mustBlock('put');
+    const { bytes, priority, need } = this.shared.prepare(item);
+    const core = this.shared.core;
+    const r = blockingCall(core, PUTTERS, need, wait, deadlineFor(timeout), () => core.putLocked(bytes, priority), this.pumps);
+    if (r === CLOSED) throw new QueueShutDown();
+    if (r === BLOCKED) throw new QueueFull();
+  }
+
+  get(options?: SyncGetOptions): T {
+    const core = this.shared.core;
+    if (core.isShutDown() && core.count() === 0) throw new QueueShutDown();
+    const block = options?.block ?? true;
+    const timeout = block ? checkTimeout(options?.timeout, 'get()') : 0;
+    const wait = block && timeout !== 0;
+    if (wait) mustBlock('get');
+    const r = blockingCall(core, GETTERS, 0, wait, deadlineFor(timeout), () => core.getLocked(), this.pumps);
+    return this.result(r);
+  }
+
+  putNowait(item: T): void {
+    this.put(item, { block: false });
+  }
+
+  getNowait(): T {
+    return this.get({ block: false });
+  }
+
+  join(options?: JoinOptions): boolean {
+    const timeout = checkTimeout(options?.timeout, 'join()');
+    if (timeout !== 0) mustBlock('join');
+    const core = this.shared.core;
+    return blockingCall(core, JOINERS, 0, timeout !== 0, deadlineFor(timeout), () => core.joinLocked(), this.pumps) === OK;
+  }
+
+  *[Symbol.iterator](): Iterator<T> {
+    for (;;) {
+      let item: T;
+      try {
+        item = this.get();
+      } catch (e) {
+        if (e instanceof QueueShutDown) return;
+        throw e;
+      }
+      yield item;
+    }
+  }
+
+  private result(r: Result): T {
+    if (r === OK) return this.shared.taken() as T;
+    throw r === CLOSED ? new QueueShutDown() : new QueueEmpty();
+  }
+}
+
+/**
+ * A put's timeout: on a queue unbounded by count an invalid one is ignored,
+ * as in Python (the queue can still be full by bytes; then it waits without limit).
+ */
+export function putTimeout(timeout: unknown, maxsize: number): number {
+  if (maxsize > 0) return checkTimeout(timeout, 'put()');
+  try {
+    return checkTimeout(timeout, 'put()');
+  } catch {
+    return Infinity;
+  }
+}
+
+function mustBlock(call: string): void {
+  if (!canBlock())
+    throw new TypeError(
+      `janus-queue: syncQ.${call}() would block, and this thread may not block (Atomics.wait is not allowed on a browser's main thread); use asyncQ, or a non-blocking call (block: false, timeout: 0, ${call === 'join' ? 'join({ timeout: 0 })' : `${call}Nowait()`})`,
+    );
+}

@@ -1,0 +1,84 @@
+import type { Codec, CodecName } from './codec/index.js';
+
+export type { Codec, CodecName };
+
+/** Options of `new Queue(options)`. */
+export interface QueueOptions<T = unknown> {
+  /** Most items the queue holds; `<= 0` or omitted: unbounded by count. */
+  maxsize?: number;
+  /** Bytes of the item arena (encoded items plus a 16–24-byte header each). Default 1 MiB. */
+  maxBytes?: number;
+  /** How items become bytes: 'structured' (default), 'json', 'bytes', 'string', or a custom codec. */
+  codec?: CodecName | Codec<T>;
+}
+
+/** Options of `X.attach(handle, options)`. */
+export interface AttachOptions<T = unknown> {
+  /** The custom codec the queue was created with (required for such a queue; built-in codecs travel with the handle). */
+  codec?: Codec<T>;
+}
+
+/** A plain, structured-cloneable description of a queue; pass it to another thread and `attach` it there. */
+export interface QueueHandle {
+  readonly janusQueue: 1;
+  readonly kind: 'Queue' | 'LifoQueue' | 'PriorityQueue';
+  readonly codec: CodecName | 'custom';
+  readonly buffer: SharedArrayBuffer;
+}
+
+export interface SyncPutOptions {
+  /** Wait for room (default true). */
+  block?: boolean;
+  /** Most ms to wait; 0 tries once; omitted or Infinity: no limit. */
+  timeout?: number;
+}
+
+export type SyncGetOptions = SyncPutOptions;
+
+export interface JoinOptions {
+  timeout?: number;
+}
+
+export interface AsyncOptions {
+  /** Most ms to wait; 0 tries once; omitted or Infinity: no limit. */
+  timeout?: number;
+  /** Aborting rejects the call with `signal.reason`; the queue is left as it was. */
+  signal?: AbortSignal;
+}
+
+interface QueueState {
+  /** Items in the queue now: a snapshot, since other threads may change it at once. */
+  qsize(): number;
+  /** `qsize() === 0`, a snapshot. */
+  empty(): boolean;
+  /** `0 < maxsize <= qsize()`, a snapshot. A queue can also be full by bytes while this is false. */
+  full(): boolean;
+  readonly maxsize: number;
+  /** Items put and not yet marked done with `taskDone()`: a snapshot. */
+  readonly unfinishedTasks: number;
+  /** True once the queue is shut down, by any thread. */
+  readonly closed: boolean;
+  /** Shuts the queue down for every thread: see the README. */
+  shutdown(immediate?: boolean): void;
+  /** Marks one item taken earlier as processed. Throws RangeError when called more times than items were put. */
+  taskDone(): void;
+}
+
+/** The blocking face: for worker threads (and Node's main thread). */
+export interface SyncQueue<T> extends QueueState, Iterable<T> {
+  put(item: T, options?: SyncPutOptions): void;
+  get(options?: SyncGetOptions): T;
+  putNowait(item: T): void;
+  getNowait(): T;
+  /** Blocks until every item put has been marked done; false if the timeout passed first. */
+  join(options?: JoinOptions): boolean;
+}
+
+/** The promise face: never blocks its thread; every error is a rejected promise. */
+export interface AsyncQueue<T> extends QueueState, AsyncIterable<T> {
+  put(item: T, options?: AsyncOptions): Promise<void>;
+  get(options?: AsyncOptions): Promise<T>;
+  putNowait(item: T): void;
+  getNowait(): T;
+  join(options?: AsyncOptions): Promise<boolean>;
+}

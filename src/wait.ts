@@ -1,0 +1,82 @@
+import type { Core } from './core.js';
+import { BLOCKED, type Result } from './core.js';
+import { type ListId, SIGNALLED, WAITING } from './layout.js';
+import { now } from './shared.js';
+
+/**
+ * Blocking waits for syncQ: the one deadline loop every timed sync call goes
+ * through. `attempt` runs with the lock held and never waits.
+ */
+
+/** Something that must stop listening before this thread blocks (its async pumps; see suspendPumps). */
+export interface Suspendable {
+  suspendLocked(): void;
+}
+
+const POLL_MIN_MS = 1;
+const POLL_MAX_MS = 8;
+let sleeper: Int32Array | undefined;
+
+/** Sleeps this thread for `ms` (used only to poll when every slot is taken). */
+function sleep(ms: number): void {
+  sleeper ??= new Int32Array(new SharedArrayBuffer(4));
+  Atomics.wait(sleeper, 0, 0, ms);
+}
+
+/**
+ * Runs `attempt` until it does not return BLOCKED, waiting on a slot of
+ * `list` in between, up to `deadline` (a performance.now() time, or Infinity).
+ * `wait: false` tries once.
+ */
+export function blockingCall(
+  core: Core,
+  list: ListId,
+  need: number,
+  wait: boolean,
+  deadline: number,
+  attempt: () => Result,
+  pumps: Suspendable[],
+): Result {
+  core.lock();
+  let atHead = false;
+  let poll = POLL_MIN_MS;
+  for (;;) {
+    const r = attempt();
+    const remaining = deadline - now();
+    if (r !== BLOCKED || !wait || remaining <= 0) {
+      core.unlock();
+      return r;
+    }
+    // This thread is about to block: its own async pumps cannot run until it
+    // returns, so they must not hold a place in any list (a signal sent to
+    // them would be lost while we sleep). Withdrawing passes on any signal
+    // they hold; they re-register when the event loop runs them again.
+    for (const p of pumps) p.suspendLocked();
+    const s = core.registerLocked(list, need, atHead);
+    core.unlock();
+    if (s < 0) {
+      // Every slot is taken: poll. Slower, never wrong.
+      sleep(Math.min(poll, remaining));
+      poll = Math.min(poll * 2, POLL_MAX_MS);
+      core.lock();
+      atHead = false;
+      continue;
+    }
+    const index = core.stateIndex(s);
+    // Sleep only while our slot's state is WAITING: a signal stored between
+    // the unlock above and this wait makes Atomics.wait return at once.
+    while (Atomics.load(core.w, index) === WAITING) {
+      const left = deadline - now();
+      if (left <= 0 || Atomics.wait(core.w, index, WAITING, left) === 'timed-out') break;
+    }
+    core.lock();
+    // A waiter that was signalled and still finds nothing (a *Nowait call got
+    // there first) goes back to the head of the list: it keeps its place.
+    atHead = core.endWaitLocked(list, s) === SIGNALLED;
+  }
+}
+
+/** The deadline for a timeout in ms (Infinity for none). */
+export function deadlineFor(timeout: number): number {
+  return timeout === Infinity ? Infinity : now() + timeout;
+}
