@@ -4,7 +4,7 @@
  *
  * | line | words  | what                                                  |
  * |------|--------|-------------------------------------------------------|
- * | 0    | 0–7    | header, written once by the constructor               |
+ * | 0    | 0–8    | header, written once by the constructor               |
  * | 1    | 16     | LOCK, alone on its line (every thread writes it)      |
  * | 2    | 32–45  | queue state, read and written only with LOCK held     |
  * | 3…   | 16/slot| one waiter slot per 64-byte line (S_STATE is a futex) |
@@ -23,6 +23,7 @@ export const MAXSIZE = 4;
 export const ARENA_BYTES = 5;
 export const NSLOTS = 6;
 export const BYTE_LENGTH = 7;
+export const MAX_BYTES = 8;
 
 // Line 1: the lock word (0 free, 1 held, 2 held and maybe contended).
 export const LOCK = 16;
@@ -113,6 +114,7 @@ export function createBuffer(kind: Kind, codecId: number, maxsize: number, maxBy
   w[ARENA_BYTES] = arena;
   w[NSLOTS] = SLOT_COUNT;
   w[BYTE_LENGTH] = byteLength;
+  w[MAX_BYTES] = maxBytes;
   w[LAST] = -1;
   for (let l = 0; l < 3; l++) {
     w[LIST_HEAD + l] = -1;
@@ -139,6 +141,7 @@ export function checkHeader(buffer: SharedArrayBuffer): string | null {
   if (w[NSLOTS] !== SLOT_COUNT) return `its slot count is ${w[NSLOTS]}`;
   if (w[BYTE_LENGTH] !== buffer.byteLength || w[ARENA_BYTES] !== buffer.byteLength - ARENA_OFFSET)
     return `its size words (${w[BYTE_LENGTH]}, ${w[ARENA_BYTES]}) do not match the buffer (${buffer.byteLength} bytes)`;
-  if (w[MAXSIZE] < 0) return `its maxsize word is ${w[MAXSIZE]}`;
+  if (w[MAXSIZE]! < 0) return `its maxsize word is ${w[MAXSIZE]}`;
+  if (w[MAX_BYTES]! < 1 || arenaBytesFor(w[MAX_BYTES]!) !== w[ARENA_BYTES]) return `its maxBytes word (${w[MAX_BYTES]}) does not match its arena`;
   return null;
 }

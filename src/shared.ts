@@ -1,7 +1,7 @@
 import type { WireCodec } from './codec/index.js';
 import { describe } from './codec/index.js';
 import { Core } from './core.js';
-import { KIND_PRIORITY } from './layout.js';
+import { KIND_PRIORITY, MAX_BYTES } from './layout.js';
 
 /** An item ready to enter the queue: its bytes (maybe a scratch view), priority and record size. */
 export interface Prepared {
@@ -18,7 +18,7 @@ export interface Prepared {
 export class Shared {
   readonly core: Core;
   private readonly priority: boolean;
-  private readonly maxRecord: number;
+  private readonly maxBytes: number;
 
   constructor(
     buffer: SharedArrayBuffer,
@@ -26,7 +26,7 @@ export class Shared {
   ) {
     this.core = new Core(buffer, codec.freshCopy);
     this.priority = this.core.kind === KIND_PRIORITY;
-    this.maxRecord = this.core.arena;
+    this.maxBytes = this.core.w[MAX_BYTES]!;
   }
 
   /** Encodes an item; throws TypeError (unencodable, bad pair) or RangeError (can never fit) before anything shared is touched. */
@@ -42,11 +42,10 @@ export class Shared {
       value = item[1];
     }
     const bytes = this.codec.encode(value);
+    // An item of up to maxBytes always fits in an empty arena; a larger one never may.
+    if (bytes.length > this.maxBytes)
+      throw new RangeError(`janus-queue: the item is ${bytes.length} bytes encoded, more than maxBytes (${this.maxBytes}); it can never fit`);
     const need = this.core.recordSize(bytes.length);
-    if (need > this.maxRecord)
-      throw new RangeError(
-        `janus-queue: the item takes ${bytes.length} bytes encoded, more than maxBytes (${this.maxRecord - this.core.header - 8 + 8} at most); it can never fit`,
-      );
     return { bytes, priority, need };
   }
 

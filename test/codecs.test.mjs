@@ -1,0 +1,280 @@
+// Codecs: what each round-trips, what each refuses, and that a refused or
+// oversized item leaves the queue exactly as it was.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { PriorityQueue, Queue, QueueShutDown } from 'janus-queue';
+import { Agent } from './helpers/agent.mjs';
+import { CODECS } from './helpers/codecs.mjs';
+
+function roundTrip(value, options) {
+  const q = new Queue(options);
+  q.syncQ.put(value);
+  return q.syncQ.get();
+}
+
+function rich() {
+  const shared = { shared: true };
+  const cyclic = { name: 'cycle', list: [] };
+  cyclic.self = cyclic;
+  cyclic.list.push(cyclic, shared);
+  const buf = new ArrayBuffer(16);
+  new Uint8Array(buf).set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+  const sparse = [1, , 3]; // eslint-disable-line no-sparse-arrays
+  const err = new RangeError('out of range', { cause: { code: 42 } });
+  return {
+    nums: [0, -0, 1, -1, 2 ** 31, -(2 ** 31) - 1, 1.5, NaN, Infinity, -Infinity, Number.MAX_VALUE, Number.MIN_VALUE],
+    big: [0n, 1n, -1n, 2n ** 64n, -(2n ** 200n) + 7n],
+    strings: ['', 'ascii', 'ünïcödé', '日本語', '😀 emoji', 'lone \ud800 surrogate', 'x'.repeat(10000)],
+    misc: [undefined, null, true, false],
+    sparse,
+    date: new Date(1700000000000),
+    re: /ab+c/gimsuy,
+    map: new Map([[1, 'one'], ['two', { n: 2 }], [shared, shared]]),
+    set: new Set([1, 'a', shared]),
+    buf,
+    views: [new Int8Array(buf, 1, 3), new Uint8ClampedArray(buf), new Int16Array(buf, 2, 2), new Uint32Array(buf), new Float32Array([1.5, -2]), new Float64Array([Math.PI]), new BigInt64Array([-5n]), new BigUint64Array([5n]), new DataView(buf, 4, 8)],
+    boxed: [Object(true), Object(3), Object('s'), Object(5n)],
+    err,
+    cyclic,
+    shared,
+    nested: { a: { b: { c: [shared, { d: shared }] } } },
+    proto: { __proto__: null, x: 1 },
+  };
+}
+
+describe('the structured codec (default)', () => {
+  it('round-trips what structuredClone accepts: the same as structuredClone gives', () => {
+    const v = rich();
+    const out = roundTrip(v);
+    assert.deepStrictEqual(out, structuredClone(v));
+  });
+
+  it('keeps shared references and cycles as references', () => {
+    const out = roundTrip(rich());
+    assert.equal(out.cyclic.self, out.cyclic);
+    assert.equal(out.cyclic.list[0], out.cyclic);
+    assert.equal(out.cyclic.list[1], out.shared);
+    assert.equal(out.map.get(out.shared), out.shared);
+    assert.equal(out.views[0].buffer, out.buf);
+    assert.equal(out.views[8].buffer, out.buf);
+  });
+
+  it('keeps -0, NaN, holes, undefined, error types and causes', () => {
+    const out = roundTrip(rich());
+    assert.ok(Object.is(out.nums[1], -0));
+    assert.ok(Number.isNaN(out.nums[7]));
+    assert.equal(1 in out.sparse, false);
+    assert.equal(out.sparse.length, 3);
+    assert.equal(out.misc[0], undefined);
+    assert.ok(out.err instanceof RangeError);
+    assert.equal(out.err.message, 'out of range');
+    assert.deepEqual(out.err.cause, { code: 42 });
+    assert.equal(out.strings[5], 'lone \ud800 surrogate');
+    const invalid = roundTrip(new Date(NaN));
+    assert.ok(invalid instanceof Date && Number.isNaN(invalid.getTime()));
+  });
+
+  it('gives the same values in another thread', async () => {
+    const q = new Queue();
+    const a = await Agent.start(q);
+    try {
+      const v = rich();
+      delete v.err; // postMessage back to us would add its own stack handling
+      q.syncQ.put(v);
+      const seen = await a.call('sync', 'get');
+      assert.deepStrictEqual(seen, structuredClone(v));
+    } finally {
+      await a.stop();
+    }
+  });
+
+  for (const [what, value] of [
+    ['a function', () => 1],
+    ['a symbol', Symbol('s')],
+    ['an object holding a function', { f() {} }],
+    ['a WeakMap', new WeakMap()],
+    ['a Promise', Promise.resolve()],
+  ]) {
+    it(`refuses ${what} with a TypeError and leaves the queue as it was`, async () => {
+      const q = new Queue({ maxsize: 2 });
+      q.syncQ.put('first');
+      assert.throws(() => q.syncQ.put(value), TypeError);
+      assert.throws(() => q.syncQ.putNowait(value), TypeError);
+      await assert.rejects(q.asyncQ.put(value), TypeError);
+      assert.throws(() => q.asyncQ.putNowait(value), TypeError);
+      assert.equal(q.syncQ.qsize(), 1);
+      assert.equal(q.syncQ.unfinishedTasks, 1);
+      assert.equal(q.syncQ.get(), 'first');
+      assert.throws(() => q.syncQ.getNowait());
+    });
+  }
+});
+
+describe('the json codec', () => {
+  it('round-trips JSON values', () => {
+    const v = { a: [1, 'two', { three: 3 }], b: null, c: true, d: 'ü😀' };
+    assert.deepEqual(roundTrip(v, { codec: 'json' }), v);
+    assert.equal(new Queue({ codec: 'json' }).handle.codec, 'json');
+  });
+
+  it('refuses what JSON cannot carry with a TypeError, queue unchanged', () => {
+    const q = new Queue({ codec: 'json' });
+    const cyclic = {};
+    cyclic.self = cyclic;
+    for (const bad of [undefined, () => 1, Symbol('x'), 10n, cyclic]) assert.throws(() => q.syncQ.put(bad), TypeError);
+    assert.equal(q.syncQ.qsize(), 0);
+    assert.equal(q.syncQ.unfinishedTasks, 0);
+  });
+});
+
+describe('the bytes codec', () => {
+  it('gives back a fresh Uint8Array with the same bytes, not aliasing shared memory or the input', () => {
+    const q = new Queue({ codec: 'bytes' });
+    const input = new Uint8Array([1, 2, 3, 250]);
+    q.syncQ.put(input);
+    input[0] = 99; // the queue holds its own copy
+    const out = q.syncQ.get();
+    assert.ok(out instanceof Uint8Array);
+    assert.deepEqual([...out], [1, 2, 3, 250]);
+    assert.notEqual(out, input);
+    assert.equal(Object.prototype.toString.call(out.buffer), '[object ArrayBuffer]');
+    assert.equal(out.byteLength, out.buffer.byteLength);
+  });
+
+  it('carries an empty array and one of exactly maxBytes', () => {
+    const q = new Queue({ codec: 'bytes', maxBytes: 1000 });
+    q.syncQ.put(new Uint8Array(0));
+    assert.equal(q.syncQ.get().length, 0);
+    const big = new Uint8Array(1000).fill(7);
+    q.syncQ.put(big);
+    assert.deepEqual(q.syncQ.get(), big);
+  });
+
+  it('refuses anything but a Uint8Array with a TypeError', async () => {
+    const q = new Queue({ codec: 'bytes' });
+    for (const bad of ['str', [1, 2], new Int8Array(2), new ArrayBuffer(2), null]) {
+      assert.throws(() => q.syncQ.put(bad), TypeError);
+      await assert.rejects(q.asyncQ.put(bad), TypeError);
+    }
+    assert.equal(q.syncQ.qsize(), 0);
+  });
+});
+
+describe('the string codec', () => {
+  it('round-trips every string exactly, lone surrogates included', () => {
+    for (const s of ['', 'plain', 'ünï', '😀', '\udc00x\ud800', 'a'.repeat(5000) + 'é'])
+      assert.equal(roundTrip(s, { codec: 'string' }), s);
+  });
+
+  it('takes strings only: no coercion', () => {
+    const q = new Queue({ codec: 'string' });
+    for (const bad of [1, null, undefined, { toString: () => 'x' }, Object('boxed')]) assert.throws(() => q.syncQ.put(bad), TypeError);
+    assert.equal(q.syncQ.qsize(), 0);
+  });
+});
+
+describe('a custom codec', () => {
+  it('is used at construction and must be given again at attach', () => {
+    const q = new Queue({ codec: CODECS.upper });
+    assert.equal(q.handle.codec, 'custom');
+    assert.throws(() => Queue.attach(q.handle), { name: 'TypeError', message: /custom codec/ });
+    const other = Queue.attach(q.handle, { codec: CODECS.upper });
+    q.syncQ.put('hello');
+    assert.equal(other.syncQ.get(), 'HELLO');
+  });
+
+  it('works across threads when the worker gives it too', async () => {
+    const q = new Queue({ codec: CODECS.upper });
+    const a = await Agent.start(q, { codec: 'upper' });
+    try {
+      await a.call('sync', 'put', 'from worker');
+      assert.equal(await q.asyncQ.get(), 'FROM WORKER');
+    } finally {
+      await a.stop();
+    }
+  });
+
+  it('decode gets a fresh copy it may keep', () => {
+    const kept = [];
+    const q = new Queue({ codec: { encode: (b) => b, decode: (b) => (kept.push(b), b) } });
+    q.syncQ.put(new Uint8Array([1]));
+    q.syncQ.put(new Uint8Array([2]));
+    q.syncQ.get();
+    q.syncQ.get();
+    assert.deepEqual(kept.map((b) => b[0]), [1, 2]);
+    assert.notEqual(kept[0].buffer, kept[1].buffer);
+  });
+
+  it('an encode that does not return a Uint8Array is a TypeError, queue unchanged', () => {
+    const q = new Queue({ codec: { encode: () => 'nope', decode: (b) => b } });
+    assert.throws(() => q.syncQ.put(1), TypeError);
+    assert.equal(q.syncQ.qsize(), 0);
+  });
+});
+
+describe('item size', () => {
+  it('an item larger than maxBytes is a RangeError at once, never a block, and changes nothing', async () => {
+    const q = new Queue({ codec: 'bytes', maxBytes: 64 });
+    q.syncQ.put(new Uint8Array(10));
+    const big = new Uint8Array(65);
+    assert.throws(() => q.syncQ.put(big), RangeError); // would block forever if it waited
+    assert.throws(() => q.syncQ.put(big, { timeout: Infinity }), RangeError);
+    await assert.rejects(q.asyncQ.put(big), RangeError);
+    assert.throws(() => q.asyncQ.putNowait(big), RangeError);
+    assert.equal(q.syncQ.qsize(), 1);
+    assert.equal(q.syncQ.unfinishedTasks, 1);
+  });
+
+  it('on a shut-down queue, put says QueueShutDown before looking at the item', () => {
+    const q = new Queue({ codec: 'bytes', maxBytes: 8 });
+    q.shutdown();
+    assert.throws(() => q.syncQ.put(new Uint8Array(100)), QueueShutDown);
+    assert.throws(() => q.syncQ.put('not bytes'), QueueShutDown);
+  });
+});
+
+describe('priority items', () => {
+  it('must be [number, value] pairs with a priority other than NaN', async () => {
+    const q = new PriorityQueue();
+    for (const bad of [1, [1], [1, 2, 3], ['1', 'x'], [NaN, 'x'], null]) {
+      assert.throws(() => q.syncQ.put(bad), TypeError);
+      await assert.rejects(q.asyncQ.put(bad), TypeError);
+    }
+    assert.equal(q.syncQ.qsize(), 0);
+    q.syncQ.put([Infinity, 'last']);
+    q.syncQ.put([-Infinity, 'first']);
+    q.syncQ.put([0.5, 'middle']);
+    assert.deepEqual([q.syncQ.get(), q.syncQ.get(), q.syncQ.get()], [[-Infinity, 'first'], [0.5, 'middle'], [Infinity, 'last']]);
+  });
+
+  it('keep their value codec: bytes values come back as fresh arrays with their priority', () => {
+    const q = new PriorityQueue({ codec: 'bytes' });
+    q.syncQ.put([2, new Uint8Array([2])]);
+    q.syncQ.put([1, new Uint8Array([1])]);
+    const [p, v] = q.syncQ.get();
+    assert.equal(p, 1);
+    assert.deepEqual([...v], [1]);
+  });
+
+  it('reuse the room of items taken from the middle (compaction) without losing any', () => {
+    const q = new PriorityQueue({ codec: 'bytes', maxBytes: 256 });
+    const sizes = [];
+    let next = 0;
+    const seen = new Set();
+    for (let round = 0; round < 300; round++) {
+      try {
+        for (;;) {
+          q.syncQ.putNowait([(next * 7919) % 13, new Uint8Array([next & 255, (next >> 8) & 255])]);
+          sizes.push(next++);
+        }
+      } catch {}
+      const [, v] = q.syncQ.getNowait();
+      seen.add(v[0] | (v[1] << 8));
+    }
+    while (!q.syncQ.empty()) {
+      const [, v] = q.syncQ.getNowait();
+      seen.add(v[0] | (v[1] << 8));
+    }
+    assert.equal(seen.size, next);
+  });
+});
