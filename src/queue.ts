@@ -147,7 +147,7 @@ function checkOptions(options: unknown): { maxsize: number; maxBytes: number; co
   let maxsize = 0;
   if (o.maxsize !== undefined) {
     if (typeof o.maxsize !== 'number') throw new TypeError(`janus-queue: option "maxsize" must be a number, got ${describe(o.maxsize)}`);
-    if (Number.isNaN(o.maxsize) || (Number.isFinite(o.maxsize) && !Number.isInteger(o.maxsize)) || o.maxsize > 0x7fffffff)
+    if (Number.isNaN(o.maxsize) || (Number.isFinite(o.maxsize) && !Number.isInteger(o.maxsize)) || (o.maxsize > 0x7fffffff && o.maxsize !== Infinity))
       throw new RangeError(`janus-queue: option "maxsize" must be an integer up to 2147483647 (<= 0 for no limit), got ${o.maxsize}`);
     maxsize = o.maxsize > 0 && o.maxsize !== Infinity ? o.maxsize : 0;
   }
