@@ -1,0 +1,83 @@
+// The package is the product: `npm pack`, install the tarball in a fresh
+// project, and use it from ESM, from CommonJS, across a worker, and from a
+// strict TypeScript consumer.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+let dir;
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'janus-queue-consumer-'));
+  const out = execFileSync(npm, ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const tarball = JSON.parse(out)[0].filename;
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+  execFileSync(npm, ['install', '--no-audit', '--no-fund', '--offline', join(dir, tarball)], { cwd: dir, stdio: 'ignore' });
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const node = (file) => execFileSync(process.execPath, [file], { cwd: dir, encoding: 'utf8', timeout: 60000 });
+
+describe('the packed package', () => {
+  it('ships only dist, README, CHANGELOG and package.json, with no runtime dependencies', () => {
+    const pkg = JSON.parse(readFileSync(join(dir, 'node_modules/janus-queue/package.json'), 'utf8'));
+    assert.equal(pkg.dependencies, undefined);
+    assert.equal(pkg.sideEffects, false);
+    const files = execFileSync(npm, ['pack', '--dry-run', '--json'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const paths = JSON.parse(files)[0].files.map((f) => f.path).sort();
+    assert.deepEqual(paths, ['CHANGELOG.md', 'README.md', 'dist/index.cjs', 'dist/index.d.cts', 'dist/index.d.ts', 'dist/index.js', 'package.json']);
+  });
+
+  it('imports from ESM and moves items between a worker and the main thread', () => {
+    writeFileSync(
+      join(dir, 'esm.mjs'),
+      `import { Queue, QueueShutDown } from 'janus-queue';
+       import { Worker } from 'node:worker_threads';
+       const q = new Queue({ maxsize: 2 });
+       const w = new Worker(\`const { Queue } = require('janus-queue');
+         const q = Queue.attach(require('node:worker_threads').workerData);
+         for (let i = 0; i < 5; i++) q.syncQ.put({ i });
+         q.syncQ.shutdown();\`, { eval: true, workerData: q.handle });
+       const got = [];
+       for await (const { i } of q.asyncQ) got.push(i);
+       console.log(got.join(','), new QueueShutDown().name);`,
+    );
+    assert.equal(node('esm.mjs').trim(), '0,1,2,3,4 QueueShutDown');
+  });
+
+  it('requires from CommonJS, and a CJS queue attaches in an ESM worker', () => {
+    writeFileSync(
+      join(dir, 'cjs.cjs'),
+      `const { PriorityQueue } = require('janus-queue');
+       const { Worker } = require('node:worker_threads');
+       const q = new PriorityQueue();
+       const w = new Worker(new URL('file://' + __dirname + '/worker.mjs'), { workerData: q.handle });
+       w.on('exit', () => console.log(JSON.stringify([q.syncQ.get(), q.syncQ.get()])));`,
+    );
+    writeFileSync(
+      join(dir, 'worker.mjs'),
+      `import { PriorityQueue } from 'janus-queue';
+       import { workerData } from 'node:worker_threads';
+       const q = PriorityQueue.attach(workerData);
+       q.syncQ.put([2, 'b']);
+       q.syncQ.put([1, 'a']);`,
+    );
+    assert.equal(node('cjs.cjs').trim(), '[[1,"a"],[2,"b"]]');
+  });
+
+  it('type-checks a strict TypeScript consumer (NodeNext) against the shipped types', () => {
+    copyFileSync(join(root, 'test/types/consumer.ts'), join(dir, 'consumer.ts'));
+    copyFileSync(join(root, 'test/types/tsconfig.json'), join(dir, 'tsconfig.json'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: dir, stdio: 'pipe' });
+    // and as CommonJS: the .d.cts types
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'commonjs' }));
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: dir, stdio: 'pipe' });
+  });
+});

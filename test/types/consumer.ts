@@ -1,0 +1,70 @@
+// Type tests: compiled with tsc --noEmit against the built package (through
+// its own exports map). A line marked @ts-expect-error must be an error.
+import {
+  type AsyncQueue,
+  type Codec,
+  LifoQueue,
+  PriorityQueue,
+  Queue,
+  QueueEmpty,
+  QueueFull,
+  type QueueHandle,
+  type QueueOptions,
+  QueueShutDown,
+  type SyncQueue,
+} from 'janus-queue';
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const check = <T extends true>(_?: T): void => {};
+
+interface Job {
+  id: number;
+}
+
+const q = new Queue<Job>({ maxsize: 10, maxBytes: 4096 });
+const handle: QueueHandle = q.handle;
+const attached = Queue.attach<Job>(handle);
+check<Equal<typeof attached, Queue<Job>>>();
+check<Equal<ReturnType<typeof q.syncQ.get>, Job>>();
+check<Equal<ReturnType<typeof q.asyncQ.get>, Promise<Job>>>();
+check<Equal<ReturnType<typeof q.asyncQ.join>, Promise<boolean>>>();
+check<Equal<ReturnType<typeof q.syncQ.join>, boolean>>();
+const s: SyncQueue<Job> = q.syncQ;
+const a: AsyncQueue<Job> = q.asyncQ;
+s.put({ id: 1 }, { block: false, timeout: 5 });
+void a.put({ id: 2 }, { timeout: 5, signal: AbortSignal.timeout(10) });
+// @ts-expect-error: items are Jobs
+s.put('not a job');
+// @ts-expect-error: no such option
+new Queue<Job>({ maxSize: 3 });
+
+const lifo = LifoQueue.attach<string>(new LifoQueue<string>().handle);
+check<Equal<typeof lifo, LifoQueue<string>>>();
+check<Equal<ReturnType<typeof lifo.syncQ.getNowait>, string>>();
+
+const pq = new PriorityQueue<Job>({ codec: 'structured' });
+pq.syncQ.put([1, { id: 3 }]);
+// @ts-expect-error: priority items are [number, value] pairs
+pq.syncQ.put({ id: 3 });
+const pa = PriorityQueue.attach<Job>(pq.handle);
+check<Equal<ReturnType<typeof pa.syncQ.get>, [priority: number, value: Job]>>();
+const isQueue: Queue<[number, Job]> = pa;
+void isQueue;
+
+const bytes: Codec<Uint8Array> = { encode: (b) => b, decode: (b) => b };
+const custom = new Queue<Uint8Array>({ codec: bytes });
+Queue.attach<Uint8Array>(custom.handle, { codec: bytes });
+const opts: QueueOptions<string> = { codec: 'string' };
+void new Queue<string>(opts);
+
+for (const job of q.syncQ) check<Equal<typeof job, Job>>();
+async function drain(): Promise<void> {
+  for await (const job of q.asyncQ) check<Equal<typeof job, Job>>();
+  await q.aclose();
+  await q.waitClosed();
+  q.close();
+}
+void drain;
+
+const errors: Error[] = [new QueueEmpty(), new QueueFull(), new QueueShutDown()];
+void errors;
