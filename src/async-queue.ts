@@ -31,7 +31,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
     });
     this.putters = new Pump(core, {
       list: PUTTERS,
-      attempt: (head) => core.putLocked(head.bytes!, head.priority!),
+      attempt: (head) => core.putLocked(head.bytes!, head.len!, head.priority!),
       settle: (r, calls) => {
         if (r === OK) settleWith(calls.shift()!, () => undefined);
         else rejectAll(calls, () => new QueueShutDown());
@@ -53,19 +53,16 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       if (signal?.aborted) return Promise.reject(signal.reason);
       this.refuseIfShutDown();
       const timeout = putTimeout(options?.timeout, this.shared.maxsize());
-      const { bytes, priority, need } = this.shared.prepare(item);
-      const core = this.shared.core;
+      const { bytes, len, priority, need } = this.shared.prepare(item);
       if (this.putters.calls.length === 0 || timeout === 0) {
-        core.lock();
-        const r = core.putLocked(bytes, priority);
-        core.unlock();
+        const r = this.tryPut(bytes, len, priority);
         if (r === OK) return Promise.resolve();
         if (r === CLOSED) throw new QueueShutDown();
         if (timeout === 0) throw new QueueFull();
       }
       // It waits: keep a private copy of the bytes (encode may have returned
       // a scratch view, and the caller may change a Uint8Array it gave us).
-      return this.pending(this.putters, { bytes: bytes.slice(), priority, need }, timeout, signal, () => new QueueFull()) as Promise<void>;
+      return this.pending(this.putters, { bytes: bytes.slice(0, len), len, priority, need }, timeout, signal, () => new QueueFull()) as Promise<void>;
     } catch (e) {
       return Promise.reject(e);
     }
@@ -92,11 +89,8 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
 
   putNowait(item: T): void {
     this.refuseIfShutDown();
-    const { bytes, priority } = this.shared.prepare(item);
-    const core = this.shared.core;
-    core.lock();
-    const r = core.putLocked(bytes, priority);
-    core.unlock();
+    const { bytes, len, priority } = this.shared.prepare(item);
+    const r = this.tryPut(bytes, len, priority);
     if (r === CLOSED) throw new QueueShutDown();
     if (r === BLOCKED) throw new QueueFull();
   }
@@ -136,9 +130,21 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
   private tryGet(): Result {
     const core = this.shared.core;
     core.lock();
-    const r = core.getLocked();
-    core.unlock();
-    return r;
+    try {
+      return core.getLocked();
+    } finally {
+      core.unlock();
+    }
+  }
+
+  private tryPut(bytes: Uint8Array, len: number, priority: number): Result {
+    const core = this.shared.core;
+    core.lock();
+    try {
+      return core.putLocked(bytes, len, priority);
+    } finally {
+      core.unlock();
+    }
   }
 
   /**

@@ -36,6 +36,7 @@ import {
   TAIL,
   TAKEN,
   UNFINISHED,
+  USED,
   WAITING,
   WRAP_MARKER,
   align8,
@@ -112,23 +113,26 @@ export class Core {
   // ---- items -------------------------------------------------------------
 
   /** Python's order: shut down first, then full (by count, then by room). */
-  putLocked(bytes: Uint8Array, priority: number): Result {
+  /** `len` is the byte length of `bytes`, read once by the caller through the intrinsic getter. */
+  putLocked(bytes: Uint8Array, len: number, priority: number): Result {
     const w = this.w;
     if (w[SHUTDOWN]) return CLOSED;
     if (this.maxsize > 0 && w[COUNT]! >= this.maxsize) return BLOCKED;
-    const size = this.recordSize(bytes.length);
+    const size = this.recordSize(len);
     const off = this.place(size);
     if (off < 0) return BLOCKED;
     const b = ARENA_OFFSET + off;
     w[(b + R_SIZE) >> 2] = size;
-    w[(b + R_LEN) >> 2] = bytes.length;
+    w[(b + R_LEN) >> 2] = len;
     w[(b + R_PREV) >> 2] = w[LAST]!;
     w[(b + R_FLAGS) >> 2] = LIVE;
     if (this.header > R_PRIORITY) this.f64[(b + R_PRIORITY) >> 3] = priority;
     this.u8.set(bytes, b + this.header);
     w[LAST] = off;
+    w[USED]! += size;
     w[COUNT]!++;
-    w[UNFINISHED]!++;
+    // A 31-bit counter: it saturates rather than wrap (README, Limitations).
+    if (w[UNFINISHED]! < 0x7fffffff) w[UNFINISHED]!++;
     // Notify one getter whenever an item is added.
     this.signalFirst(GETTERS);
     return OK;
@@ -145,8 +149,11 @@ export class Core {
     this.takenPriority = this.header > R_PRIORITY ? this.f64[(b + R_PRIORITY) >> 3]! : 0;
     const left = --w[COUNT]!;
     if (left === 0) this.resetRing();
-    else if (this.kind === KIND_FIFO) w[HEAD] = this.next(off);
-    else if (this.kind === KIND_LIFO) {
+    else if (this.kind === KIND_FIFO) {
+      w[USED]! -= w[(b + R_SIZE) >> 2]!;
+      w[HEAD] = this.next(off);
+    } else if (this.kind === KIND_LIFO) {
+      w[USED]! -= w[(b + R_SIZE) >> 2]!;
       w[TAIL] = off;
       w[LAST] = w[(b + R_PREV) >> 2]!;
     } else this.takeFromMiddle(off);
@@ -172,6 +179,7 @@ export class Core {
     w[HEAD] = 0;
     w[TAIL] = 0;
     w[LAST] = -1;
+    w[USED] = 0;
     w[DEAD] = 0;
   }
 
@@ -248,18 +256,17 @@ export class Core {
     // COUNT > 0 here, so a live record lies ahead of any hole at HEAD.
     let head = w[HEAD]!;
     while (w[(ARENA_OFFSET + head + R_FLAGS) >> 2] === TAKEN) {
-      w[DEAD]! -= w[(ARENA_OFFSET + head + R_SIZE) >> 2]!;
+      const size = w[(ARENA_OFFSET + head + R_SIZE) >> 2]!;
+      w[DEAD]! -= size;
+      w[USED]! -= size;
       head = this.next(head);
     }
     w[HEAD] = head;
   }
 
+  /** Bytes of live records (wrap padding and holes excluded): what compaction would leave. */
   private liveBytes(): number {
-    const w = this.w;
-    const head = w[HEAD]!;
-    const tail = w[TAIL]!;
-    const used = tail > head ? tail - head : this.arena - head + tail;
-    return used - w[DEAD]!;
+    return this.w[USED]! - this.w[DEAD]!;
   }
 
   /** Moves the live records, in order, to the start of the arena. Priority queues only; O(bytes), and only when a put needs it. */
@@ -279,6 +286,7 @@ export class Core {
     this.u8.set(tmp.subarray(0, at), ARENA_OFFSET);
     w[HEAD] = 0;
     w[TAIL] = at;
+    w[USED] = at;
     w[DEAD] = 0;
   }
 

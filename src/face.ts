@@ -40,15 +40,22 @@ export abstract class Face {
   shutdown(immediate = false): void {
     const core = this.shared.core;
     core.lock();
-    core.shutdownLocked(immediate === true);
-    core.unlock();
+    try {
+      core.shutdownLocked(immediate === true);
+    } finally {
+      core.unlock();
+    }
   }
 
   taskDone(): void {
     const core = this.shared.core;
     core.lock();
-    const ok = core.taskDoneLocked();
-    core.unlock();
+    let ok: boolean;
+    try {
+      ok = core.taskDoneLocked();
+    } finally {
+      core.unlock();
+    }
     if (!ok) throw new RangeError('taskDone() called too many times');
   }
 

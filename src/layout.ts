@@ -39,6 +39,7 @@ export const SHUTDOWN = 38;
 export const FREE_SLOT = 39;
 export const LIST_HEAD = 40; // + list id
 export const LIST_TAIL = 43; // + list id
+export const USED = 46; // bytes of the records in the arena, live and taken (not wrap padding)
 
 /** Waiter lists. */
 export const GETTERS = 0;

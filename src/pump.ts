@@ -12,6 +12,7 @@ export interface Call {
   onAbort?: (() => void) | undefined;
   /** Putters: the encoded item (a private copy), its priority and record size. */
   bytes?: Uint8Array;
+  len?: number;
   priority?: number;
   need?: number;
 }
@@ -62,11 +63,7 @@ export class Pump implements Suspendable {
     this.calls.splice(i, 1);
     finish(call);
     outcome();
-    if (this.slot >= 0 && !this.withdrawn && (this.calls.length === 0 || (i === 0 && this.rules.list === PUTTERS))) {
-      this.core.lock();
-      this.suspendLocked();
-      this.core.unlock();
-    }
+    if (this.calls.length === 0 || (i === 0 && this.rules.list === PUTTERS)) this.withdraw();
   }
 
   /** Withdraws this pump's listed slot, lock held. Its wait then settles and the pump re-registers if calls remain. */
@@ -83,17 +80,20 @@ export class Pump implements Suspendable {
     let poll = POLL_MIN_MS;
     try {
       while (calls.length > 0) {
+        let r: Result;
+        let s = -1;
         core.lock();
-        const r = rules.attempt(calls[0]!);
-        if (r !== BLOCKED) {
+        try {
+          r = rules.attempt(calls[0]!);
+          if (r === BLOCKED) s = core.registerLocked(rules.list, calls[0]!.need ?? 0, signalled);
+        } finally {
           core.unlock();
+        }
+        signalled = false;
+        if (r !== BLOCKED) {
           rules.settle(r, calls);
-          signalled = false;
           continue;
         }
-        const s = core.registerLocked(rules.list, calls[0]!.need ?? 0, signalled);
-        core.unlock();
-        signalled = false;
         if (s < 0) {
           // Every slot is taken: poll. Slower, never wrong.
           await sleep(poll);
@@ -102,19 +102,58 @@ export class Pump implements Suspendable {
         }
         this.slot = s;
         this.withdrawn = false;
-        await waitForState(core.w, core.stateIndex(s));
+        waitingHere(this);
+        try {
+          await waitForState(core.w, core.stateIndex(s));
+        } finally {
+          waiting.delete(this);
+        }
         core.lock();
-        signalled = core.endWaitLocked(rules.list, s) === SIGNALLED;
-        this.slot = -1;
-        // A signal meant for this pump, which no longer has a call to use it:
-        // give it to the next waiter, so no wake-up is absorbed.
-        if (signalled && calls.length === 0) core.passOnLocked(rules.list);
-        core.unlock();
+        try {
+          signalled = core.endWaitLocked(rules.list, s) === SIGNALLED;
+          this.slot = -1;
+          // A signal meant for this pump, which no longer has a call to use it:
+          // give it to the next waiter, so no wake-up is absorbed.
+          if (signalled && calls.length === 0) core.passOnLocked(rules.list);
+        } finally {
+          core.unlock();
+        }
       }
     } finally {
       this.running = false;
     }
   }
+
+  /** Withdraws this pump's place in the shared list (lock taken here); see suspendLocked. */
+  withdraw(): void {
+    if (this.slot < 0 || this.withdrawn) return;
+    this.core.lock();
+    try {
+      this.suspendLocked();
+    } finally {
+      this.core.unlock();
+    }
+  }
+}
+
+/**
+ * The pumps of this thread that are waiting now. A Node thread that exits
+ * (process.exit() in a worker, or the end of the main script with a pending
+ * call) withdraws them, so their slots do not stay listed and absorb
+ * wake-ups meant for live threads. (A thread stopped by worker.terminate()
+ * runs no exit handler: see the README's Limitations.)
+ */
+const waiting = new Set<Pump>();
+let exitHooked = false;
+
+function waitingHere(pump: Pump): void {
+  waiting.add(pump);
+  if (exitHooked) return;
+  exitHooked = true;
+  const proc = (globalThis as { process?: { on?: (event: string, f: () => void) => void } }).process;
+  proc?.on?.('exit', () => {
+    for (const p of waiting) p.withdraw();
+  });
 }
 
 /** Clears a call's timer and abort listener. */

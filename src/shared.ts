@@ -6,9 +6,13 @@ import { KIND_PRIORITY, MAX_BYTES } from './layout.js';
 /** An item ready to enter the queue: its bytes (maybe a scratch view), priority and record size. */
 export interface Prepared {
   bytes: Uint8Array;
+  /** The byte length of `bytes`, read through the intrinsic getter (an own `length` property cannot lie about it). */
+  len: number;
   priority: number;
   need: number;
 }
+
+const typedArrayLength = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'length')!.get!;
 
 /**
  * What both faces of one attached instance share: the core, the codec, and
@@ -41,12 +45,12 @@ export class Shared {
         throw new TypeError(`janus-queue: a priority must be a number other than NaN, got ${describe(priority)}`);
       value = item[1];
     }
-    const bytes = this.codec.encode(value);
+    const bytes = this.codec.encode(value, this.maxBytes);
+    const len = typedArrayLength.call(bytes) as number;
     // An item of up to maxBytes always fits in an empty arena; a larger one never may.
-    if (bytes.length > this.maxBytes)
-      throw new RangeError(`janus-queue: the item is ${bytes.length} bytes encoded, more than maxBytes (${this.maxBytes}); it can never fit`);
-    const need = this.core.recordSize(bytes.length);
-    return { bytes, priority, need };
+    if (len > this.maxBytes) throw tooLarge(len, this.maxBytes);
+    const need = this.core.recordSize(len);
+    return { bytes, len, priority, need };
   }
 
   /** Decodes the item the last getLocked() took. Call after unlocking. */
@@ -63,6 +67,10 @@ export class Shared {
     const m = this.core.maxsize;
     return m > 0 && this.core.count() >= m;
   }
+}
+
+export function tooLarge(len: number, maxBytes: number): RangeError {
+  return new RangeError(`janus-queue: the item is ${len === Infinity ? 'more than that' : `${len} bytes`} encoded, more than maxBytes (${maxBytes}); it can never fit`);
 }
 
 /** A timeout option, checked: undefined and Infinity mean no limit; negative or NaN is a RangeError. */

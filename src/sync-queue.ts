@@ -15,9 +15,9 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
     const timeout = block ? putTimeout(options?.timeout, this.shared.maxsize()) : 0;
     const wait = block && timeout !== 0;
     if (wait) mustBlock('put');
-    const { bytes, priority, need } = this.shared.prepare(item);
+    const { bytes, len, priority, need } = this.shared.prepare(item);
     const core = this.shared.core;
-    const r = blockingCall(core, PUTTERS, need, wait, deadlineFor(timeout), () => core.putLocked(bytes, priority), this.pumps);
+    const r = blockingCall(core, PUTTERS, need, wait, deadlineFor(timeout), () => core.putLocked(bytes, len, priority), this.pumps);
     if (r === CLOSED) throw new QueueShutDown();
     if (r === BLOCKED) throw new QueueFull();
   }

@@ -38,41 +38,46 @@ export function blockingCall(
   pumps: Suspendable[],
 ): Result {
   core.lock();
-  let atHead = false;
-  let poll = POLL_MIN_MS;
-  for (;;) {
-    const r = attempt();
-    const remaining = deadline - now();
-    if (r !== BLOCKED || !wait || remaining <= 0) {
+  let held = true; // released on every path out, even an exception
+  try {
+    let atHead = false;
+    let poll = POLL_MIN_MS;
+    for (;;) {
+      const r = attempt();
+      const remaining = deadline - now();
+      if (r !== BLOCKED || !wait || remaining <= 0) return r;
+      // This thread is about to block: its own async pumps cannot run until it
+      // returns, so they must not hold a place in any list (a signal sent to
+      // them would be lost while we sleep). Withdrawing passes on any signal
+      // they hold; they re-register when the event loop runs them again.
+      for (const p of pumps) p.suspendLocked();
+      const s = core.registerLocked(list, need, atHead);
+      held = false;
       core.unlock();
-      return r;
-    }
-    // This thread is about to block: its own async pumps cannot run until it
-    // returns, so they must not hold a place in any list (a signal sent to
-    // them would be lost while we sleep). Withdrawing passes on any signal
-    // they hold; they re-register when the event loop runs them again.
-    for (const p of pumps) p.suspendLocked();
-    const s = core.registerLocked(list, need, atHead);
-    core.unlock();
-    if (s < 0) {
-      // Every slot is taken: poll. Slower, never wrong.
-      sleep(Math.min(poll, remaining));
-      poll = Math.min(poll * 2, POLL_MAX_MS);
+      if (s < 0) {
+        // Every slot is taken: poll. Slower, never wrong.
+        sleep(Math.min(poll, remaining));
+        poll = Math.min(poll * 2, POLL_MAX_MS);
+        core.lock();
+        held = true;
+        atHead = false;
+        continue;
+      }
+      const index = core.stateIndex(s);
+      // Sleep only while our slot's state is WAITING: a signal stored between
+      // the unlock above and this wait makes Atomics.wait return at once.
+      while (Atomics.load(core.w, index) === WAITING) {
+        const left = deadline - now();
+        if (left <= 0 || Atomics.wait(core.w, index, WAITING, left) === 'timed-out') break;
+      }
       core.lock();
-      atHead = false;
-      continue;
+      held = true;
+      // A waiter that was signalled and still finds nothing (a *Nowait call got
+      // there first) goes back to the head of the list: it keeps its place.
+      atHead = core.endWaitLocked(list, s) === SIGNALLED;
     }
-    const index = core.stateIndex(s);
-    // Sleep only while our slot's state is WAITING: a signal stored between
-    // the unlock above and this wait makes Atomics.wait return at once.
-    while (Atomics.load(core.w, index) === WAITING) {
-      const left = deadline - now();
-      if (left <= 0 || Atomics.wait(core.w, index, WAITING, left) === 'timed-out') break;
-    }
-    core.lock();
-    // A waiter that was signalled and still finds nothing (a *Nowait call got
-    // there first) goes back to the head of the list: it keeps its place.
-    atHead = core.endWaitLocked(list, s) === SIGNALLED;
+  } finally {
+    if (held) core.unlock();
   }
 }
 

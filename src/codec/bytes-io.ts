@@ -5,6 +5,7 @@
  */
 
 const encoder = new TextEncoder();
+const SHRINK_ABOVE = 4 << 20;
 const decoder = new TextDecoder();
 
 export class Writer {
@@ -12,8 +13,30 @@ export class Writer {
   view = new DataView(this.buf.buffer);
   pos = 0;
 
-  reset(): void {
+  /** The most bytes the item may take; writing past it is a RangeError (see over()). */
+  limit = Infinity;
+
+  reset(limit = Infinity): void {
     this.pos = 0;
+    this.limit = limit;
+    // Do not keep a huge scratch buffer alive after one huge item.
+    if (this.buf.length > SHRINK_ABOVE) this.grow(256);
+  }
+
+  /**
+   * Throws once more than `limit` bytes were written: loops call it per
+   * element, so a value that can never fit (a sparse array of length 1e9,
+   * say) fails after about `limit` bytes of work, not after encoding it all.
+   */
+  over(): void {
+    if (this.pos > this.limit) throw new RangeError(`janus-queue: the item is more than maxBytes (${this.limit}) encoded; it can never fit`);
+  }
+
+  private grow(size: number): void {
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, Math.min(this.pos, size)));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
   }
 
   ensure(extra: number): void {
@@ -21,10 +44,7 @@ export class Writer {
     if (need <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < need) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.pos));
-    this.buf = next;
-    this.view = new DataView(next.buffer);
+    this.grow(size);
   }
 
   u8(v: number): void {

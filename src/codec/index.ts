@@ -37,7 +37,8 @@ export const CODEC_NAMES: Record<number, CodecName | 'custom'> = {
 export interface WireCodec {
   readonly id: number;
   readonly freshCopy: boolean;
-  encode(value: unknown): Uint8Array;
+  /** `limit`: the most bytes the item may take (maxBytes); a codec may stop early with a RangeError past it. */
+  encode(value: unknown, limit: number): Uint8Array;
   decode(bytes: Uint8Array): unknown;
 }
 
@@ -47,7 +48,7 @@ function structured(): WireCodec {
   return {
     id: CODEC_IDS.structured,
     freshCopy: false,
-    encode: (v) => enc.encode(v),
+    encode: (v, limit) => enc.encode(v, limit),
     decode: (b) => dec.decode(b),
   };
 }
@@ -58,10 +59,11 @@ function stringCodec(id: number, toText: (v: unknown) => string, fromText: (s: s
   return {
     id,
     freshCopy: false,
-    encode(v) {
+    encode(v, limit) {
       const text = toText(v);
-      w.reset();
+      w.reset(limit);
       w.string(text);
+      w.over();
       return w.result();
     },
     decode(b) {

@@ -50,7 +50,9 @@ const VIEW_TYPES: ViewCtor[] = [
   DataView as unknown as ViewCtor,
 ];
 
+// A null-prototype table: a name like "constructor" or "__proto__" is not an error type.
 const ERROR_TYPES: Record<string, ErrorConstructor> = {
+  __proto__: null as unknown as ErrorConstructor,
   Error,
   EvalError,
   RangeError,
@@ -70,13 +72,14 @@ export class StructuredEncoder {
   private readonly w = new Writer();
   private readonly ids = new Map<object, number>();
 
-  encode(value: unknown): Uint8Array {
-    this.w.reset();
+  encode(value: unknown, limit = Infinity): Uint8Array {
+    this.w.reset(limit);
     try {
       this.value(value);
     } finally {
       this.ids.clear();
     }
+    this.w.over();
     return this.w.result();
   }
 
@@ -110,19 +113,11 @@ export class StructuredEncoder {
     }
   }
 
-  /** [u8 sign][u32 words][u32 words of the magnitude, little end first]. */
+  /** [u8 sign][string: the magnitude in hex]. Hex conversion is linear in the size; shifting word by word is quadratic. */
   private bigint(v: bigint): void {
-    const w = this.w;
     const negative = v < 0n;
-    let m = negative ? -v : v;
-    const words: number[] = [];
-    while (m > 0n) {
-      words.push(Number(m & 0xffffffffn));
-      m >>= 32n;
-    }
-    w.u8(negative ? 1 : 0);
-    w.u32(words.length);
-    for (const x of words) w.u32(x);
+    this.w.u8(negative ? 1 : 0);
+    this.w.string((negative ? -v : v).toString(16));
   }
 
   private object(o: object): void {
@@ -139,6 +134,7 @@ export class StructuredEncoder {
       for (let i = 0; i < o.length; i++) {
         if (i in o) this.value(o[i]);
         else w.u8(HOLE);
+        w.over();
       }
       return;
     }
@@ -163,13 +159,17 @@ export class StructuredEncoder {
       for (const [k, v] of o) {
         this.value(k);
         this.value(v);
+        w.over();
       }
       return;
     }
     if (o instanceof Set) {
       w.u8(SET);
       w.u32(o.size);
-      for (const v of o) this.value(v);
+      for (const v of o) {
+        this.value(v);
+        w.over();
+      }
       return;
     }
     if (o instanceof ArrayBuffer || tag === '[object SharedArrayBuffer]') {
@@ -191,7 +191,7 @@ export class StructuredEncoder {
     }
     if (o instanceof Error) {
       w.u8(ERROR);
-      const name = ERROR_TYPES[o.name] ? o.name : 'Error';
+      const name = Object.hasOwn(ERROR_TYPES, o.name) ? o.name : 'Error';
       w.string(name);
       w.string(String(o.message));
       const stack = typeof o.stack === 'string' ? o.stack : undefined;
@@ -233,6 +233,7 @@ export class StructuredEncoder {
     for (const k of keys) {
       w.string(k);
       this.value((o as Record<string, unknown>)[k]);
+      w.over();
     }
   }
 }
@@ -348,7 +349,8 @@ export class StructuredDecoder {
       case ERROR: {
         const slot = this.refs.length;
         this.refs.push(undefined);
-        const E = ERROR_TYPES[r.string()] ?? Error;
+        const name = r.string();
+        const E = Object.hasOwn(ERROR_TYPES, name) ? ERROR_TYPES[name]! : Error;
         const e = new E(r.string());
         this.refs[slot] = e;
         if (r.u8()) Object.defineProperty(e, 'stack', { value: r.string(), writable: true, configurable: true });
@@ -374,13 +376,10 @@ export class StructuredDecoder {
   }
 
   private bigint(): bigint {
-    const r = this.r;
-    const negative = r.u8() === 1;
-    const n = r.u32();
-    r.need(n * 4);
-    let m = 0n;
-    for (let i = n - 1; i >= 0; i--) m = (m << 32n) | BigInt(r.view.getUint32(r.pos + i * 4, true));
-    r.pos += n * 4;
+    const negative = this.r.u8() === 1;
+    const hex = this.r.string();
+    if (!/^[0-9a-f]+$/.test(hex)) throw new TypeError('janus-queue: corrupted item bytes (bigint)');
+    const m = BigInt(`0x${hex}`);
     return negative ? -m : m;
   }
 }

@@ -1,0 +1,88 @@
+// Bugs found by review, each pinned by the smallest case that showed it.
+import assert from 'node:assert/strict';
+import { Worker } from 'node:worker_threads';
+import { describe, it } from 'node:test';
+import { PriorityQueue, Queue } from 'janus-queue';
+import { within } from './helpers/bounded.mjs';
+import { GETTERS, PUTTERS, untilWaiters, waiterCount } from './helpers/waiters.mjs';
+
+describe('regressions', () => {
+  it('a priority get from the middle of a wrapped ring wakes the putter whose item now fits after compaction', async () => {
+    const q = new PriorityQueue({ maxBytes: 232, codec: 'bytes' }); // records: align8(24 + len)
+    const item = (p, len) => [p, new Uint8Array(len)];
+    q.syncQ.putNowait(item(0, 40));
+    q.syncQ.putNowait(item(5, 40));
+    q.syncQ.putNowait(item(1, 40));
+    q.syncQ.putNowait(item(5, 32));
+    q.syncQ.getNowait(); // the head goes
+    q.syncQ.putNowait(item(5, 40)); // wraps: the ring is full
+    const put = q.asyncQ.put(item(9, 48));
+    await untilWaiters(q.handle, PUTTERS, 1);
+    assert.equal(q.syncQ.getNowait()[0], 1); // a hole in the middle: room once compacted
+    await within(put, 'the waiting put');
+    assert.equal(q.syncQ.qsize(), 4);
+  });
+
+  it('a Uint8Array whose own length property lies cannot overrun the arena or leave the lock held', () => {
+    const q = new Queue({ codec: 'bytes', maxBytes: 64 });
+    const liar = new Uint8Array(1000);
+    Object.defineProperty(liar, 'length', { value: 8 });
+    assert.throws(() => q.syncQ.putNowait(liar), RangeError);
+    q.syncQ.putNowait(new Uint8Array([1, 2])); // the lock is free
+    assert.deepEqual([...q.syncQ.getNowait()], [1, 2]);
+  });
+
+  it('a worker that exits with an asyncQ.get pending leaves no waiter listed', async () => {
+    const q = new Queue();
+    const w = new Worker(
+      `const { workerData } = require('node:worker_threads');
+       const { Queue } = require('janus-queue');
+       const q = Queue.attach(workerData);
+       q.asyncQ.get();
+       // exit once our pump is listed (word 40: LIST_HEAD of getters, src/layout.ts)
+       const w = new Int32Array(workerData.buffer);
+       const check = () => (Atomics.load(w, 40) >= 0 ? process.exit(0) : setTimeout(check, 1));
+       check();`,
+      { eval: true, workerData: q.handle },
+    );
+    await untilWaiters(q.handle, GETTERS, 1);
+    await within(new Promise((r) => w.once('exit', r)), 'worker exit');
+    assert.equal(waiterCount(q.handle, GETTERS), 0);
+    q.syncQ.put('x');
+    assert.equal(q.syncQ.qsize(), 1);
+  });
+
+  it('errors named like Object.prototype members round-trip as plain Errors', () => {
+    const q = new Queue();
+    for (const name of ['constructor', 'toString', '__proto__', 'valueOf']) {
+      const e = new Error('m');
+      e.name = name;
+      q.syncQ.put(e);
+      const out = q.syncQ.get();
+      assert.ok(out instanceof Error);
+      assert.equal(out.message, 'm');
+    }
+  });
+
+  it('a large BigInt round-trips (linear-time encoding)', () => {
+    const q = new Queue({ maxBytes: 1 << 22 });
+    const big = -(3n ** 200000n);
+    q.syncQ.put(big);
+    assert.equal(q.syncQ.get(), big);
+  });
+
+  it('a sparse array that can never fit is refused after about maxBytes of work', () => {
+    const q = new Queue({ maxBytes: 1024 });
+    const a = [];
+    a[2 ** 32 - 2] = 1;
+    assert.throws(() => q.syncQ.putNowait(a), RangeError);
+    assert.equal(q.syncQ.qsize(), 0);
+  });
+
+  it('unfinishedTasks saturates instead of wrapping', () => {
+    const q = new Queue();
+    new Int32Array(q.handle.buffer)[37] = 0x7fffffff; // UNFINISHED, src/layout.ts
+    q.syncQ.put(1);
+    assert.equal(q.syncQ.unfinishedTasks, 0x7fffffff);
+  });
+});
