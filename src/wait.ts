@@ -44,8 +44,9 @@ export function blockingCall(
     let poll = POLL_MIN_MS;
     for (;;) {
       const r = attempt();
+      if (r !== BLOCKED || !wait) return r;
       const remaining = deadline - now();
-      if (r !== BLOCKED || !wait || remaining <= 0) return r;
+      if (remaining <= 0) return r;
       // This thread is about to block: its own async pumps cannot run until it
       // returns, so they must not hold a place in any list (a signal sent to
       // them would be lost while we sleep). Withdrawing passes on any signal
@@ -83,5 +84,6 @@ export function blockingCall(
 
 /** The deadline for a timeout in ms (Infinity for none). */
 export function deadlineFor(timeout: number): number {
-  return timeout === Infinity ? Infinity : now() + timeout;
+  if (timeout === Infinity || timeout === 0) return timeout; // 0: try once, no clock needed
+  return now() + timeout;
 }

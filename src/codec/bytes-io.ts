@@ -141,8 +141,10 @@ export class Reader {
   pos = 0;
 
   reset(bytes: Uint8Array): void {
+    // Items are usually read from the same scratch buffer: keep its DataView.
+    if (bytes.buffer !== this.view.buffer || bytes.byteOffset !== this.view.byteOffset || bytes.byteLength > this.view.byteLength)
+      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.buf = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = 0;
   }
 

@@ -244,7 +244,7 @@ function isPromiseLike(o: object): boolean {
 
 export class StructuredDecoder {
   private readonly r = new Reader();
-  private refs: unknown[] = [];
+  private readonly refs: unknown[] = [];
 
   decode(bytes: Uint8Array): unknown {
     this.r.reset(bytes);
@@ -253,7 +253,7 @@ export class StructuredDecoder {
       if (this.r.pos !== bytes.length) throw new TypeError('janus-queue: corrupted item bytes (trailing data)');
       return v;
     } finally {
-      this.refs = [];
+      this.refs.length = 0;
     }
   }
 
