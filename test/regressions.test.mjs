@@ -34,19 +34,24 @@ describe('regressions', () => {
 
   it('a worker that exits with an asyncQ.get pending leaves no waiter listed', async () => {
     const q = new Queue();
+    const seen = new Int32Array(new SharedArrayBuffer(4)); // set by the worker once its pump is listed
     const w = new Worker(
       `const { workerData } = require('node:worker_threads');
        const { Queue } = require('janus-queue');
-       const q = Queue.attach(workerData);
+       const q = Queue.attach(workerData.handle);
        q.asyncQ.get();
        // exit once our pump is listed (word 40: LIST_HEAD of getters, src/layout.ts)
-       const w = new Int32Array(workerData.buffer);
-       const check = () => (Atomics.load(w, 40) >= 0 ? process.exit(0) : setTimeout(check, 1));
+       const w = new Int32Array(workerData.handle.buffer);
+       const check = () => {
+         if (Atomics.load(w, 40) < 0) return setTimeout(check, 1);
+         Atomics.store(workerData.seen, 0, 1);
+         process.exit(0);
+       };
        check();`,
-      { eval: true, workerData: q.handle },
+      { eval: true, workerData: { handle: q.handle, seen } },
     );
-    await untilWaiters(q.handle, GETTERS, 1);
     await within(new Promise((r) => w.once('exit', r)), 'worker exit');
+    assert.equal(Atomics.load(seen, 0), 1, 'the worker was listed as a getter before it exited');
     assert.equal(waiterCount(q.handle, GETTERS), 0);
     q.syncQ.put('x');
     assert.equal(q.syncQ.qsize(), 1);
