@@ -2,6 +2,7 @@
 // janus-queue (worker syncQ.put -> main asyncQ.get) and through postMessage,
 // interleaved in one run, several repetitions; prints medians and the ratio.
 // Run: npm run bench            (npm run bench -- --quick for a smoke run)
+// Then the codec costs (bench/codecs.mjs).
 import { Worker } from 'node:worker_threads';
 import { Queue } from 'janus-queue';
 
@@ -56,3 +57,5 @@ console.log(`small objects, worker -> main, ${N} items x ${REPS} reps (median)`)
 console.log(`  janus-queue syncQ.put -> asyncQ.get : ${fmt(median(q))}`);
 console.log(`  postMessage                         : ${fmt(median(p))}`);
 console.log(`  ratio janus-queue / postMessage     : ${(median(q) / median(p)).toFixed(2)}x`);
+
+await import('./codecs.mjs');
