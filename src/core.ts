@@ -3,7 +3,6 @@ import {
   ARENA_OFFSET,
   CANCELLED,
   COUNT,
-  DEAD,
   FREE_SLOT,
   GETTERS,
   HEAD,
@@ -34,15 +33,14 @@ import {
   SLOT_BASE,
   SLOT_WORDS,
   TAIL,
-  TAKEN,
   UNFINISHED,
   USED,
   WAITING,
-  WRAP_MARKER,
   align8,
   headerBytes,
 } from './layout.js';
 import { lock, unlock } from './lock.js';
+import { Ring } from './ring.js';
 
 /** Results of the core's operations. */
 export const OK = 0;
@@ -70,6 +68,7 @@ export class Core {
   private readonly f64: Float64Array;
   private readonly toNotify: number[] = [];
   private scratch = new Uint8Array(256);
+  private readonly ring: Ring;
 
   /** The item the last successful getLocked() took: its bytes (outside shared memory) and priority. */
   taken: Uint8Array = this.scratch;
@@ -86,6 +85,7 @@ export class Core {
     this.maxsize = this.w[MAXSIZE]!;
     this.arena = this.w[ARENA_BYTES]!;
     this.header = headerBytes(this.kind);
+    this.ring = new Ring(this.w, this.u8, this.f64, this.arena);
   }
 
   lock(): void {
@@ -119,7 +119,7 @@ export class Core {
     if (w[SHUTDOWN]) return CLOSED;
     if (this.maxsize > 0 && w[COUNT]! >= this.maxsize) return BLOCKED;
     const size = this.recordSize(len);
-    const off = this.place(size);
+    const off = this.ring.place(size);
     if (off < 0) return BLOCKED;
     const b = ARENA_OFFSET + off;
     w[(b + R_SIZE) >> 2] = size;
@@ -142,21 +142,21 @@ export class Core {
   getLocked(): Result {
     const w = this.w;
     if (w[COUNT] === 0) return w[SHUTDOWN] ? CLOSED : BLOCKED;
-    const off = this.kind === KIND_FIFO ? w[HEAD]! : this.kind === KIND_LIFO ? w[LAST]! : this.findMin();
+    const off = this.kind === KIND_FIFO ? w[HEAD]! : this.kind === KIND_LIFO ? w[LAST]! : this.ring.findMin();
     const b = ARENA_OFFSET + off;
     const len = w[(b + R_LEN) >> 2]!;
     this.copyOut(b + this.header, len);
     this.takenPriority = this.header > R_PRIORITY ? this.f64[(b + R_PRIORITY) >> 3]! : 0;
     const left = --w[COUNT]!;
-    if (left === 0) this.resetRing();
+    if (left === 0) this.ring.reset();
     else if (this.kind === KIND_FIFO) {
       w[USED]! -= w[(b + R_SIZE) >> 2]!;
-      w[HEAD] = this.next(off);
+      w[HEAD] = this.ring.next(off);
     } else if (this.kind === KIND_LIFO) {
       w[USED]! -= w[(b + R_SIZE) >> 2]!;
       w[TAIL] = off;
       w[LAST] = w[(b + R_PREV) >> 2]!;
-    } else this.takeFromMiddle(off);
+    } else this.ring.takeFromMiddle(off);
     // Notify putters whenever room is freed.
     this.signalPutters();
     return OK;
@@ -172,122 +172,6 @@ export class Core {
     }
     dst.set(this.u8.subarray(at, at + len));
     this.taken = dst;
-  }
-
-  private resetRing(): void {
-    const w = this.w;
-    w[HEAD] = 0;
-    w[TAIL] = 0;
-    w[LAST] = -1;
-    w[USED] = 0;
-    w[DEAD] = 0;
-  }
-
-  /** The offset of the record after the one at `off`, following a wrap marker. Only called when one exists. */
-  private next(off: number): number {
-    const n = off + this.w[(ARENA_OFFSET + off + R_SIZE) >> 2]!;
-    if (n >= this.arena || this.w[(ARENA_OFFSET + n + R_SIZE) >> 2] === WRAP_MARKER) return 0;
-    return n;
-  }
-
-  /**
-   * Where a record of `size` bytes goes, or -1 if it does not fit now.
-   * Moves TAIL past it and writes a wrap marker when it goes to offset 0.
-   */
-  private place(size: number): number {
-    const w = this.w;
-    if (w[COUNT] === 0) this.resetRing();
-    let off = this.fit(size);
-    if (off < 0 && w[DEAD]! > 0) {
-      this.compact();
-      off = this.fit(size);
-    }
-    if (off < 0) return -1;
-    const tail = w[TAIL]!;
-    if (off === 0 && tail !== 0 && tail < this.arena) w[(ARENA_OFFSET + tail + R_SIZE) >> 2] = WRAP_MARKER;
-    w[TAIL] = off + size;
-    return off;
-  }
-
-  /** The offset a record of `size` bytes would take now, or -1. Changes nothing. */
-  private fit(size: number): number {
-    const w = this.w;
-    const head = w[HEAD]!;
-    const tail = w[TAIL]!;
-    if (w[COUNT] === 0 && w[DEAD] === 0) return size <= this.arena ? 0 : -1;
-    if (tail > head) {
-      if (tail + size <= this.arena) return tail;
-      return size <= head ? 0 : -1; // wrap: the record goes before HEAD
-    }
-    return tail + size <= head ? tail : -1; // wrapped: the gap between TAIL and HEAD
-  }
-
-  /** Whether a record of `size` bytes could be placed now, counting what compaction would free. */
-  private couldPlace(size: number): boolean {
-    return this.fit(size) >= 0 || (this.w[DEAD]! > 0 && this.liveBytes() + size <= this.arena);
-  }
-
-  // ---- priority ----------------------------------------------------------
-
-  /** The first live record, in put order, with the lowest priority: stable among equals. */
-  private findMin(): number {
-    const w = this.w;
-    let off = w[HEAD]!;
-    let best = -1;
-    let bestP = 0;
-    for (let seen = 0, count = w[COUNT]!; ; off = this.next(off)) {
-      const b = ARENA_OFFSET + off;
-      if (w[(b + R_FLAGS) >> 2] !== LIVE) continue;
-      const p = this.f64[(b + R_PRIORITY) >> 3]!;
-      if (best < 0 || p < bestP) {
-        best = off;
-        bestP = p;
-      }
-      if (++seen === count) return best;
-    }
-  }
-
-  /** Leaves a hole where a taken priority record was; holes at HEAD are skipped at once. */
-  private takeFromMiddle(off: number): void {
-    const w = this.w;
-    const b = ARENA_OFFSET + off;
-    w[(b + R_FLAGS) >> 2] = TAKEN;
-    w[DEAD]! += w[(b + R_SIZE) >> 2]!;
-    // COUNT > 0 here, so a live record lies ahead of any hole at HEAD.
-    let head = w[HEAD]!;
-    while (w[(ARENA_OFFSET + head + R_FLAGS) >> 2] === TAKEN) {
-      const size = w[(ARENA_OFFSET + head + R_SIZE) >> 2]!;
-      w[DEAD]! -= size;
-      w[USED]! -= size;
-      head = this.next(head);
-    }
-    w[HEAD] = head;
-  }
-
-  /** Bytes of live records (wrap padding and holes excluded): what compaction would leave. */
-  private liveBytes(): number {
-    return this.w[USED]! - this.w[DEAD]!;
-  }
-
-  /** Moves the live records, in order, to the start of the arena. Priority queues only; O(bytes), and only when a put needs it. */
-  private compact(): void {
-    const w = this.w;
-    const count = w[COUNT]!;
-    const tmp = new Uint8Array(this.liveBytes());
-    let at = 0;
-    for (let off = w[HEAD]!, seen = 0; seen < count; off = this.next(off)) {
-      const b = ARENA_OFFSET + off;
-      if (w[(b + R_FLAGS) >> 2] !== LIVE) continue;
-      const size = w[(b + R_SIZE) >> 2]!;
-      tmp.set(this.u8.subarray(b, b + size), at);
-      at += size;
-      seen++;
-    }
-    this.u8.set(tmp.subarray(0, at), ARENA_OFFSET);
-    w[HEAD] = 0;
-    w[TAIL] = at;
-    w[USED] = at;
-    w[DEAD] = 0;
   }
 
   // ---- tasks and shutdown --------------------------------------------------
@@ -311,7 +195,7 @@ export class Core {
     if (immediate && w[COUNT]! > 0) {
       w[UNFINISHED] = Math.max(0, w[UNFINISHED]! - w[COUNT]!);
       w[COUNT] = 0;
-      this.resetRing();
+      this.ring.reset();
       if (w[UNFINISHED] === 0) this.signalAll(JOINERS);
     }
     // Every getter and putter re-checks: putters throw, getters drain or throw.
@@ -449,10 +333,10 @@ export class Core {
     if (s < 0) return;
     if (w[SHUTDOWN]) return this.signalAll(PUTTERS);
     let room = this.maxsize > 0 ? this.maxsize - w[COUNT]! : Infinity;
-    let bytes = w[COUNT] === 0 ? this.arena : this.arena - this.liveBytes();
+    let bytes = w[COUNT] === 0 ? this.arena : this.arena - this.ring.liveBytes();
     for (let first = true; s >= 0 && room > 0; first = false) {
       const need = w[slotWord(s) + S_NEED]!;
-      if (first ? !this.couldPlace(need) : need > bytes) return;
+      if (first ? !this.ring.couldPlace(need) : need > bytes) return;
       const next = w[slotWord(s) + S_NEXT]!;
       this.signal(PUTTERS, s);
       room--;

@@ -23,10 +23,6 @@ export function waitAsyncFn(): WaitAsync | undefined {
   return typeof f === 'function' ? f : undefined;
 }
 
-interface NodeTimer {
-  unref?: () => void;
-}
-
 let keepAliveCount = 0;
 let keepAliveTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -48,5 +44,3 @@ export function releaseEventLoop(): void {
 }
 
 function noop(): void {}
-
-export type { NodeTimer };
