@@ -34,6 +34,20 @@ async function run({ face, op, args = [] }) {
       }
       return out;
     }
+    case 'pollUntilShutDown': {
+      // poll with getNowait ('nowait') or get({ timeout: 1 }) until shut down
+      const out = [];
+      const nap = new Int32Array(new SharedArrayBuffer(4));
+      for (;;) {
+        try {
+          out.push(args[0] === 'nowait' ? q.syncQ.getNowait() : q.syncQ.get({ timeout: 1 }));
+        } catch (e) {
+          if (e.name === 'QueueShutDown') return out;
+          if (e.name !== 'QueueEmpty') throw e;
+          if (args[0] === 'nowait') Atomics.wait(nap, 0, 0, 0.1); // be polite to the other threads
+        }
+      }
+    }
     case 'state':
       return { qsize: q.syncQ.qsize(), unfinished: q.syncQ.unfinishedTasks, closed: q.closed };
   }
