@@ -146,8 +146,8 @@ for (const K of KINDS) {
       await untilWaiters(q.handle, GETTERS, 1);
       q.shutdown();
       await q.waitClosed();
-      const r = await within(get, 'get');
-      assert.ok(r.error instanceof QueueShutDown);
+      const outcome = await within(get, 'get');
+      assert.ok(outcome.error instanceof QueueShutDown);
       const r = new K.Class();
       r.syncQ.put(K.item(0));
       const join = r.asyncQ.join();
