@@ -6,7 +6,7 @@
  * |------|--------|-------------------------------------------------------|
  * | 0    | 0–8    | header, written once by the constructor               |
  * | 1    | 16     | LOCK, alone on its line (every thread writes it)      |
- * | 2    | 32–45  | queue state, read and written only with LOCK held     |
+ * | 2    | 32–46  | queue state, read and written only with LOCK held     |
  * | 3…   | 16/slot| one waiter slot per 64-byte line (S_STATE is a futex) |
  * | …    | bytes  | the arena of item records                             |
  */

@@ -28,8 +28,8 @@ let keepAliveTimer: ReturnType<typeof setInterval> | undefined;
 
 /**
  * Node does not keep its event loop alive for a pending Atomics.waitAsync
- * (nodejs/node#44729). While any pump waits, hold one ref'd interval timer,
- * process-wide; drop it when the last pump stops, so an idle queue never
+ * (nodejs/node#44729). While any pump of this thread waits, hold one ref'd interval timer
+ * in this thread; drop it when the last pump stops, so an idle queue never
  * keeps a process alive.
  */
 export function holdEventLoop(): void {
