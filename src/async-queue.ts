@@ -1,6 +1,6 @@
-import { BLOCKED, CLOSED, OK, type Result } from './core.js';
+import { CLOSED, OK, type Result } from './core.js';
 import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
-import { Face } from './face.js';
+import { Face, getFailure, putFailure } from './face.js';
 import { GETTERS, JOINERS, PUTTERS } from './layout.js';
 import { type Call, Pump, finish } from './pump.js';
 import { type Shared, checkTimeout } from './shared.js';
@@ -51,14 +51,13 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
     try {
       const signal = checkSignal(options?.signal);
       if (signal?.aborted) return Promise.reject(signal.reason);
-      this.refuseIfShutDown();
+      this.refusePutIfShutDown();
       const timeout = putTimeout(options?.timeout, this.shared.maxsize());
       const { bytes, len, priority, need } = this.shared.prepare(item);
       if (this.putters.calls.length === 0 || timeout === 0) {
         const r = this.tryPut(bytes, len, priority);
         if (r === OK) return Promise.resolve();
-        if (r === CLOSED) throw new QueueShutDown();
-        if (timeout === 0) throw new QueueFull();
+        if (r === CLOSED || timeout === 0) throw putFailure(r);
       }
       // It waits: keep a private copy of the bytes (encode may have returned
       // a scratch view, and the caller may change a Uint8Array it gave us).
@@ -72,14 +71,12 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
     try {
       const signal = checkSignal(options?.signal);
       if (signal?.aborted) return Promise.reject(signal.reason);
-      const core = this.shared.core;
-      if (core.isShutDown() && core.count() === 0) throw new QueueShutDown();
+      this.refuseGetIfShutDown();
       const timeout = checkTimeout(options?.timeout, 'get()');
       if (this.getters.calls.length === 0 || timeout === 0) {
         const r = this.tryGet();
         if (r === OK) return Promise.resolve(this.shared.taken() as T);
-        if (r === CLOSED) throw new QueueShutDown();
-        if (timeout === 0) throw new QueueEmpty();
+        if (r === CLOSED || timeout === 0) throw getFailure(r);
       }
       return this.pending(this.getters, {}, timeout, signal, () => new QueueEmpty()) as Promise<T>;
     } catch (e) {
@@ -88,17 +85,16 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
   }
 
   putNowait(item: T): void {
-    this.refuseIfShutDown();
+    this.refusePutIfShutDown();
     const { bytes, len, priority } = this.shared.prepare(item);
     const r = this.tryPut(bytes, len, priority);
-    if (r === CLOSED) throw new QueueShutDown();
-    if (r === BLOCKED) throw new QueueFull();
+    if (r !== OK) throw putFailure(r);
   }
 
   getNowait(): T {
     const r = this.tryGet();
-    if (r === OK) return this.shared.taken() as T;
-    throw r === CLOSED ? new QueueShutDown() : new QueueEmpty();
+    if (r !== OK) throw getFailure(r);
+    return this.shared.taken() as T;
   }
 
   join(options?: AsyncOptions): Promise<boolean> {

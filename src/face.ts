@@ -1,4 +1,5 @@
-import { QueueShutDown } from './errors.js';
+import { CLOSED, type Result } from './core.js';
+import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
 import type { Shared } from './shared.js';
 import type { Suspendable } from './wait.js';
 
@@ -60,7 +61,23 @@ export abstract class Face {
   }
 
   /** Python's first check of put: a shut-down queue refuses before anything else, even a value it could not encode. */
-  protected refuseIfShutDown(): void {
+  protected refusePutIfShutDown(): void {
     if (this.shared.core.isShutDown()) throw new QueueShutDown();
   }
+
+  /** Python's first check of get: shut down and empty refuses before the timeout is looked at. */
+  protected refuseGetIfShutDown(): void {
+    const core = this.shared.core;
+    if (core.isShutDown() && core.count() === 0) throw new QueueShutDown();
+  }
+}
+
+/** The error for a put that did not go in: shut down, or full. */
+export function putFailure(r: Result): Error {
+  return r === CLOSED ? new QueueShutDown() : new QueueFull();
+}
+
+/** The error for a get that took nothing: shut down (and drained), or empty. */
+export function getFailure(r: Result): Error {
+  return r === CLOSED ? new QueueShutDown() : new QueueEmpty();
 }

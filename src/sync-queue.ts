@@ -1,6 +1,6 @@
-import { BLOCKED, CLOSED, OK, type Result } from './core.js';
-import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
-import { Face } from './face.js';
+import { OK } from './core.js';
+import { QueueShutDown } from './errors.js';
+import { Face, getFailure, putFailure } from './face.js';
 import { GETTERS, JOINERS, PUTTERS } from './layout.js';
 import { canBlock } from './platform.js';
 import { checkTimeout } from './shared.js';
@@ -10,7 +10,7 @@ import { blockingCall, deadlineFor } from './wait.js';
 /** The blocking face. Every call is one core attempt, plus a wait on a slot between attempts. */
 export class SyncFace<T> extends Face implements SyncQueue<T> {
   put(item: T, options?: SyncPutOptions): void {
-    this.refuseIfShutDown();
+    this.refusePutIfShutDown();
     const block = options?.block ?? true;
     const timeout = block ? putTimeout(options?.timeout, this.shared.maxsize()) : 0;
     const wait = block && timeout !== 0;
@@ -18,19 +18,19 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
     const { bytes, len, priority, need } = this.shared.prepare(item);
     const core = this.shared.core;
     const r = blockingCall(core, PUTTERS, need, wait, deadlineFor(timeout), () => core.putLocked(bytes, len, priority), this.pumps);
-    if (r === CLOSED) throw new QueueShutDown();
-    if (r === BLOCKED) throw new QueueFull();
+    if (r !== OK) throw putFailure(r);
   }
 
   get(options?: SyncGetOptions): T {
+    this.refuseGetIfShutDown();
     const core = this.shared.core;
-    if (core.isShutDown() && core.count() === 0) throw new QueueShutDown();
     const block = options?.block ?? true;
     const timeout = block ? checkTimeout(options?.timeout, 'get()') : 0;
     const wait = block && timeout !== 0;
     if (wait) mustBlock('get');
     const r = blockingCall(core, GETTERS, 0, wait, deadlineFor(timeout), () => core.getLocked(), this.pumps);
-    return this.result(r);
+    if (r !== OK) throw getFailure(r);
+    return this.shared.taken() as T;
   }
 
   putNowait(item: T): void {
@@ -59,11 +59,6 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
       }
       yield item;
     }
-  }
-
-  private result(r: Result): T {
-    if (r === OK) return this.shared.taken() as T;
-    throw r === CLOSED ? new QueueShutDown() : new QueueEmpty();
   }
 }
 

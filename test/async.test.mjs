@@ -3,20 +3,14 @@
 // one thread are served in order; a thread that blocks in syncQ while it has
 // asyncQ calls pending does not absorb the wake-ups meant for others.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Queue, QueueEmpty, QueueFull } from 'janus-queue';
-import { Agent } from './helpers/agent.mjs';
+import { agentPool } from './helpers/agent.mjs';
 import { isPending, within } from './helpers/bounded.mjs';
 import { KINDS } from './helpers/kinds.mjs';
 import { GETTERS, JOINERS, PUTTERS, untilWaiters, waiterCount } from './helpers/waiters.mjs';
 
-const agents = [];
-async function agentFor(q) {
-  const a = await Agent.start(q);
-  agents.push(a);
-  return a;
-}
-after(() => Promise.all(agents.map((a) => a.stop())));
+const agentFor = agentPool();
 
 for (const K of KINDS) {
   describe(`${K.name}.asyncQ cancellation`, () => {

@@ -4,20 +4,14 @@
 // until the caller is registered as a waiter in the queue's shared lists,
 // and only then releases it. No sleeps.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { QueueEmpty, QueueFull, QueueShutDown } from 'janus-queue';
-import { Agent } from './helpers/agent.mjs';
+import { agentPool } from './helpers/agent.mjs';
 import { isPending, within } from './helpers/bounded.mjs';
 import { KINDS } from './helpers/kinds.mjs';
 import { GETTERS, JOINERS, PUTTERS, untilWaiters } from './helpers/waiters.mjs';
 
-const agents = [];
-async function agentFor(q, opts) {
-  const a = await Agent.start(q, opts);
-  agents.push(a);
-  return a;
-}
-after(() => Promise.all(agents.map((a) => a.stop())));
+const agentFor = agentPool();
 
 const BOUND = 20000; // ms: generous bound on a sync wait on the main thread
 

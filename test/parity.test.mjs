@@ -2,20 +2,14 @@
 // tests, in our words, for every kind of queue. (A review listed what the
 // other suites did not already cover; each test names its source.)
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Queue, QueueEmpty, QueueShutDown } from 'janus-queue';
-import { Agent } from './helpers/agent.mjs';
+import { agentPool } from './helpers/agent.mjs';
 import { isPending, settle, within } from './helpers/bounded.mjs';
 import { KINDS } from './helpers/kinds.mjs';
 import { GETTERS, JOINERS, PUTTERS, untilWaiters } from './helpers/waiters.mjs';
 
-const agents = [];
-async function agentFor(q) {
-  const a = await Agent.start(q);
-  agents.push(a);
-  return a;
-}
-after(() => Promise.all(agents.map((a) => a.stop())));
+const agentFor = agentPool();
 
 for (const K of KINDS) {
   describe(`${K.name}: Python parity`, () => {

@@ -1,5 +1,6 @@
 // The test side of agent-worker.mjs: a real worker thread attached to the
 // same queue, driven command by command.
+import { after } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { within } from './bounded.mjs';
 
@@ -47,4 +48,15 @@ export class Agent {
   stop() {
     return this.worker.terminate();
   }
+}
+
+/** A function that starts agents for a test file and stops them all after it. */
+export function agentPool() {
+  const started = [];
+  after(() => Promise.all(started.map((a) => a.stop())));
+  return async (q, opts) => {
+    const a = await Agent.start(q, opts);
+    started.push(a);
+    return a;
+  };
 }
