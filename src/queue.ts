@@ -1,5 +1,5 @@
 import { AsyncFace } from './async-queue.js';
-import { CODEC_NAMES, type CodecName, describe, isCustomCodec, makeCodec } from './codec/index.js';
+import { CODEC_NAMES, type CodecName, type WireCodec, describe, isCustomCodec, makeCodec } from './codec/index.js';
 import {
   CODEC,
   DEFAULT_MAX_BYTES,
@@ -57,17 +57,16 @@ export class Queue<T = unknown> {
   constructor(options?: QueueOptions<T>) {
     const kind = (new.target as unknown as { kind: Kind }).kind;
     let buffer: SharedArrayBuffer;
-    let codecOption: unknown;
+    let codec: WireCodec;
     if (attaching) {
-      ({ buffer, codec: codecOption } = attaching);
+      buffer = attaching.buffer;
+      codec = makeCodec(attaching.codec);
       attaching = undefined;
     } else {
       const o = checkOptions(options);
-      codecOption = o.codec;
-      const codec = makeCodec(codecOption);
+      codec = makeCodec(o.codec); // throws a TypeError naming the option
       buffer = createBuffer(kind, codec.id, o.maxsize, o.maxBytes);
     }
-    const codec = makeCodec(codecOption);
     const name = CODEC_NAMES[codec.id]!;
     this.handle = Object.freeze({ janusQueue: 1, kind: KIND_NAMES[kind] as QueueHandle['kind'], codec: name, buffer });
     const shared = new Shared(buffer, codec);
@@ -158,7 +157,6 @@ function checkOptions(options: unknown): { maxsize: number; maxBytes: number; co
       throw new RangeError(`janus-queue: option "maxBytes" must be an integer from 1 to ${MAX_MAX_BYTES}, got ${o.maxBytes}`);
     maxBytes = o.maxBytes;
   }
-  makeCodec(o.codec); // throws a TypeError naming the option
   return { maxsize, maxBytes, codec: o.codec };
 }
 
