@@ -10,6 +10,7 @@ if (isMainThread) {
   const workers = [1, 2, 3].map(
     () => new Worker(new URL(import.meta.url), { workerData: { jobs: jobs.handle, results: results.handle } }),
   );
+  const exited = workers.map((w) => new Promise((resolve) => w.once('exit', resolve)));
 
   const N = 30;
   const producing = (async () => {
@@ -25,7 +26,7 @@ if (isMainThread) {
     console.log(`job ${String(n).padStart(2)} -> ${String(square).padStart(3)} (worker ${by})`);
   }
   await producing;
-  await Promise.all(workers.map((w) => new Promise((r) => w.once('exit', r))));
+  await Promise.all(exited);
   console.log(`sum of squares 1..${N} = ${sum}`);
 } else {
   const jobs = Queue.attach(workerData.jobs);

@@ -6,7 +6,6 @@ import { type Call, Pump, finish } from './pump.js';
 import { type Shared, checkTimeout } from './shared.js';
 import { putTimeout } from './sync-queue.js';
 import type { AsyncOptions, AsyncQueue } from './types.js';
-import type { Suspendable } from './wait.js';
 
 /**
  * The promise face. A call first makes one attempt (when no call of its kind
@@ -18,8 +17,8 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
   private readonly putters: Pump;
   private readonly joiners: Pump;
 
-  constructor(shared: Shared, pumps: Suspendable[]) {
-    super(shared, pumps);
+  constructor(shared: Shared) {
+    super(shared);
     const core = shared.core;
     this.getters = new Pump(core, {
       list: GETTERS,
@@ -44,7 +43,6 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
         while (calls.length > 0) settleWith(calls.shift()!, () => true);
       },
     });
-    pumps.push(this.getters, this.putters, this.joiners);
   }
 
   put(item: T, options?: AsyncOptions): Promise<void> {

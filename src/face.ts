@@ -1,7 +1,6 @@
 import { CLOSED, type Result } from './core.js';
 import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
 import type { Shared } from './shared.js';
-import type { Suspendable } from './wait.js';
 
 /**
  * What both faces have in common: the snapshots and the calls that never
@@ -10,8 +9,6 @@ import type { Suspendable } from './wait.js';
 export abstract class Face {
   constructor(
     protected readonly shared: Shared,
-    /** This instance's async pumps, withdrawn before a blocking call (see wait.ts). */
-    protected readonly pumps: Suspendable[],
   ) {}
 
   qsize(): number {

@@ -1,7 +1,6 @@
 import { BLOCKED, type Core, type Result } from './core.js';
 import { type ListId, PUTTERS, SIGNALLED, WAITING } from './layout.js';
 import { holdEventLoop, releaseEventLoop, waitAsyncFn } from './platform.js';
-import type { Suspendable } from './wait.js';
 
 /** One pending asyncQ call. */
 export interface Call {
@@ -35,7 +34,7 @@ const POLL_MAX_MS = 8;
  * its slot with Atomics.waitAsync. A thread with many pending gets holds one
  * slot and one waitAsync.
  */
-export class Pump implements Suspendable {
+export class Pump {
   readonly calls: Call[] = [];
   private running = false;
   private slot = -1;
@@ -64,13 +63,6 @@ export class Pump implements Suspendable {
     finish(call);
     outcome();
     if (this.calls.length === 0 || (i === 0 && this.rules.list === PUTTERS)) this.withdraw();
-  }
-
-  /** Withdraws this pump's listed slot, lock held. Its wait then settles and the pump re-registers if calls remain. */
-  suspendLocked(): void {
-    if (this.slot < 0 || this.withdrawn) return;
-    this.withdrawn = true;
-    this.core.withdrawLocked(this.rules.list, this.slot);
   }
 
   private async run(): Promise<void> {
@@ -124,12 +116,17 @@ export class Pump implements Suspendable {
     }
   }
 
-  /** Withdraws this pump's place in the shared list (lock taken here); see suspendLocked. */
+  /**
+   * Withdraws this pump's listed slot (the lock is taken here): its wait then
+   * settles at once and the pump re-registers if calls remain. Any signal it
+   * already holds is passed on (Core.withdrawLocked).
+   */
   withdraw(): void {
     if (this.slot < 0 || this.withdrawn) return;
+    this.withdrawn = true;
     this.core.lock();
     try {
-      this.suspendLocked();
+      this.core.withdrawLocked(this.rules.list, this.slot);
     } finally {
       this.core.unlock();
     }
@@ -151,9 +148,12 @@ function waitingHere(pump: Pump): void {
   if (exitHooked) return;
   exitHooked = true;
   const proc = (globalThis as { process?: { on?: (event: string, f: () => void) => void } }).process;
-  proc?.on?.('exit', () => {
-    for (const p of waiting) p.withdraw();
-  });
+  proc?.on?.('exit', withdrawWaitingPumps);
+}
+
+/** Withdraws every waiting pump of this thread, each under its own queue's lock (none may be held by the caller). */
+export function withdrawWaitingPumps(): void {
+  for (const p of waiting) p.withdraw();
 }
 
 /** Clears a call's timer and abort listener. */

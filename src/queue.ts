@@ -16,7 +16,6 @@ import {
 import { Shared } from './shared.js';
 import { SyncFace } from './sync-queue.js';
 import type { AsyncQueue, AttachOptions, QueueHandle, QueueOptions, SyncQueue } from './types.js';
-import type { Suspendable } from './wait.js';
 
 const OPTION_NAMES = new Set(['maxsize', 'maxBytes', 'codec']);
 
@@ -70,9 +69,8 @@ export class Queue<T = unknown> {
     const name = CODEC_NAMES[codec.id]!;
     this.handle = Object.freeze({ janusQueue: 1, kind: KIND_NAMES[kind] as QueueHandle['kind'], codec: name, buffer });
     const shared = new Shared(buffer, codec);
-    const pumps: Suspendable[] = [];
-    this.syncQ = new SyncFace<T>(shared, pumps);
-    this.asyncQ = new AsyncFace<T>(shared, pumps);
+    this.syncQ = new SyncFace<T>(shared);
+    this.asyncQ = new AsyncFace<T>(shared);
   }
 
   /** True once the queue is shut down, by any thread. */

@@ -17,7 +17,7 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
     if (wait) mustBlock('put');
     const { bytes, len, priority, need } = this.shared.prepare(item);
     const core = this.shared.core;
-    const r = blockingCall(core, PUTTERS, need, wait, deadlineFor(timeout), () => core.putLocked(bytes, len, priority), this.pumps);
+    const r = blockingCall(core, PUTTERS, need, wait, deadlineFor(timeout), () => core.putLocked(bytes, len, priority));
     if (r !== OK) throw putFailure(r);
   }
 
@@ -28,7 +28,7 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
     const timeout = block ? checkTimeout(options?.timeout, 'get()') : 0;
     const wait = block && timeout !== 0;
     if (wait) mustBlock('get');
-    const r = blockingCall(core, GETTERS, 0, wait, deadlineFor(timeout), () => core.getLocked(), this.pumps);
+    const r = blockingCall(core, GETTERS, 0, wait, deadlineFor(timeout), () => core.getLocked());
     if (r !== OK) throw getFailure(r);
     return this.shared.taken() as T;
   }
@@ -45,7 +45,7 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
     const timeout = checkTimeout(options?.timeout, 'join()');
     if (timeout !== 0) mustBlock('join');
     const core = this.shared.core;
-    return blockingCall(core, JOINERS, 0, timeout !== 0, deadlineFor(timeout), () => core.joinLocked(), this.pumps) === OK;
+    return blockingCall(core, JOINERS, 0, timeout !== 0, deadlineFor(timeout), () => core.joinLocked()) === OK;
   }
 
   *[Symbol.iterator](): Iterator<T> {

@@ -1,17 +1,13 @@
 import type { Core } from './core.js';
 import { BLOCKED, type Result } from './core.js';
 import { type ListId, SIGNALLED, WAITING } from './layout.js';
+import { withdrawWaitingPumps } from './pump.js';
 import { now } from './shared.js';
 
 /**
  * Blocking waits for syncQ: the one deadline loop every timed sync call goes
  * through. `attempt` runs with the lock held and never waits.
  */
-
-/** Something that must stop listening before this thread blocks (its async pumps; see suspendPumps). */
-export interface Suspendable {
-  suspendLocked(): void;
-}
 
 const POLL_MIN_MS = 1;
 const POLL_MAX_MS = 8;
@@ -35,7 +31,6 @@ export function blockingCall(
   wait: boolean,
   deadline: number,
   attempt: () => Result,
-  pumps: Suspendable[],
 ): Result {
   core.lock();
   let held = true; // released on every path out, even an exception
@@ -47,14 +42,15 @@ export function blockingCall(
       if (r !== BLOCKED || !wait) return r;
       const remaining = deadline - now();
       if (remaining <= 0) return r;
-      // This thread is about to block: its own async pumps cannot run until it
-      // returns, so they must not hold a place in any list (a signal sent to
-      // them would be lost while we sleep). Withdrawing passes on any signal
-      // they hold; they re-register when the event loop runs them again.
-      for (const p of pumps) p.suspendLocked();
-      const s = core.registerLocked(list, need, atHead);
+      const s = core.registerLocked(list, need, atHead); // -1: every slot is taken
       held = false;
       core.unlock();
+      // This thread is about to block: its async pumps, of this queue or any
+      // other, cannot run until it returns, so they must not hold a place in
+      // any list (a signal sent to them would wait for us while their other
+      // waiters sleep). Withdrawing passes on any signal they already hold;
+      // they re-register when the event loop runs them again.
+      withdrawWaitingPumps();
       if (s < 0) {
         // Every slot is taken: poll. Slower, never wrong.
         sleep(Math.min(poll, remaining));

@@ -3,6 +3,7 @@
 // one thread are served in order; a thread that blocks in syncQ while it has
 // asyncQ calls pending does not absorb the wake-ups meant for others.
 import assert from 'node:assert/strict';
+import { Worker } from 'node:worker_threads';
 import { describe, it } from 'node:test';
 import { Queue, QueueEmpty, QueueFull } from 'janus-queue';
 import { agentPool } from './helpers/agent.mjs';
@@ -170,6 +171,37 @@ describe('no lost wake-ups', () => {
     await puts;
     assert.equal(got, 'first');
     assert.equal(await within(pending, 'pending async get'), 'second');
+  });
+
+  it("a thread blocked on queue A does not absorb a wake-up of queue B, where its own asyncQ.get is pending", async () => {
+    const a = new Queue();
+    const b = new Queue();
+    const mine = b.asyncQ.get(); // our pump is first in B's line
+    await untilWaiters(b.handle, GETTERS, 1);
+    const w1 = await agentFor(b);
+    const theirs = w1.call('sync', 'get'); // second in B's line
+    await untilWaiters(b.handle, GETTERS, 2);
+    // The releaser waits until we are blocked on A, puts into B (which must
+    // reach w1: we cannot run), waits until B is empty again, then releases us.
+    const releaser = new Worker(
+      `const { workerData: { a, b } } = require('node:worker_threads');
+       const { Queue } = require('janus-queue');
+       const qa = Queue.attach(a), qb = Queue.attach(b);
+       const nap = new Int32Array(new SharedArrayBuffer(4));
+       const until = (f) => { for (let i = 0; i < 20000 && !f(); i++) Atomics.wait(nap, 0, 0, 1); };
+       until(() => Atomics.load(new Int32Array(a.buffer), 40) >= 0); // we are listed on A (LIST_HEAD of getters)
+       qb.syncQ.put('for w1');
+       until(() => qb.syncQ.qsize() === 0);
+       qa.syncQ.put('release');`,
+      { eval: true, workerData: { a: a.handle, b: b.handle } },
+    );
+    const exited = new Promise((r) => releaser.once('exit', r));
+    assert.equal(a.syncQ.get({ timeout: 20000 }), 'release');
+    await within(exited, 'releaser');
+    assert.equal(await theirs, 'for w1');
+    assert.equal(await isPending(mine), true);
+    b.syncQ.put('for me');
+    assert.equal(await within(mine, 'our async get'), 'for me');
   });
 
   it('a pending asyncQ.put whose head call is aborted lets the smaller call behind it in', async () => {
