@@ -109,6 +109,18 @@ describe('handles and attach', () => {
   });
 });
 
+describe('read-only members', () => {
+  it('maxsize, unfinishedTasks and closed cannot be assigned, on either face; the handle is frozen', () => {
+    const q = new Queue({ maxsize: 3 });
+    for (const face of [q.syncQ, q.asyncQ]) {
+      for (const key of ['maxsize', 'unfinishedTasks', 'closed']) assert.throws(() => { face[key] = 1; }, TypeError);
+      assert.equal(face.maxsize, 3);
+    }
+    assert.throws(() => { q.closed = true; }, TypeError);
+    assert.ok(Object.isFrozen(q.handle));
+  });
+});
+
 describe('the promise face never throws synchronously', () => {
   const q = new Queue({ maxsize: 1 });
   for (const [what, call] of [
