@@ -19,7 +19,7 @@ export const MAGIC = 0;
 export const VERSION = 1;
 export const KIND = 2;
 export const CODEC = 3;
-export const MAXSIZE = 4;
+export const MAXSIZE = 4; // as given; <= 0 means no limit by count
 export const ARENA_BYTES = 5;
 export const NSLOTS = 6;
 export const BYTE_LENGTH = 7;
@@ -142,7 +142,6 @@ export function checkHeader(buffer: SharedArrayBuffer): string | null {
   if (w[NSLOTS] !== SLOT_COUNT) return `its slot count is ${w[NSLOTS]}`;
   if (w[BYTE_LENGTH] !== buffer.byteLength || w[ARENA_BYTES] !== buffer.byteLength - ARENA_OFFSET)
     return `its size words (${w[BYTE_LENGTH]}, ${w[ARENA_BYTES]}) do not match the buffer (${buffer.byteLength} bytes)`;
-  if (w[MAXSIZE]! < 0) return `its maxsize word is ${w[MAXSIZE]}`;
   if (w[MAX_BYTES]! < 1 || arenaBytesFor(w[MAX_BYTES]!) !== w[ARENA_BYTES]) return `its maxBytes word (${w[MAX_BYTES]}) does not match its arena`;
   return null;
 }

@@ -144,9 +144,10 @@ function checkOptions(options: unknown): { maxsize: number; maxBytes: number; co
   let maxsize = 0;
   if (o.maxsize !== undefined) {
     if (typeof o.maxsize !== 'number') throw new TypeError(`janus-queue: option "maxsize" must be a number, got ${describe(o.maxsize)}`);
-    if (Number.isNaN(o.maxsize) || (Number.isFinite(o.maxsize) && !Number.isInteger(o.maxsize)) || (o.maxsize > 0x7fffffff && o.maxsize !== Infinity))
-      throw new RangeError(`janus-queue: option "maxsize" must be an integer up to 2147483647 (<= 0 for no limit), got ${o.maxsize}`);
-    maxsize = o.maxsize > 0 && o.maxsize !== Infinity ? o.maxsize : 0;
+    // Kept as given (Python's q.maxsize does too); Infinity means no limit and reads back as 0.
+    if (o.maxsize !== Infinity && !(Number.isInteger(o.maxsize) && o.maxsize >= -0x80000000 && o.maxsize <= 0x7fffffff))
+      throw new RangeError(`janus-queue: option "maxsize" must be an integer from -2147483648 to 2147483647 (<= 0 for no limit), got ${o.maxsize}`);
+    maxsize = o.maxsize === Infinity ? 0 : o.maxsize;
   }
   let maxBytes = DEFAULT_MAX_BYTES;
   if (o.maxBytes !== undefined) {

@@ -28,6 +28,7 @@ describe('constructor options', () => {
     ['maxsize not an integer', { maxsize: 1.5 }, RangeError, /"maxsize"/],
     ['maxsize NaN', { maxsize: NaN }, RangeError, /"maxsize"/],
     ['maxsize too large', { maxsize: 2 ** 31 }, RangeError, /"maxsize"/],
+    ['maxsize -Infinity', { maxsize: -Infinity }, RangeError, /"maxsize"/],
     ['maxBytes not a number', { maxBytes: '1k' }, TypeError, /"maxBytes"/],
     ['maxBytes zero', { maxBytes: 0 }, RangeError, /"maxBytes"/],
     ['maxBytes negative', { maxBytes: -5 }, RangeError, /"maxBytes"/],
