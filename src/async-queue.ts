@@ -3,7 +3,7 @@ import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
 import { Face, getFailure, putFailure } from './face.js';
 import { GETTERS, JOINERS, PUTTERS } from './layout.js';
 import { type Call, Pump, finish } from './pump.js';
-import { type Shared, checkTimeout } from './shared.js';
+import { type Shared, checkTimeout, now } from './shared.js';
 import { putTimeout } from './sync-queue.js';
 import type { AsyncOptions, AsyncQueue } from './types.js';
 
@@ -157,10 +157,20 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
     return new Promise((resolve, reject) => {
       const call: Call = { ...fields, resolve, reject };
       if (timeout !== Infinity) {
-        call.timer = setTimeout(() => {
-          call.timer = undefined;
-          pump.remove(call, () => (timeoutResolves ? resolve(onTimeout()) : reject(onTimeout())));
-        }, timeout);
+        // setTimeout fires at once for delays past 2^31-1 ms: re-arm in steps.
+        const deadline = now() + timeout;
+        const arm = (): void => {
+          const left = deadline - now();
+          if (left > MAX_TIMER_MS) {
+            call.timer = setTimeout(arm, MAX_TIMER_MS);
+            return;
+          }
+          call.timer = setTimeout(() => {
+            call.timer = undefined;
+            pump.remove(call, () => (timeoutResolves ? resolve(onTimeout()) : reject(onTimeout())));
+          }, left);
+        };
+        arm();
       }
       if (signal) {
         call.signal = signal;
@@ -171,6 +181,8 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
     });
   }
 }
+
+const MAX_TIMER_MS = 0x7fffffff;
 
 function settleWith(call: Call, value: () => unknown): void {
   finish(call);

@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { describe, it } from 'node:test';
 import { Queue, QueueEmpty, QueueFull } from 'janus-queue';
 import { agentPool } from './helpers/agent.mjs';
-import { isPending, within } from './helpers/bounded.mjs';
+import { isPending, settle, within } from './helpers/bounded.mjs';
 import { KINDS } from './helpers/kinds.mjs';
 import { GETTERS, JOINERS, PUTTERS, untilWaiters, waiterCount } from './helpers/waiters.mjs';
 
@@ -92,6 +92,17 @@ for (const K of KINDS) {
     });
   });
 }
+
+describe('long timeouts', () => {
+  it("a timeout past setTimeout's limit (2^31-1 ms) does not fire early", async () => {
+    const q = new Queue();
+    const p = settle(q.asyncQ.get({ timeout: 3e9 }));
+    // Node runs an overlong setTimeout after 1 ms; give that bug time to show.
+    await new Promise((r) => setTimeout(r, 30));
+    q.syncQ.put('in time');
+    assert.deepEqual(await within(p, 'get'), { ok: true, value: 'in time' });
+  });
+});
 
 describe('no lost wake-ups', () => {
   it('a get aborted after its pump was signalled passes the signal on to a getter in another thread', async () => {
