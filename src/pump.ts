@@ -131,6 +131,20 @@ export class Pump {
       this.core.unlock();
     }
   }
+
+  /** Withdraws and frees the slot: for a thread that exits, whose pump will never run again. */
+  release(): void {
+    if (this.slot < 0) return;
+    this.core.lock();
+    try {
+      if (!this.withdrawn) this.core.withdrawLocked(this.rules.list, this.slot);
+      this.core.endWaitLocked(this.rules.list, this.slot);
+      this.slot = -1;
+      this.withdrawn = true;
+    } finally {
+      this.core.unlock();
+    }
+  }
 }
 
 /**
@@ -148,7 +162,9 @@ function waitingHere(pump: Pump): void {
   if (exitHooked) return;
   exitHooked = true;
   const proc = (globalThis as { process?: { on?: (event: string, f: () => void) => void } }).process;
-  proc?.on?.('exit', withdrawWaitingPumps);
+  proc?.on?.('exit', () => {
+    for (const p of waiting) p.release();
+  });
 }
 
 /** Withdraws every waiting pump of this thread, each under its own queue's lock (none may be held by the caller). */

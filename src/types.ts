@@ -6,7 +6,7 @@ export type { Codec, CodecName };
 export interface QueueOptions<T = unknown> {
   /** Most items the queue holds; `<= 0` or omitted: unbounded by count. */
   maxsize?: number;
-  /** Bytes of the item arena (encoded items plus a 16–24-byte header each). Default 1 MiB. */
+  /** The largest encoded item accepted, and the size of the item arena that headers (16–24 bytes per item) share. Default 1 MiB. */
   maxBytes?: number;
   /** How items become bytes: 'structured' (default), 'json', 'bytes', 'string', or a custom codec. */
   codec?: CodecName | Codec<T>;

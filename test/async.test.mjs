@@ -9,7 +9,7 @@ import { Queue, QueueEmpty, QueueFull } from 'janus-queue';
 import { agentPool } from './helpers/agent.mjs';
 import { isPending, settle, within } from './helpers/bounded.mjs';
 import { KINDS } from './helpers/kinds.mjs';
-import { GETTERS, JOINERS, PUTTERS, untilWaiters, waiterCount } from './helpers/waiters.mjs';
+import { GETTERS, JOINERS, PUTTERS, freeSlots, untilWaiters, waiterCount } from './helpers/waiters.mjs';
 
 const agentFor = agentPool();
 
@@ -157,14 +157,8 @@ describe('no lost wake-ups', () => {
     // Every slot is free again: 128 workers could wait now. Checked through
     // the free-slot stack (FREE_SLOT word 39, S_NEXT link), see src/layout.ts.
     // The last pump frees its slot when its (withdrawn) wait settles, a task later.
-    const w = new Int32Array(q.handle.buffer);
-    const free = () => {
-      let n = 0;
-      for (let s = w[39]; s >= 0; s = w[48 + s * 16 + 1]) n++;
-      return n;
-    };
-    for (let i = 0; i < 1000 && free() !== 128; i++) await new Promise((r) => setTimeout(r, 1));
-    assert.equal(free(), 128);
+    for (let i = 0; i < 1000 && freeSlots(q.handle) !== 128; i++) await new Promise((r) => setTimeout(r, 1));
+    assert.equal(freeSlots(q.handle), 128);
   });
 
   it('a thread that blocks in syncQ while its own asyncQ get is pending does not absorb the wake-up', async () => {

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { describe, it } from 'node:test';
 import { PriorityQueue, Queue } from 'janus-queue';
 import { within } from './helpers/bounded.mjs';
-import { GETTERS, PUTTERS, untilWaiters, waiterCount } from './helpers/waiters.mjs';
+import { GETTERS, PUTTERS, freeSlots, untilWaiters, waiterCount } from './helpers/waiters.mjs';
 
 describe('regressions', () => {
   it('a priority get from the middle of a wrapped ring wakes the putter whose item now fits after compaction', async () => {
@@ -32,7 +32,7 @@ describe('regressions', () => {
     assert.deepEqual([...q.syncQ.getNowait()], [1, 2]);
   });
 
-  it('a worker that exits with an asyncQ.get pending leaves no waiter listed', async () => {
+  it('a worker that exits with an asyncQ.get pending leaves no waiter listed and no slot taken', async () => {
     const q = new Queue();
     const seen = new Int32Array(new SharedArrayBuffer(4)); // set by the worker once its pump is listed
     const w = new Worker(
@@ -53,6 +53,7 @@ describe('regressions', () => {
     await within(new Promise((r) => w.once('exit', r)), 'worker exit');
     assert.equal(Atomics.load(seen, 0), 1, 'the worker was listed as a getter before it exited');
     assert.equal(waiterCount(q.handle, GETTERS), 0);
+    assert.equal(freeSlots(q.handle), 128);
     q.syncQ.put('x');
     assert.equal(q.syncQ.qsize(), 1);
   });

@@ -7,6 +7,7 @@ const LIST_HEAD = 40;
 const SLOT_BASE = 48;
 const SLOT_WORDS = 16;
 const S_NEXT = 1;
+const FREE_SLOT = 39;
 export const GETTERS = 0;
 export const PUTTERS = 1;
 export const JOINERS = 2;
@@ -16,6 +17,16 @@ export function waiterCount(handle, list) {
   let n = 0;
   for (let s = Atomics.load(w, LIST_HEAD + list); s >= 0; s = w[SLOT_BASE + s * SLOT_WORDS + S_NEXT]) {
     if (++n > 1000) throw new Error('waiter list is corrupt (cycle)');
+  }
+  return n;
+}
+
+/** How many waiter slots are on the free stack (128 when nobody waits). */
+export function freeSlots(handle) {
+  const w = new Int32Array(handle.buffer);
+  let n = 0;
+  for (let s = Atomics.load(w, FREE_SLOT); s >= 0; s = w[SLOT_BASE + s * SLOT_WORDS + S_NEXT]) {
+    if (++n > 1000) throw new Error('free-slot stack is corrupt (cycle)');
   }
   return n;
 }
