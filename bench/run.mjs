@@ -2,8 +2,8 @@
 // janus-queue (worker syncQ.put -> main asyncQ.get) and through postMessage,
 // interleaved in one run, several repetitions; prints medians and the ratio.
 // Run: npm run bench            (npm run bench -- --quick for a smoke run)
-// Then the codec costs (bench/codecs.mjs) and synchronous round trips against
-// synckit (bench/roundtrip.mjs).
+// Then the codec costs (bench/codecs.mjs), 1 KiB byte arrays (bench/bytes.mjs)
+// and synchronous round trips against synckit (bench/roundtrip.mjs).
 import { Worker } from 'node:worker_threads';
 import { Queue } from 'janus-queue';
 
@@ -60,4 +60,5 @@ console.log(`  postMessage                         : ${fmt(median(p))}`);
 console.log(`  ratio janus-queue / postMessage     : ${(median(q) / median(p)).toFixed(2)}x`);
 
 await import('./codecs.mjs');
+await import('./bytes.mjs');
 await import('./roundtrip.mjs');
