@@ -3,8 +3,7 @@ import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
 import { Face, getFailure, putFailure } from './face.js';
 import { GETTERS, JOINERS, PUTTERS } from './layout.js';
 import { type Call, Pump, finish } from './pump.js';
-import { type Shared, checkTimeout, now } from './shared.js';
-import { putTimeout } from './sync-queue.js';
+import { type Shared, checkTimeout, now, putTimeout } from './shared.js';
 import type { AsyncOptions, AsyncQueue } from './types.js';
 
 /**

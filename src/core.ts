@@ -112,8 +112,11 @@ export class Core {
 
   // ---- items -------------------------------------------------------------
 
-  /** Python's order: shut down first, then full (by count, then by room). */
-  /** `len` is the byte length of `bytes`, read once by the caller through the intrinsic getter. */
+  /**
+   * Python's order: shut down first, then full (by count, then by room).
+   * `len` is the byte length of `bytes`, read once by the caller through the
+   * intrinsic getter.
+   */
   putLocked(bytes: Uint8Array, len: number, priority: number): Result {
     const w = this.w;
     if (w[SHUTDOWN]) return CLOSED;

@@ -14,6 +14,12 @@ export class QueueFull extends Error {
   }
 }
 
+/** The RangeError for an item whose encoding is larger than maxBytes (`len` when known). */
+export function tooLarge(maxBytes: number, len?: number): RangeError {
+  const size = len === undefined ? 'more than that' : `${len} bytes`;
+  return new RangeError(`janus-queue: the item is ${size} encoded, more than maxBytes (${maxBytes}); it can never fit`);
+}
+
 /** Thrown by `put` once the queue is shut down, and by `get` once it is shut down and empty. */
 export class QueueShutDown extends Error {
   constructor(message = 'the queue is shut down') {

@@ -1,6 +1,7 @@
 import type { WireCodec } from './codec/index.js';
 import { describe } from './codec/index.js';
 import { Core } from './core.js';
+import { tooLarge } from './errors.js';
 import { KIND_PRIORITY, MAX_BYTES } from './layout.js';
 
 /** An item ready to enter the queue: its bytes (maybe a scratch view), priority and record size. */
@@ -48,7 +49,7 @@ export class Shared {
     const bytes = this.codec.encode(value, this.maxBytes);
     const len = typedArrayLength.call(bytes) as number;
     // An item of up to maxBytes always fits in an empty arena; a larger one never may.
-    if (len > this.maxBytes) throw tooLarge(len, this.maxBytes);
+    if (len > this.maxBytes) throw tooLarge(this.maxBytes, len);
     const need = this.core.recordSize(len);
     return { bytes, len, priority, need };
   }
@@ -69,16 +70,25 @@ export class Shared {
   }
 }
 
-export function tooLarge(len: number, maxBytes: number): RangeError {
-  return new RangeError(`janus-queue: the item is ${len === Infinity ? 'more than that' : `${len} bytes`} encoded, more than maxBytes (${maxBytes}); it can never fit`);
-}
-
 /** A timeout option, checked: undefined and Infinity mean no limit; negative or NaN is a RangeError. */
 export function checkTimeout(timeout: unknown, what: string): number {
   if (timeout === undefined || timeout === Infinity) return Infinity;
   if (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0)
     throw new RangeError(`janus-queue: ${what} timeout must be a number of milliseconds >= 0, got ${describe(timeout)}`);
   return timeout;
+}
+
+/**
+ * A put's timeout: on a queue unbounded by count an invalid one is ignored,
+ * as in Python (the queue can still be full by bytes; then it waits without limit).
+ */
+export function putTimeout(timeout: unknown, maxsize: number): number {
+  if (maxsize > 0) return checkTimeout(timeout, 'put()');
+  try {
+    return checkTimeout(timeout, 'put()');
+  } catch {
+    return Infinity;
+  }
 }
 
 export const now = (): number => performance.now();

@@ -3,7 +3,7 @@ import { QueueShutDown } from './errors.js';
 import { Face, getFailure, putFailure } from './face.js';
 import { GETTERS, JOINERS, PUTTERS } from './layout.js';
 import { canBlock } from './platform.js';
-import { checkTimeout } from './shared.js';
+import { checkTimeout, putTimeout } from './shared.js';
 import type { JoinOptions, SyncGetOptions, SyncPutOptions, SyncQueue } from './types.js';
 import { blockingCall, deadlineFor } from './wait.js';
 
@@ -59,19 +59,6 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
       }
       yield item;
     }
-  }
-}
-
-/**
- * A put's timeout: on a queue unbounded by count an invalid one is ignored,
- * as in Python (the queue can still be full by bytes; then it waits without limit).
- */
-export function putTimeout(timeout: unknown, maxsize: number): number {
-  if (maxsize > 0) return checkTimeout(timeout, 'put()');
-  try {
-    return checkTimeout(timeout, 'put()');
-  } catch {
-    return Infinity;
   }
 }
 

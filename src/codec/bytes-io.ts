@@ -4,6 +4,8 @@
  * nothing once the scratch buffer has grown to the largest item seen.
  */
 
+import { tooLarge } from '../errors.js';
+
 const encoder = new TextEncoder();
 const SHRINK_ABOVE = 4 << 20;
 const decoder = new TextDecoder();
@@ -29,7 +31,7 @@ export class Writer {
    * say) fails after about `limit` bytes of work, not after encoding it all.
    */
   over(): void {
-    if (this.pos > this.limit) throw new RangeError(`janus-queue: the item is more than maxBytes (${this.limit}) encoded; it can never fit`);
+    if (this.pos > this.limit) throw tooLarge(this.limit);
   }
 
   private grow(size: number): void {
