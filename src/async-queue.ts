@@ -3,7 +3,7 @@ import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
 import { Face, getFailure, putFailure } from './face.js';
 import { GETTERS, JOINERS, PUTTERS } from './layout.js';
 import { type Call, Pump, finish } from './pump.js';
-import { type Shared, checkTimeout, now, putTimeout } from './shared.js';
+import { type Shared, checkMax, checkTimeout, now, putTimeout } from './shared.js';
 import type { AsyncOptions, AsyncQueue } from './types.js';
 
 /**
@@ -21,15 +21,16 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
     const core = shared.core;
     this.getters = new Pump(core, {
       list: GETTERS,
-      attempt: () => core.getLocked(),
+      attempt: (head) => (head.max === undefined ? core.getLocked() : core.getManyLocked(head.max)),
       settle: (r, calls) => {
-        if (r === OK) settleWith(calls.shift()!, () => shared.taken());
-        else rejectAll(calls, () => new QueueShutDown());
+        if (r !== OK) return rejectAll(calls, () => new QueueShutDown());
+        const head = calls.shift()!;
+        settleWith(head, () => (head.max === undefined ? shared.taken() : shared.takenMany()));
       },
     });
     this.putters = new Pump(core, {
       list: PUTTERS,
-      attempt: (head) => core.putLocked(head.bytes!, head.len!, head.priority!),
+      attempt: (head) => (head.batch ? core.putManyLocked(head.batch) : core.putLocked(head.bytes!, head.len!, head.priority!)),
       settle: (r, calls) => {
         if (r === OK) settleWith(calls.shift()!, () => undefined);
         else rejectAll(calls, () => new QueueShutDown());
@@ -81,6 +82,44 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
     }
   }
 
+  putMany(items: Iterable<T>, options?: AsyncOptions): Promise<void> {
+    try {
+      const signal = checkSignal(options?.signal);
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      this.refusePutIfShutDown();
+      const timeout = putTimeout(options?.timeout, this.shared.maxsize());
+      const batch = this.shared.prepareMany(items);
+      if (batch.lens.length === 0) return Promise.resolve();
+      if (this.putters.calls.length === 0 || timeout === 0) {
+        const r = this.locked(() => this.shared.core.putManyLocked(batch));
+        if (r === OK) return Promise.resolve();
+        if (r === CLOSED || timeout === 0) throw putFailure(r);
+      }
+      // prepareMany's buffer is already this call's own.
+      return this.pending(this.putters, { batch, need: batch.need }, timeout, signal, () => new QueueFull()) as Promise<void>;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  getMany(max: number, options?: AsyncOptions): Promise<T[]> {
+    try {
+      checkMax(max);
+      const signal = checkSignal(options?.signal);
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      this.refuseGetIfShutDown();
+      const timeout = checkTimeout(options?.timeout, 'getMany()');
+      if (this.getters.calls.length === 0 || timeout === 0) {
+        const r = this.locked(() => this.shared.core.getManyLocked(max));
+        if (r === OK) return Promise.resolve(this.shared.takenMany() as T[]);
+        if (r === CLOSED || timeout === 0) throw getFailure(r);
+      }
+      return this.pending(this.getters, { max }, timeout, signal, () => new QueueEmpty()) as Promise<T[]>;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
   putNowait(item: T): void {
     this.refusePutIfShutDown();
     const { bytes, len, priority } = this.shared.prepare(item);
@@ -121,20 +160,19 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
   }
 
   private tryGet(): Result {
-    const core = this.shared.core;
-    core.lock();
-    try {
-      return core.getLocked();
-    } finally {
-      core.unlock();
-    }
+    return this.locked(() => this.shared.core.getLocked());
   }
 
   private tryPut(bytes: Uint8Array, len: number, priority: number): Result {
+    return this.locked(() => this.shared.core.putLocked(bytes, len, priority));
+  }
+
+  /** One core attempt under the lock. */
+  private locked(attempt: () => Result): Result {
     const core = this.shared.core;
     core.lock();
     try {
-      return core.putLocked(bytes, len, priority);
+      return attempt();
     } finally {
       core.unlock();
     }

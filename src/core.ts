@@ -24,6 +24,7 @@ import {
   R_PREV,
   R_PRIORITY,
   R_SIZE,
+  S_ITEMS,
   S_NEED,
   S_NEXT,
   S_PREV,
@@ -41,6 +42,16 @@ import {
 } from './layout.js';
 import { lock, unlock } from './lock.js';
 import { Ring } from './ring.js';
+
+/** A putMany batch, encoded: the items' bytes end to end, and per item its length, record size and priority. */
+export interface Batch {
+  bytes: Uint8Array;
+  lens: number[];
+  sizes: number[];
+  priorities: number[];
+  /** The arena bytes of all its records. */
+  need: number;
+}
 
 /** Results of the core's operations. */
 export const OK = 0;
@@ -73,6 +84,10 @@ export class Core {
   /** The item the last successful getLocked() took: its bytes (outside shared memory) and priority. */
   taken: Uint8Array = this.scratch;
   takenPriority = 0;
+  /** The items the last successful getManyLocked() took, and their priorities. */
+  readonly takenMany: Uint8Array[] = [];
+  readonly takenPriorities: number[] = [];
+  private readonly takenLens: number[] = [];
 
   constructor(
     buffer: SharedArrayBuffer,
@@ -124,6 +139,34 @@ export class Core {
     const size = this.recordSize(len);
     const off = this.ring.place(size);
     if (off < 0) return BLOCKED;
+    this.write(off, size, bytes, len, priority);
+    this.added(1);
+    return OK;
+  }
+
+  /**
+   * putLocked for a batch: all its items, one after the other in order, or
+   * none (BLOCKED) until there is room for all of them.
+   */
+  putManyLocked(batch: Batch): Result {
+    const w = this.w;
+    const n = batch.lens.length;
+    if (w[SHUTDOWN]) return CLOSED;
+    if (this.maxsize > 0 && w[COUNT]! + n > this.maxsize) return BLOCKED;
+    if (!this.ring.fitsAll(batch.sizes) && !(this.ring.compactHoles() && this.ring.fitsAll(batch.sizes))) return BLOCKED;
+    for (let i = 0, at = 0; i < n; i++) {
+      const len = batch.lens[i]!;
+      const size = batch.sizes[i]!;
+      this.write(this.ring.place(size), size, batch.bytes.subarray(at, at + len), len, batch.priorities[i] ?? 0);
+      at += len;
+    }
+    this.added(n);
+    return OK;
+  }
+
+  /** Writes and counts one record at `off`, a place the ring has just given it (counted at once: place() resets an empty ring). */
+  private write(off: number, size: number, bytes: Uint8Array, len: number, priority: number): void {
+    const w = this.w;
     const b = ARENA_OFFSET + off;
     w[(b + R_SIZE) >> 2] = size;
     w[(b + R_LEN) >> 2] = len;
@@ -134,24 +177,71 @@ export class Core {
     w[LAST] = off;
     w[USED]! += size;
     w[COUNT]!++;
+  }
+
+  /** Counts `n` items just written as unfinished tasks, and wakes a getter for each. */
+  private added(n: number): void {
+    const w = this.w;
     // A 31-bit counter: it saturates rather than wrap (README, Limitations).
-    if (w[UNFINISHED]! < 0x7fffffff) w[UNFINISHED]!++;
+    w[UNFINISHED] = Math.min(0x7fffffff, w[UNFINISHED]! + n);
     // Notify one getter whenever an item is added.
-    this.signalFirst(GETTERS);
-    return OK;
+    for (let i = 0; i < n && w[LIST_HEAD + GETTERS]! >= 0; i++) this.signalFirst(GETTERS);
   }
 
   /** Takes one item into `taken`/`takenPriority`. Python's order: an item if any, then shut down, then empty. */
   getLocked(): Result {
     const w = this.w;
     if (w[COUNT] === 0) return w[SHUTDOWN] ? CLOSED : BLOCKED;
-    const off = this.kind === KIND_FIFO ? w[HEAD]! : this.kind === KIND_LIFO ? w[LAST]! : this.ring.findMin();
-    const b = ARENA_OFFSET + off;
-    const len = w[(b + R_LEN) >> 2]!;
-    this.copyOut(b + this.header, len);
+    const b = ARENA_OFFSET + this.pick();
+    this.taken = this.copyOut(b + this.header, w[(b + R_LEN) >> 2]!, 0);
     this.takenPriority = this.header > R_PRIORITY ? this.f64[(b + R_PRIORITY) >> 3]! : 0;
-    const left = --w[COUNT]!;
-    if (left === 0) this.ring.reset();
+    this.remove(b - ARENA_OFFSET);
+    // Notify putters whenever room is freed.
+    this.signalPutters();
+    return OK;
+  }
+
+  /**
+   * getLocked for up to `max` items, in the order single gets would take
+   * them: into `takenMany` (views of the scratch buffer, or fresh arrays) and
+   * `takenPriorities`.
+   */
+  getManyLocked(max: number): Result {
+    const w = this.w;
+    if (w[COUNT] === 0) return w[SHUTDOWN] ? CLOSED : BLOCKED;
+    const k = Math.min(max, w[COUNT]!);
+    const lens = this.takenLens;
+    lens.length = 0;
+    this.takenMany.length = 0;
+    this.takenPriorities.length = 0;
+    for (let i = 0, at = 0; i < k; i++) {
+      const b = ARENA_OFFSET + this.pick();
+      const len = w[(b + R_LEN) >> 2]!;
+      const item = this.copyOut(b + this.header, len, at);
+      if (this.freshCopy) this.takenMany.push(item);
+      else at += len;
+      lens.push(len);
+      this.takenPriorities.push(this.header > R_PRIORITY ? this.f64[(b + R_PRIORITY) >> 3]! : 0);
+      this.remove(b - ARENA_OFFSET);
+    }
+    if (!this.freshCopy) {
+      // Views are made once all items are in: the scratch buffer may have grown meanwhile.
+      for (let i = 0, at = 0; i < k; at += lens[i++]!) this.takenMany.push(this.scratch.subarray(at, at + lens[i]!));
+    }
+    this.signalPutters();
+    return OK;
+  }
+
+  /** The offset of the record the next get takes: the oldest, the newest, or the first of the lowest priority. */
+  private pick(): number {
+    return this.kind === KIND_FIFO ? this.w[HEAD]! : this.kind === KIND_LIFO ? this.w[LAST]! : this.ring.findMin();
+  }
+
+  /** Removes the record at `off` (just copied out) from the ring. */
+  private remove(off: number): void {
+    const w = this.w;
+    const b = ARENA_OFFSET + off;
+    if (--w[COUNT]! === 0) this.ring.reset();
     else if (this.kind === KIND_FIFO) {
       w[USED]! -= w[(b + R_SIZE) >> 2]!;
       w[HEAD] = this.ring.next(off);
@@ -160,21 +250,26 @@ export class Core {
       w[TAIL] = off;
       w[LAST] = w[(b + R_PREV) >> 2]!;
     } else this.ring.takeFromMiddle(off);
-    // Notify putters whenever room is freed.
-    this.signalPutters();
-    return OK;
   }
 
-  /** Copies an item's bytes out of shared memory: a fresh array when the codec keeps it, else the scratch buffer. */
-  private copyOut(at: number, len: number): void {
+  /**
+   * Copies an item's bytes out of shared memory: into a fresh array when the
+   * codec keeps it, else into the scratch buffer at `at` (growing it, and
+   * keeping its first `at` bytes).
+   */
+  private copyOut(from: number, len: number, at: number): Uint8Array {
     let dst: Uint8Array;
     if (this.freshCopy) dst = new Uint8Array(len);
     else {
-      if (this.scratch.length < len) this.scratch = new Uint8Array(Math.max(len, this.scratch.length * 2));
-      dst = this.scratch.subarray(0, len);
+      if (this.scratch.length < at + len) {
+        const grown = new Uint8Array(Math.max(at + len, this.scratch.length * 2));
+        grown.set(this.scratch.subarray(0, at));
+        this.scratch = grown;
+      }
+      dst = this.scratch.subarray(at, at + len);
     }
-    dst.set(this.u8.subarray(at, at + len));
-    this.taken = dst;
+    dst.set(this.u8.subarray(from, from + len));
+    return dst;
   }
 
   // ---- tasks and shutdown --------------------------------------------------
@@ -214,13 +309,14 @@ export class Core {
    * found its chance taken, so it keeps its place. Returns -1 when no slot is
    * free; the caller then polls.
    */
-  registerLocked(list: ListId, need: number, atHead: boolean): number {
+  registerLocked(list: ListId, need: number, items: number, atHead: boolean): number {
     const w = this.w;
     const s = w[FREE_SLOT]!;
     if (s < 0) return -1;
     const sw = slotWord(s);
     w[FREE_SLOT] = w[sw + S_NEXT]!;
     w[sw + S_NEED] = need;
+    w[sw + S_ITEMS] = items;
     // Plain store is enough: the waiter reads it after taking the lock or via
     // Atomics.wait, and the signaller writes it only with the lock held.
     Atomics.store(w, sw + S_STATE, WAITING);
@@ -326,9 +422,11 @@ export class Core {
   }
 
   /**
-   * Signals putters from the head of the list, in order, while their records
+   * Signals putters from the head of the list, in order, while their items
    * fit in the room left. The first one that does not fit stops the walk, so
-   * putters are served in arrival order and a large item is not starved.
+   * putters are served in arrival order and a large item is not starved. A
+   * batch at the head is signalled when its bytes could fit in all: the
+   * putter then tries exactly, and waits again at the head if they do not.
    */
   private signalPutters(): void {
     const w = this.w;
@@ -337,12 +435,14 @@ export class Core {
     if (w[SHUTDOWN]) return this.signalAll(PUTTERS);
     let room = this.maxsize > 0 ? this.maxsize - w[COUNT]! : Infinity;
     let bytes = w[COUNT] === 0 ? this.arena : this.arena - this.ring.liveBytes();
-    for (let first = true; s >= 0 && room > 0; first = false) {
+    for (let first = true; s >= 0; first = false) {
       const need = w[slotWord(s) + S_NEED]!;
-      if (first ? !this.ring.couldPlace(need) : need > bytes) return;
+      const items = w[slotWord(s) + S_ITEMS]!;
+      if (items > room) return;
+      if (first && items === 1 ? !this.ring.couldPlace(need) : need > bytes) return;
       const next = w[slotWord(s) + S_NEXT]!;
       this.signal(PUTTERS, s);
-      room--;
+      room -= items;
       bytes -= need;
       s = next;
     }

@@ -54,7 +54,8 @@ export const SLOT_COUNT = 128;
 export const S_STATE = 0; // futex word: see below
 export const S_NEXT = 1;
 export const S_PREV = 2;
-export const S_NEED = 3;
+export const S_NEED = 3; // putters: the bytes of arena their item (or batch) needs
+export const S_ITEMS = 4; // putters: how many items (1, or a putMany batch's length)
 
 /** S_STATE values. */
 export const WAITING = 0;

@@ -1,4 +1,4 @@
-import { BLOCKED, type Core, type Result } from './core.js';
+import { BLOCKED, type Batch, type Core, type Result } from './core.js';
 import { type ListId, PUTTERS, SIGNALLED, WAITING } from './layout.js';
 import { holdEventLoop, releaseEventLoop, waitAsyncFn } from './platform.js';
 
@@ -9,11 +9,14 @@ export interface Call {
   timer?: ReturnType<typeof setTimeout> | undefined;
   signal?: AbortSignal | undefined;
   onAbort?: (() => void) | undefined;
-  /** Putters: the encoded item (a private copy), its priority and record size. */
+  /** Putters: the encoded item (a private copy), its priority and record size; or a putMany batch. */
+  batch?: Batch;
   bytes?: Uint8Array;
   len?: number;
   priority?: number;
   need?: number;
+  /** getMany: the most items to take. */
+  max?: number;
 }
 
 /** What a pump does with the shared state; `attempt` runs with the lock held, `settle` after it is released. */
@@ -77,7 +80,7 @@ export class Pump {
         core.lock();
         try {
           r = rules.attempt(calls[0]!);
-          if (r === BLOCKED) s = core.registerLocked(rules.list, calls[0]!.need ?? 0, signalled);
+          if (r === BLOCKED) s = core.registerLocked(rules.list, calls[0]!.need ?? 0, calls[0]!.batch?.lens.length ?? 1, signalled);
         } finally {
           core.unlock();
         }

@@ -63,6 +63,39 @@ export class Ring {
     return tail + size <= head ? tail : -1; // wrapped: the gap between TAIL and HEAD
   }
 
+  /**
+   * Whether records of `sizes` (in order) could all be placed now, one after
+   * the other, exactly as place() would put them. Changes nothing.
+   */
+  fitsAll(sizes: readonly number[]): boolean {
+    const w = this.w;
+    let head = w[HEAD]!;
+    let tail = w[TAIL]!;
+    let empty = w[COUNT] === 0; // place() resets an empty ring first
+    if (empty) head = tail = 0;
+    for (let i = 0; i < sizes.length; i++) {
+      const size = sizes[i]!;
+      if (empty) {
+        if (size > this.arena) return false;
+        tail = size;
+        empty = false;
+      } else if (tail > head) {
+        if (tail + size <= this.arena) tail += size;
+        else if (size <= head) tail = size;
+        else return false;
+      } else if (tail + size <= head) tail += size;
+      else return false;
+    }
+    return true;
+  }
+
+  /** Compacts if there are holes (priority queues); returns whether it did. */
+  compactHoles(): boolean {
+    if (this.w[DEAD] === 0) return false;
+    this.compact();
+    return true;
+  }
+
   /** Whether a record of `size` bytes could be placed now, counting what compaction would free. */
   couldPlace(size: number): boolean {
     return this.fit(size) >= 0 || (this.w[DEAD]! > 0 && this.liveBytes() + size <= this.arena);

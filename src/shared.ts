@@ -1,6 +1,6 @@
 import type { WireCodec } from './codec/index.js';
 import { describe } from './codec/index.js';
-import { Core } from './core.js';
+import { type Batch, Core } from './core.js';
 import { tooLarge } from './errors.js';
 import { KIND_PRIORITY, MAX_BYTES } from './layout.js';
 
@@ -54,6 +54,54 @@ export class Shared {
     return { bytes, len, priority, need };
   }
 
+  /**
+   * Encodes a putMany batch into one private buffer (an item's encoding may
+   * be a scratch view that the next one reuses). Throws like prepare(), and
+   * RangeError for a batch that could never fit (more items than maxsize, or
+   * more bytes than the arena), before anything shared is touched.
+   */
+  prepareMany(items: unknown): Batch {
+    if (items == null || typeof (items as Iterable<unknown>)[Symbol.iterator] !== 'function')
+      throw new TypeError(`janus-queue: putMany() takes an iterable of items, got ${describe(items)}`);
+    let bytes = new Uint8Array(256);
+    let end = 0;
+    const lens: number[] = [];
+    const sizes: number[] = [];
+    const priorities: number[] = [];
+    let need = 0;
+    for (const item of items as Iterable<unknown>) {
+      const one = this.prepare(item);
+      if (end + one.len > bytes.length) {
+        const grown = new Uint8Array(Math.max(end + one.len, bytes.length * 2));
+        grown.set(bytes.subarray(0, end));
+        bytes = grown;
+      }
+      bytes.set(one.bytes, end);
+      end += one.len;
+      lens.push(one.len);
+      sizes.push(one.need);
+      priorities.push(one.priority);
+      need += one.need;
+    }
+    const maxsize = this.core.maxsize;
+    if (maxsize > 0 && lens.length > maxsize)
+      throw new RangeError(`janus-queue: putMany() of ${lens.length} items can never fit a queue of maxsize ${maxsize}`);
+    if (need > this.core.arena)
+      throw new RangeError(`janus-queue: putMany() items need ${need} bytes of arena together, and the queue has ${this.core.arena} (maxBytes ${this.maxBytes}); put fewer at a time`);
+    return { bytes: bytes.subarray(0, end), lens, sizes, priorities, need };
+  }
+
+  /** Decodes the items the last getManyLocked() took. Call after unlocking. */
+  takenMany(): unknown[] {
+    const { takenMany, takenPriorities } = this.core;
+    const out = new Array<unknown>(takenMany.length);
+    for (let i = 0; i < takenMany.length; i++) {
+      const value = this.codec.decode(takenMany[i]!);
+      out[i] = this.priority ? [takenPriorities[i], value] : value;
+    }
+    return out;
+  }
+
   /** Decodes the item the last getLocked() took. Call after unlocking. */
   taken(): unknown {
     const value = this.codec.decode(this.core.taken);
@@ -89,6 +137,13 @@ export function putTimeout(timeout: unknown, maxsize: number): number {
   } catch {
     return Infinity;
   }
+}
+
+/** getMany's `max`: an integer >= 1. */
+export function checkMax(max: unknown): number {
+  if (typeof max !== 'number' || !Number.isInteger(max) || max < 1)
+    throw new (typeof max === 'number' ? RangeError : TypeError)(`janus-queue: getMany() max must be an integer >= 1, got ${describe(max)}`);
+  return max;
 }
 
 export const now = (): number => performance.now();

@@ -3,7 +3,7 @@ import { QueueShutDown } from './errors.js';
 import { Face, getFailure, putFailure } from './face.js';
 import { GETTERS, JOINERS, PUTTERS } from './layout.js';
 import { canBlock } from './platform.js';
-import { checkTimeout, putTimeout } from './shared.js';
+import { checkMax, checkTimeout, putTimeout } from './shared.js';
 import type { JoinOptions, SyncGetOptions, SyncPutOptions, SyncQueue } from './types.js';
 import { blockingCall, deadlineFor } from './wait.js';
 
@@ -17,7 +17,7 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
     if (wait) mustBlock('put');
     const { bytes, len, priority, need } = this.shared.prepare(item);
     const core = this.shared.core;
-    const r = blockingCall(core, PUTTERS, need, wait, deadlineFor(timeout), () => core.putLocked(bytes, len, priority));
+    const r = blockingCall(core, PUTTERS, need, 1, wait, deadlineFor(timeout), () => core.putLocked(bytes, len, priority));
     if (r !== OK) throw putFailure(r);
   }
 
@@ -28,9 +28,35 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
     const timeout = block ? checkTimeout(options?.timeout, 'get()') : 0;
     const wait = block && timeout !== 0;
     if (wait) mustBlock('get');
-    const r = blockingCall(core, GETTERS, 0, wait, deadlineFor(timeout), () => core.getLocked());
+    const r = blockingCall(core, GETTERS, 0, 1, wait, deadlineFor(timeout), () => core.getLocked());
     if (r !== OK) throw getFailure(r);
     return this.shared.taken() as T;
+  }
+
+  putMany(items: Iterable<T>, options?: SyncPutOptions): void {
+    this.refusePutIfShutDown();
+    const block = options?.block ?? true;
+    const timeout = block ? putTimeout(options?.timeout, this.shared.maxsize()) : 0;
+    const wait = block && timeout !== 0;
+    if (wait) mustBlock('putMany');
+    const batch = this.shared.prepareMany(items);
+    if (batch.lens.length === 0) return;
+    const core = this.shared.core;
+    const r = blockingCall(core, PUTTERS, batch.need, batch.lens.length, wait, deadlineFor(timeout), () => core.putManyLocked(batch));
+    if (r !== OK) throw putFailure(r);
+  }
+
+  getMany(max: number, options?: SyncGetOptions): T[] {
+    checkMax(max);
+    this.refuseGetIfShutDown();
+    const core = this.shared.core;
+    const block = options?.block ?? true;
+    const timeout = block ? checkTimeout(options?.timeout, 'getMany()') : 0;
+    const wait = block && timeout !== 0;
+    if (wait) mustBlock('getMany');
+    const r = blockingCall(core, GETTERS, 0, 1, wait, deadlineFor(timeout), () => core.getManyLocked(max));
+    if (r !== OK) throw getFailure(r);
+    return this.shared.takenMany() as T[];
   }
 
   putNowait(item: T): void {
@@ -45,7 +71,7 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
     const timeout = checkTimeout(options?.timeout, 'join()');
     if (timeout !== 0) mustBlock('join');
     const core = this.shared.core;
-    return blockingCall(core, JOINERS, 0, timeout !== 0, deadlineFor(timeout), () => core.joinLocked()) === OK;
+    return blockingCall(core, JOINERS, 0, 1, timeout !== 0, deadlineFor(timeout), () => core.joinLocked()) === OK;
   }
 
   *[Symbol.iterator](): Iterator<T> {
@@ -65,6 +91,6 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
 function mustBlock(call: string): void {
   if (!canBlock())
     throw new TypeError(
-      `janus-queue: syncQ.${call}() would block, and this thread may not block (Atomics.wait is not allowed on a browser's main thread); use asyncQ, or a non-blocking call (block: false, timeout: 0, ${call === 'join' ? 'join({ timeout: 0 })' : `${call}Nowait()`})`,
+      `janus-queue: syncQ.${call}() would block, and this thread may not block (Atomics.wait is not allowed on a browser's main thread); use asyncQ, or a non-blocking call (${call === 'join' ? 'join({ timeout: 0 })' : call === 'put' || call === 'get' ? `block: false, timeout: 0, ${call}Nowait()` : 'block: false, timeout: 0'})`,
     );
 }

@@ -68,6 +68,14 @@ interface QueueState {
 export interface SyncQueue<T> extends QueueState, Iterable<T> {
   put(item: T, options?: SyncPutOptions): void;
   get(options?: SyncGetOptions): T;
+  /**
+   * Puts all `items` (any iterable), one after the other, or none: waits
+   * (like put) until there is room for all of them. RangeError for a batch
+   * that could never fit (more items than maxsize, or more bytes than the arena).
+   */
+  putMany(items: Iterable<T>, options?: SyncPutOptions): void;
+  /** Waits (like get) for at least one item, then takes up to `max` of those there, in get order. */
+  getMany(max: number, options?: SyncGetOptions): T[];
   putNowait(item: T): void;
   getNowait(): T;
   /** Blocks until every item put has been marked done; false if the timeout passed first. */
@@ -78,6 +86,10 @@ export interface SyncQueue<T> extends QueueState, Iterable<T> {
 export interface AsyncQueue<T> extends QueueState, AsyncIterable<T> {
   put(item: T, options?: AsyncOptions): Promise<void>;
   get(options?: AsyncOptions): Promise<T>;
+  /** putMany of the blocking face, as a promise: all items or none. */
+  putMany(items: Iterable<T>, options?: AsyncOptions): Promise<void>;
+  /** getMany of the blocking face, as a promise: at least one item, up to `max`. */
+  getMany(max: number, options?: AsyncOptions): Promise<T[]>;
   putNowait(item: T): void;
   getNowait(): T;
   join(options?: AsyncOptions): Promise<boolean>;

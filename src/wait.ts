@@ -21,13 +21,15 @@ function sleep(ms: number): void {
 
 /**
  * Runs `attempt` until it does not return BLOCKED, waiting on a slot of
- * `list` in between, up to `deadline` (a performance.now() time, or Infinity).
+ * `list` in between (a putter's slot says the bytes and items it `need`s),
+ * up to `deadline` (a performance.now() time, or Infinity).
  * `wait: false` tries once.
  */
 export function blockingCall(
   core: Core,
   list: ListId,
   need: number,
+  items: number,
   wait: boolean,
   deadline: number,
   attempt: () => Result,
@@ -42,7 +44,7 @@ export function blockingCall(
       if (r !== BLOCKED || !wait) return r;
       const remaining = deadline - now();
       if (remaining <= 0) return r;
-      const s = core.registerLocked(list, need, atHead); // -1: every slot is taken
+      const s = core.registerLocked(list, need, items, atHead); // -1: every slot is taken
       held = false;
       core.unlock();
       // This thread is about to block: its async pumps, of this queue or any
