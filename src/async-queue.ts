@@ -4,7 +4,8 @@ import { Face, getFailure, putFailure } from './face.js';
 import { GETTERS, JOINERS, PUTTERS } from './layout.js';
 import { type Call, Pump, finish } from './pump.js';
 import { type Shared, checkMax, checkTimeout, now, putTimeout } from './shared.js';
-import type { AsyncOptions, AsyncQueue } from './types.js';
+import { readableFrom, writableTo } from './streams.js';
+import type { AsyncOptions, AsyncQueue, ReadableOptions, WritableOptions } from './types.js';
 
 /**
  * The promise face. A call first makes one attempt (when no call of its kind
@@ -157,6 +158,14 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       }
       yield item;
     }
+  }
+
+  readable(options?: ReadableOptions): ReadableStream<T> {
+    return readableFrom(this, options);
+  }
+
+  writable(options?: WritableOptions): WritableStream<T> {
+    return writableTo(this, options);
   }
 
   private tryGet(): Result {

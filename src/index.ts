@@ -9,7 +9,9 @@ export type {
   JoinOptions,
   QueueHandle,
   QueueOptions,
+  ReadableOptions,
   SyncGetOptions,
   SyncPutOptions,
   SyncQueue,
+  WritableOptions,
 } from './types.js';

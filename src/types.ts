@@ -93,4 +93,17 @@ export interface AsyncQueue<T> extends QueueState, AsyncIterable<T> {
   putNowait(item: T): void;
   getNowait(): T;
   join(options?: AsyncOptions): Promise<boolean>;
+  readable(options?: ReadableOptions): ReadableStream<T>;
+  writable(options?: WritableOptions): WritableStream<T>;
+}
+
+export interface ReadableOptions {
+  highWaterMark?: number;
+  shutdownOnCancel?: boolean;
+}
+
+export interface WritableOptions {
+  highWaterMark?: number;
+  shutdownOnClose?: boolean;
+  shutdownOnAbort?: boolean;
 }
