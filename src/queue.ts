@@ -99,6 +99,21 @@ export class Queue<T = unknown> {
     this.close();
     return this.waitClosed();
   }
+
+  // `using q = …` and `await using q = …`: defined below, on runtimes that
+  // have the symbols. Declared here so that TypeScript knows them.
+  declare [Symbol.dispose]: () => void;
+  declare [Symbol.asyncDispose]: () => Promise<void>;
+
+  static {
+    // Only where the runtime has the well-known symbols: no polyfill, and
+    // nothing outside this class is touched on import.
+    const proto = this.prototype;
+    if (typeof Symbol.dispose === 'symbol')
+      Object.defineProperty(proto, Symbol.dispose, { value: proto.close, writable: true, configurable: true });
+    if (typeof Symbol.asyncDispose === 'symbol')
+      Object.defineProperty(proto, Symbol.asyncDispose, { value: proto.aclose, writable: true, configurable: true });
+  }
 }
 
 /** A LIFO queue: the item put last comes out first. */

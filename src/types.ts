@@ -107,3 +107,15 @@ export interface WritableOptions {
   shutdownOnClose?: boolean;
   shutdownOnAbort?: boolean;
 }
+
+// The well-known symbols of explicit resource management (`using`), declared
+// for consumers whose TypeScript `lib` predates them: the same declarations
+// as TypeScript's ESNext.Disposable lib and @types/node, with which they
+// merge. Types only: Queue defines its dispose methods only on runtimes that
+// have the symbols, and nothing global is defined at run time.
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+    readonly asyncDispose: unique symbol;
+  }
+}

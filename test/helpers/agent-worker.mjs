@@ -48,6 +48,8 @@ async function run({ face, op, args = [] }) {
         }
       }
     }
+    case 'dispose': // what `using q = Queue.attach(…)` does at the end of its scope
+      return q[Symbol.dispose]();
     case 'state':
       return { qsize: q.syncQ.qsize(), unfinished: q.syncQ.unfinishedTasks, closed: q.closed };
   }

@@ -68,3 +68,15 @@ void drain;
 
 const errors: Error[] = [new QueueEmpty(), new QueueFull(), new QueueShutDown()];
 void errors;
+
+// Disposal: typed even on a lib without ESNext.Disposable (this project's lib is ES2024 + DOM).
+q[Symbol.dispose]();
+check<Equal<ReturnType<(typeof q)[typeof Symbol.dispose]>, void>>();
+check<Equal<ReturnType<(typeof lifo)[typeof Symbol.asyncDispose]>, Promise<void>>>();
+check<Equal<ReturnType<(typeof pa)[typeof Symbol.asyncDispose]>, Promise<void>>>();
+
+// Web Streams of the async face.
+check<Equal<ReturnType<typeof q.asyncQ.readable>, ReadableStream<Job>>>();
+check<Equal<ReturnType<typeof pq.asyncQ.writable>, WritableStream<[priority: number, value: Job]>>>();
+// @ts-expect-error: not an option of readable()
+q.asyncQ.readable({ shutdownOnClose: true });
