@@ -1,9 +1,9 @@
 // The package is the product: `npm pack`, install the tarball in a fresh
 // project, and use it from ESM, from CommonJS, across a worker, and from a
-// strict TypeScript consumer.
+// strict TypeScript consumer in every module resolution mode.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,8 +15,10 @@ let dir;
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'janus-queue-consumer-'));
-  const out = execFileSync(npm, ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  const tarball = JSON.parse(out)[0].filename;
+  execFileSync(npm, ['pack', '--pack-destination', dir], { cwd: root, stdio: 'ignore' });
+  // Found by listing, not from `npm pack --json`: npm 12 changed its shape
+  // (an object keyed by name, not an array), and `[0].filename` then throws.
+  const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
   execFileSync(npm, ['install', '--no-audit', '--no-fund', '--offline', join(dir, tarball)], { cwd: dir, stdio: 'ignore' });
 });
@@ -30,7 +32,8 @@ describe('the packed package', () => {
     assert.equal(pkg.dependencies, undefined);
     assert.equal(pkg.sideEffects, false);
     const files = execFileSync(npm, ['pack', '--dry-run', '--json'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    const paths = JSON.parse(files)[0].files.map((f) => f.path).sort();
+    const listed = JSON.parse(files);
+    const paths = (Array.isArray(listed) ? listed[0] : Object.values(listed)[0]).files.map((f) => f.path).sort(); // npm <= 11 : npm 12
     assert.deepEqual(paths, ['CHANGELOG.md', 'README.md', 'dist/index.cjs', 'dist/index.d.cts', 'dist/index.d.ts', 'dist/index.js', 'package.json']);
   });
 
@@ -71,13 +74,63 @@ describe('the packed package', () => {
     assert.equal(node('cjs.cjs').trim(), '[[1,"a"],[2,"b"]]');
   });
 
-  it('type-checks a strict TypeScript consumer (NodeNext) against the shipped types', () => {
+  // Strict TypeScript consumers (skipLibCheck off, so the shipped .d.ts/.d.cts
+  // are checked too) in each module resolution mode, as ESM and as CommonJS
+  // where the mode has both. test/types/consumer.ts is the type test; its
+  // lib (ES2024 + DOM) predates ESNext.Disposable.
+  const tsc = (project) => {
+    try {
+      execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project], { cwd: dir, stdio: 'pipe', encoding: 'utf8' });
+    } catch (e) {
+      assert.fail(`tsc -p ${project}:\n${e.stdout}${e.stderr}`);
+    }
+  };
+  const project = (name, compilerOptions, files = ['consumer.ts']) => {
+    const base = JSON.parse(readFileSync(join(root, 'test/types/tsconfig.json'), 'utf8'));
+    writeFileSync(join(dir, name), JSON.stringify({ compilerOptions: { ...base.compilerOptions, ...compilerOptions }, files }));
+    return name;
+  };
+  const packageType = (type) => writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type }));
+
+  for (const mode of ['node16', 'nodenext']) {
+    for (const type of ['module', 'commonjs']) {
+      it(`type-checks a strict TypeScript consumer: moduleResolution ${mode}, package type ${type}`, () => {
+        copyFileSync(join(root, 'test/types/consumer.ts'), join(dir, 'consumer.ts'));
+        packageType(type);
+        tsc(project(`tsconfig.${mode}.json`, { module: mode, moduleResolution: mode }));
+      });
+    }
+  }
+
+  it('type-checks a strict TypeScript consumer: moduleResolution bundler', () => {
     copyFileSync(join(root, 'test/types/consumer.ts'), join(dir, 'consumer.ts'));
-    copyFileSync(join(root, 'test/types/tsconfig.json'), join(dir, 'tsconfig.json'));
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
-    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: dir, stdio: 'pipe' });
-    // and as CommonJS: the .d.cts types
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'commonjs' }));
-    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: dir, stdio: 'pipe' });
+    packageType('module');
+    tsc(project('tsconfig.bundler.json', { module: 'esnext', moduleResolution: 'bundler' }));
+  });
+
+  it('type-checks with @types/node instead of the DOM lib, on lib ES2022 (before ESNext.Disposable)', () => {
+    copyFileSync(join(root, 'test/types/consumer.ts'), join(dir, 'consumer.ts'));
+    packageType('module');
+    tsc(project('tsconfig.node-types.json', { lib: ['ES2022'], typeRoots: [join(root, 'node_modules/@types')], types: ['node'] }));
+  });
+
+  it('type-checks `using` and `await using` of a queue with lib ESNext', () => {
+    writeFileSync(
+      join(dir, 'using.ts'),
+      `import { Queue, PriorityQueue } from 'janus-queue';
+       export function scoped(): void {
+         using q = new Queue<number>();
+         q.syncQ.put(1);
+       }
+       export async function awaited(): Promise<void> {
+         await using pq = new PriorityQueue<string>();
+         await pq.asyncQ.put([1, 'a']);
+       }
+       // @ts-expect-error: a queue's dispose takes no argument and returns nothing to use
+       const n: number = new Queue()[Symbol.dispose]();
+       void n;`,
+    );
+    packageType('module');
+    tsc(project('tsconfig.using.json', { lib: ['ESNext', 'DOM'] }, ['using.ts']));
   });
 });
