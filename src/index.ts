@@ -1,3 +1,12 @@
+/**
+ * One queue in one `SharedArrayBuffer`, with two faces: `syncQ` blocks
+ * (`Atomics.wait`) for worker threads, `asyncQ` returns promises for the
+ * event loop. Start with {@link Queue}; the contract and every difference
+ * from Python's janus / `queue.Queue` are in the repository's
+ * `docs/semantics.md`.
+ *
+ * @module janus-queue
+ */
 export { Queue, LifoQueue, PriorityQueue } from './queue.js';
 export type { PriorityQueueConstructor } from './queue.js';
 export { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';

@@ -25,7 +25,22 @@ let attaching: { buffer: SharedArrayBuffer; codec: unknown } | undefined;
 /**
  * A FIFO queue in one SharedArrayBuffer, with a blocking face (`syncQ`) and a
  * promise face (`asyncQ`). Pass `handle` to another thread and `attach` it
- * there: every attached instance in every thread is the same queue.
+ * there: every attached instance in every thread is the same queue, with one
+ * capacity, one `unfinishedTasks` counter and one shutdown flag.
+ *
+ * @example
+ * ```ts
+ * // main thread
+ * const results = new Queue<{ n: number }>({ maxsize: 100 });
+ * const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: results.handle });
+ * worker.on('exit', () => results.shutdown());
+ * for await (const r of results.asyncQ) console.log(r.n);
+ *
+ * // worker.js
+ * const results = Queue.attach<{ n: number }>(workerData);
+ * for (let n = 0; n < 10; n++) results.syncQ.put({ n }); // blocks while full
+ * results.syncQ.shutdown();
+ * ```
  */
 export class Queue<T = unknown> {
   /** The kind a class makes and accepts at attach. */
@@ -39,9 +54,20 @@ export class Queue<T = unknown> {
   readonly asyncQ: AsyncQueue<T>;
 
   /**
-   * Attaches a queue created in any thread, from its `handle`. Throws a
-   * TypeError when the handle is not a janus-queue handle, is of another
-   * kind of queue or layout version, or needs its custom codec given again.
+   * Attaches a queue created in any thread, from its `handle`: the result is
+   * the same queue, not a copy.
+   *
+   * @param handle - `q.handle` of the queue, as received (`workerData`, a message).
+   * @param options - the custom codec, for a queue made with one.
+   * @throws `TypeError` when the handle is not a janus-queue handle, is of
+   *   another kind of queue (use that class's `attach`) or layout version, or
+   *   its custom codec is missing; the message says which.
+   *
+   * @example
+   * ```ts
+   * import { workerData } from 'node:worker_threads';
+   * const jobs = Queue.attach<Job>(workerData);
+   * ```
    */
   static attach<T = unknown>(handle: QueueHandle, options?: AttachOptions<T>): Queue<T> {
     const kind = (this as unknown as { kind: Kind }).kind;
@@ -53,6 +79,13 @@ export class Queue<T = unknown> {
     }
   }
 
+  /**
+   * Creates an empty queue in a new SharedArrayBuffer.
+   *
+   * @throws `TypeError` for options that are not an object, an unknown option
+   *   name, or a value of the wrong type; `RangeError` for a value out of range
+   *   (each names the option).
+   */
   constructor(options?: QueueOptions<T>) {
     const kind = (new.target as unknown as { kind: Kind }).kind;
     let buffer: SharedArrayBuffer;
@@ -78,31 +111,45 @@ export class Queue<T = unknown> {
     return this.syncQ.closed;
   }
 
-  /** Same as `syncQ.shutdown(immediate)`. */
+  /** Same as `syncQ.shutdown(immediate)`: shuts the queue down for every thread (see {@link SyncQueue.shutdown}). */
   shutdown(immediate = false): void {
     this.syncQ.shutdown(immediate);
   }
 
-  /** janus's close(): `shutdown(true)`. */
+  /** janus's `close()`: `shutdown(true)`, for every thread. */
   close(): void {
     this.syncQ.shutdown(true);
   }
 
-  /** Resolves once the queue is shut down; rejects if it never was. */
+  /**
+   * janus's `wait_closed()`: resolves once the queue is shut down (at once,
+   * since a shutdown wakes every waiter), rejects with an `Error` if it was
+   * never shut down.
+   */
   waitClosed(): Promise<void> {
     if (!this.closed) return Promise.reject(new Error('janus-queue: waitClosed() called on a queue that was not shut down; call close() or shutdown() first'));
     return Promise.resolve();
   }
 
-  /** `close()` then `waitClosed()`. */
+  /** janus's `aclose()`: `close()` then `waitClosed()`. */
   aclose(): Promise<void> {
     this.close();
     return this.waitClosed();
   }
 
-  // `using q = …` and `await using q = …`: defined below, on runtimes that
-  // have the symbols. Declared here so that TypeScript knows them.
+  // Defined in the static block below, only on runtimes that have the
+  // symbols; declared here so that TypeScript knows them.
+  /**
+   * `using q = new Queue()`: `close()` at the end of the scope. The queue is
+   * one for every thread, so disposing any instance, an attached one in a
+   * worker too, shuts it down for all of them. Present only where the runtime
+   * has `Symbol.dispose`.
+   */
   declare [Symbol.dispose]: () => void;
+  /**
+   * `await using q = new Queue()`: `aclose()` at the end of the scope, for
+   * every thread. Present only where the runtime has `Symbol.asyncDispose`.
+   */
   declare [Symbol.asyncDispose]: () => Promise<void>;
 
   static {
@@ -116,10 +163,11 @@ export class Queue<T = unknown> {
   }
 }
 
-/** A LIFO queue: the item put last comes out first. */
+/** A LIFO queue: the item put last comes out first. Otherwise a {@link Queue}. */
 export class LifoQueue<T = unknown> extends Queue<T> {
   protected static override readonly kind: Kind = KIND_LIFO;
 
+  /** Attaches a LifoQueue created in any thread, from its `handle` (see {@link Queue.attach}). */
   static override attach<T = unknown>(handle: QueueHandle, options?: AttachOptions<T>): LifoQueue<T> {
     return super.attach<T>(handle, options) as LifoQueue<T>;
   }
@@ -129,9 +177,11 @@ class PriorityQueueImpl<T = unknown> extends Queue<[priority: number, value: T]>
   protected static override readonly kind: Kind = KIND_PRIORITY;
 }
 
-/** The static side of PriorityQueue: `attach<T>` gives a queue of `[number, T]` pairs, and the codec option encodes T. */
+/** The static side of {@link PriorityQueue}: `attach<T>` gives a queue of `[number, T]` pairs, and the codec option encodes T. */
 export interface PriorityQueueConstructor {
+  /** Creates an empty priority queue; the options are those of {@link Queue}, and `codec` encodes the values. */
   new <T = unknown>(options?: QueueOptions<T>): PriorityQueue<T>;
+  /** For `instanceof`. */
   readonly prototype: PriorityQueue<any>;
   /** Attaches a PriorityQueue created in any thread, from its `handle` (see Queue.attach). */
   attach<T = unknown>(handle: QueueHandle, options?: AttachOptions<T>): PriorityQueue<T>;
@@ -139,14 +189,26 @@ export interface PriorityQueueConstructor {
 
 /**
  * A priority queue of `[priority, value]` pairs: the lowest priority number
- * comes out first, and equal priorities come out in the order they were put.
- * The codec encodes the value; the priority is kept as a number.
+ * comes out first, and equal priorities come out in the order they were put
+ * (stable, unlike Python's heapq). The codec encodes the value; the priority
+ * is kept as a number (any number but `NaN`). Otherwise a {@link Queue}.
+ *
+ * @throws `TypeError` at `put` for an item that is not a `[number, value]` pair.
+ *
+ * @example
+ * ```ts
+ * const q = new PriorityQueue<string>();
+ * q.syncQ.put([2, 'later']);
+ * q.syncQ.put([1, 'first']);
+ * q.syncQ.get(); // [1, 'first']
+ * ```
  */
-export type PriorityQueue<T = unknown> = PriorityQueueImpl<T>;
+export interface PriorityQueue<T = unknown> extends Queue<[priority: number, value: T]> {}
 // A class whose items are pairs cannot declare `attach<T>(): PriorityQueue<T>`
 // as a static method: TypeScript checks it against Queue.attach<T>(): Queue<T>
 // and a Queue<[number, T]> is not a Queue<T>. The constructor interface gives
 // callers the right types; at run time it is the class itself.
+/** The PriorityQueue class (see the {@link PriorityQueue} interface and {@link PriorityQueueConstructor}). */
 export const PriorityQueue = PriorityQueueImpl as unknown as PriorityQueueConstructor;
 
 function checkOptions(options: unknown): { maxsize: number; maxBytes: number; codec: unknown } {

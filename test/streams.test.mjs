@@ -195,6 +195,7 @@ describe('writable(): backpressure, close and abort', () => {
     const writer = q.asyncQ.writable().getWriter();
     await writer.write('discarded');
     const pending = writer.write('never');
+    pending.catch(() => {}); // rejects during abort(); checked below
     await untilWaiters(q.handle, PUTTERS, 1);
     const reason = new Error('producer failed');
     await within(writer.abort(reason), 'abort');
@@ -211,6 +212,7 @@ describe('writable(): backpressure, close and abort', () => {
     const writer = q.asyncQ.writable({ shutdownOnAbort: false }).getWriter();
     await writer.write('in');
     const pending = writer.write('out');
+    pending.catch(() => {}); // rejects during abort(); checked below
     await untilWaiters(q.handle, PUTTERS, 1);
     await writer.abort(new Error('stop'));
     await assert.rejects(pending, { message: 'stop' });

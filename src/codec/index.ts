@@ -1,13 +1,43 @@
 import { Reader, Writer } from './bytes-io.js';
 import { StructuredDecoder, StructuredEncoder } from './structured.js';
 
-/** A custom codec: given at construction and again at every `attach`. */
+/**
+ * A custom codec: how items become bytes and back. Give it at construction
+ * and again at every `attach` (functions cannot travel with the handle).
+ *
+ * @example
+ * ```ts
+ * const dates: Codec<Date> = {
+ *   encode: (d) => new TextEncoder().encode(d.toISOString()),
+ *   decode: (b) => new Date(new TextDecoder().decode(b)),
+ * };
+ * const q = new Queue<Date>({ codec: dates });
+ * // in the worker:
+ * const same = Queue.attach<Date>(workerData, { codec: dates });
+ * ```
+ */
 export interface Codec<T> {
+  /**
+   * Turns an item into bytes, at `put`. Called before the queue is touched:
+   * an exception it throws propagates from `put` unchanged and leaves the
+   * queue as it was. Returning anything but a `Uint8Array` is a `TypeError`.
+   */
   encode(value: T): Uint8Array;
-  /** Gets a fresh copy of the item's bytes, which it may keep. */
+  /** Turns an item's bytes back into the item, at `get`. It gets a fresh copy of the bytes, which it may keep. */
   decode(bytes: Uint8Array): T;
 }
 
+/**
+ * The built-in codecs, which travel with the handle:
+ * - `'structured'` (the default): what `structuredClone` accepts (objects,
+ *   arrays, Map, Set, Date, RegExp, BigInt, typed arrays, cycles, …), in Node
+ *   and in browsers;
+ * - `'json'`: `JSON.stringify` / `JSON.parse`;
+ * - `'bytes'`: `Uint8Array` in, a fresh `Uint8Array` out (no serialisation);
+ * - `'string'`: strings only, no coercion.
+ *
+ * A value the codec cannot carry is a `TypeError` at `put`.
+ */
 export type CodecName = 'structured' | 'json' | 'bytes' | 'string';
 export type CodecOption<T> = CodecName | Codec<T>;
 
