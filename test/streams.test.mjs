@@ -134,6 +134,16 @@ describe('readable(): backpressure, end and cancel', () => {
     assert.equal(q.closed, true);
   });
 
+  it('a codec whose decode throws errors the stream with that error', async () => {
+    const boom = new Error('cannot decode');
+    const codec = { encode: (v) => new TextEncoder().encode(v), decode: () => { throw boom; } };
+    const q = new Queue({ codec });
+    q.syncQ.put('x');
+    const reader = q.asyncQ.readable().getReader();
+    await assert.rejects(reader.read(), boom);
+    await assert.rejects(reader.closed, boom);
+  });
+
   it('works with Node\'s Readable.fromWeb across a worker', async () => {
     const q = new Queue({ maxsize: 2 });
     const a = await agentFor(q);
