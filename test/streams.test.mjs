@@ -254,6 +254,34 @@ describe('writable(): backpressure, close and abort', () => {
   });
 });
 
+describe('streams in a worker', () => {
+  it('main syncQ.put (blocking while full) -> a worker reading asyncQ.readable() to its end', async () => {
+    const q = new Queue({ maxsize: 2 });
+    const a = await agentFor(q);
+    const reading = a.call('async', 'readStream');
+    for (let i = 0; i < 30; i++) q.syncQ.put(i, { timeout: 20000 });
+    q.syncQ.shutdown();
+    assert.deepEqual(await reading, [...Array(30).keys()]);
+  });
+
+  it('a worker piping into asyncQ.writable() -> main syncQ.get, which ends with QueueShutDown after the last item', async () => {
+    const q = new Queue({ maxsize: 2 });
+    const a = await agentFor(q);
+    const writing = a.call('async', 'writeStream', [...Array(30).keys()]);
+    const got = [];
+    for (;;) {
+      try {
+        got.push(q.syncQ.get({ timeout: 20000 }));
+      } catch (e) {
+        assert.ok(e instanceof QueueShutDown, e);
+        break;
+      }
+    }
+    assert.equal(await writing, 30);
+    assert.deepEqual(got, [...Array(30).keys()]);
+  });
+});
+
 describe('pipeThrough between two queues', () => {
   it('worker -> queue A -> TransformStream -> queue B -> worker, and the first shutdown reaches the last worker', async () => {
     const qa = new Queue({ maxsize: 2 });

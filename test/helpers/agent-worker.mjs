@@ -48,6 +48,14 @@ async function run({ face, op, args = [] }) {
         }
       }
     }
+    case 'readStream': { // read asyncQ.readable() to its end
+      const out = [];
+      for await (const item of q.asyncQ.readable()) out.push(item);
+      return out;
+    }
+    case 'writeStream': // pipe the items into asyncQ.writable() (which shuts the queue down at the end)
+      await ReadableStream.from(args[0]).pipeTo(q.asyncQ.writable());
+      return args[0].length;
     case 'dispose': // what `using q = Queue.attach(…)` does at the end of its scope
       return q[Symbol.dispose]();
     case 'state':
