@@ -31,7 +31,21 @@ describe('the packed package', () => {
     assert.equal(pkg.sideEffects, false);
     const files = execFileSync(npm, ['pack', '--dry-run', '--json'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     const paths = JSON.parse(files)[0].files.map((f) => f.path).sort();
-    assert.deepEqual(paths, ['CHANGELOG.md', 'README.md', 'dist/index.cjs', 'dist/index.d.cts', 'dist/index.d.ts', 'dist/index.js', 'package.json']);
+    assert.deepEqual(paths, [
+      'CHANGELOG.md',
+      'README.md',
+      'dist/index.cjs',
+      'dist/index.d.cts',
+      'dist/index.d.ts',
+      'dist/index.js',
+      'dist/sync-fn-supervisor.js',
+      'dist/sync-fn-worker.js',
+      'dist/sync-fn.cjs',
+      'dist/sync-fn.d.cts',
+      'dist/sync-fn.d.ts',
+      'dist/sync-fn.js',
+      'package.json',
+    ]);
   });
 
   it('imports from ESM and moves items between a worker and the main thread', () => {
@@ -69,6 +83,24 @@ describe('the packed package', () => {
        q.syncQ.put([1, 'a']);`,
     );
     assert.equal(node('cjs.cjs').trim(), '[[1,"a"],[2,"b"]]');
+  });
+
+  it('janus-queue/sync-fn works from ESM and from CommonJS: a blocking call into a worker\'s async function', () => {
+    writeFileSync(join(dir, 'sum-worker.mjs'), `import { runAsWorker } from 'janus-queue/sync-fn';\nrunAsWorker(async (...xs) => xs.reduce((a, b) => a + b, 0));`);
+    writeFileSync(
+      join(dir, 'sync-fn.mjs'),
+      `import { createSyncFn, ServerGone } from 'janus-queue/sync-fn';
+       const sum = createSyncFn(new URL('./sum-worker.mjs', import.meta.url));
+       console.log(sum(1, 2, 3), new ServerGone('x').name);`,
+    );
+    writeFileSync(
+      join(dir, 'sync-fn.cjs'),
+      `const { createSyncFn } = require('janus-queue/sync-fn');
+       const sum = createSyncFn(require('node:path').join(__dirname, 'sum-worker.mjs'));
+       console.log(sum(4, 5));`,
+    );
+    assert.equal(node('sync-fn.mjs').trim(), '6 ServerGone');
+    assert.equal(node('sync-fn.cjs').trim(), '9');
   });
 
   it('type-checks a strict TypeScript consumer (NodeNext) against the shipped types', () => {
