@@ -215,6 +215,18 @@ describe('a worker that fails, crashes or exits: the caller throws ServerGone at
     assert.match(e.message, /crashed after answering/);
   });
 
+  it('a worker that exits between calls: the next call throws its farewell', async () => {
+    const f = make();
+    const bc = new BroadcastChannel('exit-between');
+    const exiting = new Promise((resolve) => (bc.onmessage = resolve));
+    assert.equal(f('exitAfterAnswer', 'exit-between', 4), 'bye');
+    await within(exiting, 'the worker to exit');
+    bc.close();
+    const e = thrown(() => f('echo', 1), ServerGone);
+    assert.match(e.message, /exited \(code 4\)/);
+    assert.equal(e.exitCode, 4);
+  });
+
   it('a worker whose flags stop it from loading at all (before any of our code runs in it)', () => {
     const f = make('worker.mjs', { execArgv: ['--import', 'data:text/javascript,throw new Error("preload failed")'] });
     const e = thrown(() => f('echo', 1), ServerGone);

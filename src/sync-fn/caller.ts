@@ -103,8 +103,24 @@ export class Caller {
     Atomics.compareExchange(this.channel.control, C_CALLER, this.token, 0);
   }
 
+  /** The error for a channel whose queues are shut down: the server's farewell if it left one, else a plain one. */
   private gone(): ServerGone {
-    this.farewell ??= { message: 'janus-queue/sync-fn: the server is gone (its queues are shut down)', exitCode: undefined, error: undefined };
+    if (!this.farewell) {
+      // The farewell is the last reply the server put; older ones before it are late replies.
+      for (;;) {
+        let reply: Reply;
+        try {
+          reply = this.channel.replies.syncQ.getNowait();
+        } catch {
+          break; // empty or shut down and drained: no farewell was left
+        }
+        if (reply[1] === GONE) {
+          this.farewell = reply[2] as Farewell;
+          break;
+        }
+      }
+      this.farewell ??= { message: 'janus-queue/sync-fn: the server is gone (its queues are shut down)', exitCode: undefined, error: undefined };
+    }
     return gone(this.farewell);
   }
 }
