@@ -1,13 +1,17 @@
 // examples/browser/ as a user runs it: start its own server script, load the
 // page in headless Chromium, and check what the page shows. With
 // JANUS_SCREENSHOT=docs/browser-example.png the page is also saved as a PNG.
+// Also the esbuild recipe of docs/guides/browser-setup.md, built and loaded.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join, normalize } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { codeBlocks, sampleProject } from './helpers/markdown.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -62,6 +66,44 @@ describe('examples/browser in headless Chromium', () => {
     });
     for (const [worker] of rows) assert.match(worker, /^[AB]$/);
     if (process.env.JANUS_SCREENSHOT) await page.screenshot({ path: process.env.JANUS_SCREENSHOT, fullPage: true });
+    await page.close();
+  });
+});
+
+describe('the esbuild recipe of docs/guides/browser-setup.md in headless Chromium', () => {
+  let dir;
+  let files;
+  before(async () => {
+    dir = sampleProject(codeBlocks('docs/guides/browser-setup.md'));
+    execFileSync(process.execPath, ['build.mjs'], { cwd: dir, stdio: 'pipe', timeout: 60000 });
+    const pub = join(dir, 'public');
+    files = createServer((req, res) => {
+      const path = new URL(req.url, 'http://x').pathname;
+      const file = normalize(join(pub, path === '/' ? 'index.html' : path));
+      if (!file.startsWith(pub) || !existsSync(file)) return res.writeHead(404).end();
+      res.writeHead(200, {
+        'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/html',
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-embedder-policy': 'require-corp',
+      });
+      res.end(readFileSync(file));
+    });
+    await new Promise((r) => files.listen(0, '127.0.0.1', r));
+  });
+  after(async () => {
+    await new Promise((r) => (files ? files.close(r) : r()));
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('leaves new URL("./worker.js", import.meta.url) for the worker built beside it, and the page gets its items', async () => {
+    assert.match(readFileSync(join(dir, 'public/main.js'), 'utf8'), /new URL\("\.\/worker\.js", import\.meta\.url\)/);
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`http://127.0.0.1:${files.address().port}/`);
+    await page.waitForFunction(() => document.title.startsWith('got'), null, { timeout: 60000 });
+    assert.deepEqual(errors, []);
+    assert.equal(await page.title(), 'got 0,1,2');
     await page.close();
   });
 });
