@@ -1,7 +1,7 @@
 // Several async sources on the main thread feed one worker that consumes
 // synchronously (say, a synchronous database driver). The worker calls
 // taskDone after each item; main awaits join, then shuts the queue down.
-// Run: node examples/sync-consumer.mjs
+// Run: npm run build, then node examples/sync-consumer.mjs
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
