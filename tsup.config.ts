@@ -1,15 +1,31 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
-// One entry, two formats. tsup emits index.js/index.d.ts (ESM) and
-// index.cjs/index.d.cts (CommonJS) because package.json has "type": "module".
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
+// tsup emits .js/.d.ts (ESM) and .cjs/.d.cts (CommonJS) because package.json
+// has "type": "module". Entries:
+// - index: the queue, for Node and browsers (platform neutral);
+// - sync-fn: synchronous calls into async code (Node: worker_threads);
+// - sync-fn-worker, sync-fn-supervisor: the modules a createSyncFn worker
+//   and the thread that watches those workers start with; ESM only (both
+//   builds of sync-fn start them; the worker awaits the user's module).
+// The sync-fn entries import the queue as 'janus-queue' (external), so a
+// thread that loads both entries runs one copy of the queue code.
+const common: Options = {
+  external: ['janus-queue'],
   target: 'es2022',
   platform: 'neutral',
   sourcemap: false,
   splitting: false,
   treeshake: true,
-});
+};
+
+export default defineConfig([
+  {
+    ...common,
+    entry: { index: 'src/index.ts', 'sync-fn': 'src/sync-fn/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    shims: true, // import.meta.url in sync-fn's CommonJS build
+    clean: true,
+  },
+  { ...common, entry: { 'sync-fn-worker': 'src/sync-fn/worker.ts', 'sync-fn-supervisor': 'src/sync-fn/supervisor.ts' }, format: ['esm'] },
+]);

@@ -2,6 +2,20 @@
 
 let blocking: boolean | undefined;
 
+/**
+ * Throws a TypeError saying why when this runtime has no SharedArrayBuffer:
+ * browsers hide it on pages that are not cross-origin isolated (without the
+ * check, the first use is a bare ReferenceError). `what` names the call.
+ */
+export function requireSharedMemory(what: string): void {
+  if (typeof SharedArrayBuffer === 'function') return;
+  throw new TypeError(
+    `janus-queue: ${what} needs SharedArrayBuffer, which this context does not have. In a browser, the page must be ` +
+      'cross-origin isolated: serve it with the headers Cross-Origin-Opener-Policy: same-origin and ' +
+      'Cross-Origin-Embedder-Policy: require-corp (self.crossOriginIsolated is then true).',
+  );
+}
+
 /** Whether this thread may call Atomics.wait (false on a browser's main thread). */
 export function canBlock(): boolean {
   if (blocking === undefined) {

@@ -13,6 +13,7 @@ import {
   checkHeader,
   createBuffer,
 } from './layout.js';
+import { requireSharedMemory } from './platform.js';
 import { Shared } from './shared.js';
 import { SyncFace } from './sync-queue.js';
 import type { AsyncQueue, AttachOptions, QueueHandle, QueueOptions, SyncQueue } from './types.js';
@@ -95,6 +96,7 @@ export class Queue<T = unknown> {
       codec = makeCodec(attaching.codec);
       attaching = undefined;
     } else {
+      requireSharedMemory(`new ${KIND_NAMES[kind]}()`);
       const o = checkOptions(options);
       codec = makeCodec(o.codec); // throws a TypeError naming the option
       buffer = createBuffer(kind, codec.id, o.maxsize, o.maxBytes);
@@ -238,6 +240,7 @@ function checkOptions(options: unknown): { maxsize: number; maxBytes: number; co
 
 function checkHandle(handle: unknown, kind: Kind, options: AttachOptions<unknown> | undefined): { buffer: SharedArrayBuffer; codec: unknown } {
   const want = KIND_NAMES[kind];
+  requireSharedMemory(`${want}.attach()`);
   const h = handle as Partial<QueueHandle> | null;
   if (typeof h !== 'object' || h === null || h.janusQueue !== 1)
     throw new TypeError(`janus-queue: ${want}.attach() needs the handle of a janus-queue queue (queue.handle), got ${describe(handle)}`);

@@ -34,7 +34,21 @@ describe('the packed package', () => {
     const files = execFileSync(npm, ['pack', '--dry-run', '--json'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     const listed = JSON.parse(files);
     const paths = (Array.isArray(listed) ? listed[0] : Object.values(listed)[0]).files.map((f) => f.path).sort(); // npm <= 11 : npm 12
-    assert.deepEqual(paths, ['CHANGELOG.md', 'README.md', 'dist/index.cjs', 'dist/index.d.cts', 'dist/index.d.ts', 'dist/index.js', 'package.json']);
+    assert.deepEqual(paths, [
+      'CHANGELOG.md',
+      'README.md',
+      'dist/index.cjs',
+      'dist/index.d.cts',
+      'dist/index.d.ts',
+      'dist/index.js',
+      'dist/sync-fn-supervisor.js',
+      'dist/sync-fn-worker.js',
+      'dist/sync-fn.cjs',
+      'dist/sync-fn.d.cts',
+      'dist/sync-fn.d.ts',
+      'dist/sync-fn.js',
+      'package.json',
+    ]);
   });
 
   it('imports from ESM and moves items between a worker and the main thread', () => {
@@ -74,6 +88,24 @@ describe('the packed package', () => {
     assert.equal(node('cjs.cjs').trim(), '[[1,"a"],[2,"b"]]');
   });
 
+  it('janus-queue/sync-fn works from ESM and from CommonJS: a blocking call into a worker\'s async function', () => {
+    writeFileSync(join(dir, 'sum-worker.mjs'), `import { runAsWorker } from 'janus-queue/sync-fn';\nrunAsWorker(async (...xs) => xs.reduce((a, b) => a + b, 0));`);
+    writeFileSync(
+      join(dir, 'sync-fn.mjs'),
+      `import { createSyncFn, ServerGone } from 'janus-queue/sync-fn';
+       const sum = createSyncFn(new URL('./sum-worker.mjs', import.meta.url));
+       console.log(sum(1, 2, 3), new ServerGone('x').name);`,
+    );
+    writeFileSync(
+      join(dir, 'sync-fn.cjs'),
+      `const { createSyncFn } = require('janus-queue/sync-fn');
+       const sum = createSyncFn(require('node:path').join(__dirname, 'sum-worker.mjs'));
+       console.log(sum(4, 5));`,
+    );
+    assert.equal(node('sync-fn.mjs').trim(), '6 ServerGone');
+    assert.equal(node('sync-fn.cjs').trim(), '9');
+  });
+
   // Strict TypeScript consumers (skipLibCheck off, so the shipped .d.ts/.d.cts
   // are checked too) in each module resolution mode, as ESM and as CommonJS
   // where the mode has both. test/types/consumer.ts is the type test; its
@@ -106,6 +138,12 @@ describe('the packed package', () => {
     copyFileSync(join(root, 'test/types/consumer.ts'), join(dir, 'consumer.ts'));
     packageType('module');
     tsc(project('tsconfig.bundler.json', { module: 'esnext', moduleResolution: 'bundler' }));
+  });
+
+  it('type-checks a strict TypeScript consumer: moduleResolution node10 (no "exports"; typesVersions maps sync-fn)', () => {
+    copyFileSync(join(root, 'test/types/consumer.ts'), join(dir, 'consumer.ts'));
+    packageType('commonjs');
+    tsc(project('tsconfig.node10.json', { module: 'commonjs', moduleResolution: 'node10' }));
   });
 
   it('type-checks with @types/node instead of the DOM lib, on lib ES2022 (before ESNext.Disposable)', () => {

@@ -44,19 +44,23 @@ describe('the package shape', () => {
     assert.match(out, /All good!/, out);
   });
 
-  it('are-the-types-wrong finds no problem for node10, node16 (CJS and ESM) and bundler resolution', () => {
+  it('are-the-types-wrong finds no problem in either entry point for node10, node16 (CJS and ESM) and bundler resolution', () => {
     const out = JSON.parse(run(bin('attw'), [tarball, '--format', 'json']));
     assert.deepEqual(out.analysis.problems, []);
-    const entry = out.analysis.entrypoints['.'].resolutions;
-    assert.deepEqual(Object.keys(entry).sort(), ['bundler', 'node10', 'node16-cjs', 'node16-esm']);
-    // import gets the ESM types and build, require the CommonJS ones.
-    for (const mode of ['node16-esm', 'bundler']) {
-      assert.equal(entry[mode].resolution.fileName, '/node_modules/janus-queue/dist/index.d.ts', mode);
-      assert.equal(entry[mode].implementationResolution.fileName, '/node_modules/janus-queue/dist/index.js', mode);
-    }
-    for (const mode of ['node16-cjs', 'node10']) {
-      assert.equal(entry[mode].resolution.fileName, '/node_modules/janus-queue/dist/index.d.cts', mode);
-      assert.equal(entry[mode].implementationResolution.fileName, '/node_modules/janus-queue/dist/index.cjs', mode);
+    assert.deepEqual(Object.keys(out.analysis.entrypoints).sort(), ['.', './package.json', './sync-fn']);
+    for (const [subpath, file] of [['.', 'index'], ['./sync-fn', 'sync-fn']]) {
+      const entry = out.analysis.entrypoints[subpath].resolutions;
+      assert.deepEqual(Object.keys(entry).sort(), ['bundler', 'node10', 'node16-cjs', 'node16-esm']);
+      // import gets the ESM types and build, require the CommonJS ones.
+      for (const mode of ['node16-esm', 'bundler']) {
+        assert.equal(entry[mode].resolution.fileName, `/node_modules/janus-queue/dist/${file}.d.ts`, `${subpath} ${mode}`);
+        assert.equal(entry[mode].implementationResolution.fileName, `/node_modules/janus-queue/dist/${file}.js`, `${subpath} ${mode}`);
+      }
+      assert.equal(entry['node16-cjs'].resolution.fileName, `/node_modules/janus-queue/dist/${file}.d.cts`, subpath);
+      assert.equal(entry['node16-cjs'].implementationResolution.fileName, `/node_modules/janus-queue/dist/${file}.cjs`, subpath);
+      // node10 (TypeScript's old `moduleResolution: node`) has no "exports":
+      // `main`/`types` serve the root, `typesVersions` the sync-fn types.
+      assert.equal(entry.node10.resolution.fileName, `/node_modules/janus-queue/dist/${file}.d.cts`, `${subpath} node10`);
     }
   });
 

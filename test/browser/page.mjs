@@ -1,67 +1,191 @@
-// Runs in a cross-origin-isolated page: the page's main thread uses asyncQ
-// (and the non-blocking syncQ calls), a dedicated module Worker uses syncQ.
-import { LifoQueue, PriorityQueue, Queue, QueueShutDown } from '/dist/index.js';
+// Runs in a cross-origin-isolated page. The page's main thread uses asyncQ and
+// the non-blocking syncQ calls; one dedicated module Worker uses syncQ
+// (sync-worker.mjs), another uses asyncQ (async-worker.mjs). The result goes
+// to window.__result for test/browser.test.mjs.
+import { LifoQueue, PriorityQueue, Queue } from '/dist/index.js';
 import { describeValue, richValue } from '/test/browser/describe-value.mjs';
+import { GETTERS, PUTTERS, waiterCount } from '/test/helpers/waiters.mjs';
 
+const T = { timeout: 20000 }; // generous bound: a lost wake-up fails, never hangs the page
+const PRIO_IN = [[3, 'c'], [1, 'a'], [2, 'b'], [1, 'a2']];
 const out = { crossOriginIsolated, waitAsync: typeof Atomics.waitAsync === 'function' };
 
-async function main() {
-  // Blocking syncQ calls refuse to run on the page's main thread; the non-blocking ones work.
+/** Messages { step, ... } from a worker, awaited by step; a posted error or worker error rejects. */
+function inbox(worker, label) {
+  const seen = new Map();
+  let pending = [];
+  let failure;
+  const settle = () => {
+    pending = pending.filter(({ step, resolve, reject }) => {
+      if (failure) reject(failure);
+      else if (seen.has(step)) resolve(seen.get(step));
+      else return true;
+      return false;
+    });
+  };
+  worker.onmessage = ({ data }) => {
+    if (data.step === 'error') failure = new Error(`${label}: ${data.error}`);
+    else seen.set(data.step, data);
+    settle();
+  };
+  worker.onerror = (e) => {
+    failure = new Error(`${label}: ${e.message}`);
+    settle();
+  };
+  return (step) =>
+    new Promise((resolve, reject) => {
+      pending.push({ step, resolve, reject });
+      settle();
+    });
+}
+
+/** Polls until the other thread is registered as a waiter: then it really blocked. */
+async function until(cond, what) {
+  const end = Date.now() + 20000;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 1));
+  }
+}
+
+function refusals() {
+  // Blocking syncQ calls refuse to run on the page's main thread, and change nothing; the non-blocking ones work.
   const q = new Queue({ maxsize: 4 });
-  for (const [name, call] of [['get', () => q.syncQ.get()], ['put', () => q.syncQ.put(1)], ['join', () => (q.syncQ.putNowait(0), q.syncQ.join())]]) {
+  q.syncQ.putNowait('kept');
+  const r = {};
+  const calls = {
+    get: () => new Queue().syncQ.get(),
+    put: () => q.syncQ.put(1),
+    join: () => q.syncQ.join(),
+    getMany: () => new Queue().syncQ.getMany(2),
+    putMany: () => q.syncQ.putMany([1, 2]),
+  };
+  for (const [name, call] of Object.entries(calls)) {
     try {
       call();
-      out[`blocking_${name}`] = 'returned';
+      r[name] = 'returned';
     } catch (e) {
-      out[`blocking_${name}`] = `${e.name}: ${e.message}`;
+      r[name] = `${e.name}: ${e.message}`;
     }
   }
+  r.after = { qsize: q.syncQ.qsize(), unfinished: q.syncQ.unfinishedTasks };
   q.syncQ.put('a', { block: false });
-  out.nonBlocking = [q.syncQ.getNowait(), q.syncQ.get({ timeout: 0 })].length;
-  q.syncQ.taskDone();
-  q.syncQ.taskDone();
+  r.nonBlocking = [q.syncQ.getNowait(), q.syncQ.get({ timeout: 0 }), q.syncQ.join({ timeout: 0 })];
+  return r;
+}
 
-  const worker = new Worker('/test/browser/worker.mjs', { type: 'module' });
-  const fromWorker = [];
-  worker.onmessage = (e) => fromWorker.push(e.data);
-  worker.onerror = (e) => (out.workerError = String(e.message));
+async function withSyncWorker() {
+  const r = {};
+  const worker = new Worker('/test/browser/sync-worker.mjs', { type: 'module' });
+  const next = inbox(worker, 'sync worker');
   const jobs = new Queue({ maxsize: 3 });
   const results = new Queue();
-  const lifo = new LifoQueue();
-  const prio = new PriorityQueue();
-  const values = new Queue();
-  const echoed = new Queue();
-  const idle = new Queue();
-  worker.postMessage({ jobs: jobs.handle, results: results.handle, lifo: lifo.handle, prio: prio.handle, values: values.handle, echoed: echoed.handle, idle: idle.handle });
+  const lifoIn = new LifoQueue();
+  const prioIn = new PriorityQueue();
+  const [lifo, prio, values, echoed, work, idle] = [new LifoQueue(), new PriorityQueue(), new Queue(), new Queue(), new Queue(), new Queue()];
+  const full = new Queue({ maxsize: 1 });
+  for (let i = 0; i < 5; i++) await lifoIn.asyncQ.put(i);
+  for (const pair of PRIO_IN) await prioIn.asyncQ.put(pair);
+  full.syncQ.putNowait('first');
+  const handles = { jobs, results, lifoIn, prioIn, lifo, prio, values, echoed, work, idle, full };
+  worker.postMessage(Object.fromEntries(Object.entries(handles).map(([k, q]) => [k, q.handle])));
 
-  // page asyncQ.put -> worker syncQ.get -> worker syncQ.put -> page asyncQ.get, with join
+  // page asyncQ.put (backpressure at 3) -> worker syncQ.get/put -> page asyncQ.get; page joins
   for (let i = 0; i < 20; i++) await jobs.asyncQ.put(i);
-  out.joined = await jobs.asyncQ.join({ timeout: 20000 });
-  const got = [];
-  for (let i = 0; i < 20; i++) got.push(await results.asyncQ.get({ timeout: 20000 }));
-  out.fifo = got.join(',');
+  r.joined = await jobs.asyncQ.join(T);
+  r.fifo = [];
+  for (let i = 0; i < 20; i++) r.fifo.push(await results.asyncQ.get(T));
 
-  // the worker fills a LIFO and a priority queue with syncQ; the page reads them with asyncQ
-  // wait until the worker has put them all, so the order shows the kind, not the race
-  while (lifo.asyncQ.qsize() < 5 || prio.asyncQ.qsize() < 4) await new Promise((r) => setTimeout(r, 5));
-  out.lifo = [];
-  for (let i = 0; i < 5; i++) out.lifo.push(await lifo.asyncQ.get({ timeout: 20000 }));
-  out.prio = [];
-  for (let i = 0; i < 4; i++) out.prio.push((await prio.asyncQ.get({ timeout: 20000 }))[1]);
+  const taken = await next('taken');
+  r.lifoIn = taken.lifo;
+  r.prioIn = taken.prio;
 
-  // the default codec: a structured value goes to the worker and back
+  await next('filled');
+  r.lifo = [];
+  for (let i = 0; i < 5; i++) r.lifo.push(await lifo.asyncQ.get(T));
+  r.prio = [];
+  for (let i = 0; i < 4; i++) r.prio.push((await prio.asyncQ.get(T))[1]);
+
+  const v = richValue();
+  await values.asyncQ.put(v);
+  r.valueInWorker = (await next('value')).text === describeValue(v);
+  r.valueBack = describeValue(await echoed.asyncQ.get(T)) === describeValue(v);
+  r.valueText = describeValue(v);
+
+  for (let i = 0; i < 3; i++) {
+    await work.asyncQ.get(T);
+    work.asyncQ.taskDone();
+  }
+  r.workerJoined = (await next('joined')).value;
+
+  await until(() => waiterCount(idle.handle, GETTERS) === 1, 'the worker blocks in idle.syncQ.get');
+  idle.asyncQ.shutdown();
+  r.idle = (await next('idle')).value;
+
+  await until(() => waiterCount(full.handle, PUTTERS) === 1, 'the worker blocks in full.syncQ.put');
+  full.asyncQ.shutdown();
+  r.full = (await next('full')).value;
+  // after shutdown(false) the item already there still comes out, then get rejects
+  r.fullDrain = [await full.asyncQ.get(T), await full.asyncQ.get(T).catch((e) => e.name)];
+  worker.terminate(); // its run is over: every step above was answered
+  return r;
+}
+
+async function withAsyncWorker() {
+  const r = {};
+  const worker = new Worker('/test/browser/async-worker.mjs', { type: 'module' });
+  const next = inbox(worker, 'async worker');
+  const jobs = new Queue({ maxsize: 4 });
+  const results = new Queue();
+  const lifoIn = new LifoQueue();
+  const prioIn = new PriorityQueue();
+  const [lifo, prio, values, echoed, work, idle, drop] = [new LifoQueue(), new PriorityQueue(), new Queue(), new Queue(), new Queue(), new Queue(), new Queue()];
+  // set up before the worker has any handle, so what it does next is what the page waits on
+  for (let i = 0; i < 5; i++) lifoIn.syncQ.putNowait(i);
+  for (const pair of PRIO_IN) prioIn.syncQ.putNowait(pair);
   const v = richValue();
   values.syncQ.putNowait(v);
-  const back = await echoed.asyncQ.get({ timeout: 20000 });
-  out.valueSame = describeValue(back) === describeValue(v);
-  out.valueText = describeValue(back);
+  const idleGet = idle.asyncQ.get(T).then(() => 'returned', (e) => e.name);
+  for (let i = 0; i < 3; i++) drop.syncQ.putNowait(i);
+  const dropJoin = drop.asyncQ.join(T);
+  const handles = { jobs, results, lifoIn, prioIn, lifo, prio, values, echoed, work, idle, drop };
+  worker.postMessage(Object.fromEntries(Object.entries(handles).map(([k, q]) => [k, q.handle])));
 
-  // shutdown from the page wakes the worker blocked in syncQ.get
-  while (!fromWorker.includes('blocking on idle')) await new Promise((r) => setTimeout(r, 5));
-  idle.asyncQ.shutdown();
-  while (!fromWorker.some((m) => String(m).startsWith('idle:'))) await new Promise((r) => setTimeout(r, 5));
-  out.idle = fromWorker.find((m) => String(m).startsWith('idle:'));
-  out.shutDownName = new QueueShutDown().name;
+  r.idle = await idleGet;
+  r.dropJoined = await dropJoin;
+  r.dropAfter = { qsize: drop.asyncQ.qsize(), unfinished: drop.asyncQ.unfinishedTasks };
+
+  // page asyncQ.put (backpressure at 4) -> worker asyncQ iteration -> page getNowait; page joins, then shuts down
+  for (let i = 0; i < 20; i++) await jobs.asyncQ.put(i);
+  r.joined = await jobs.asyncQ.join(T);
+  jobs.asyncQ.shutdown();
+  await next('jobs ended');
+  r.fifo = Array.from({ length: 20 }, () => results.syncQ.getNowait());
+
+  const taken = await next('taken');
+  r.lifoIn = taken.lifo;
+  r.prioIn = taken.prio;
+
+  await next('filled');
+  r.lifo = Array.from({ length: 5 }, () => lifo.syncQ.getNowait());
+  r.prio = Array.from({ length: 4 }, () => prio.syncQ.getNowait()[1]);
+
+  r.valueInWorker = (await next('value')).text === describeValue(v);
+  r.valueBack = describeValue(await echoed.asyncQ.get(T)) === describeValue(v);
+
+  for (let i = 0; i < 3; i++) {
+    await work.asyncQ.get(T);
+    work.syncQ.taskDone();
+  }
+  r.workerJoined = (await next('joined')).value;
+  worker.terminate();
+  return r;
+}
+
+async function main() {
+  out.refusals = refusals();
+  out.sync = await withSyncWorker();
+  out.async = await withAsyncWorker();
 }
 
 main().then(

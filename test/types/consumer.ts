@@ -80,3 +80,23 @@ check<Equal<ReturnType<typeof q.asyncQ.readable>, ReadableStream<Job>>>();
 check<Equal<ReturnType<typeof pq.asyncQ.writable>, WritableStream<[priority: number, value: Job]>>>();
 // @ts-expect-error: not an option of readable()
 q.asyncQ.readable({ shutdownOnClose: true });
+
+// janus-queue/sync-fn: the blocking function has the async function's parameters and its awaited result.
+import { CallTimeout, ServerGone, type SyncFn, type SyncFnHandle, connectSyncFn, createSyncFn, createSyncFnHandle, runAsWorker, serveAsync } from 'janus-queue/sync-fn';
+
+declare function format(code: string, options: { width: number }): Promise<string>;
+const formatSync = createSyncFn<typeof format>(new URL('file:///w.mjs'), { timeout: 1000 });
+check<Equal<typeof formatSync, SyncFn<typeof format>>>();
+check<Equal<ReturnType<typeof formatSync>, string>>();
+const formatted: string = formatSync('x', { width: 80 });
+const once: string = formatSync.callWith({ timeout: 5 }, 'x', { width: 1 });
+// @ts-expect-error the arguments are checked
+formatSync(1, { width: 80 });
+const fnHandle: SyncFnHandle = createSyncFnHandle({ maxBytes: 1 << 16 });
+const server = serveAsync(fnHandle, async (n: number) => n * 2, { blockMs: 0 });
+const closing: Promise<void> = server.close();
+const double = connectSyncFn<(n: number) => Promise<number>>(fnHandle);
+const doubled: number = double(2);
+runAsWorker(async (a: number, b: number) => a + b);
+const fnErrors: Error[] = [new CallTimeout(), new ServerGone('gone', 1)];
+void formatted, once, closing, doubled, fnErrors;

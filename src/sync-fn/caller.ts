@@ -1,0 +1,140 @@
+import { QueueEmpty, QueueFull, QueueShutDown } from 'janus-queue';
+import { threadId } from 'node:worker_threads';
+import { CallTimeout, ServerGone } from './errors.js';
+import {
+  C_CALLER,
+  C_LAST_ID,
+  type Channel,
+  type Farewell,
+  GONE,
+  RETURNED,
+  type Reply,
+  THREW_ERROR,
+  type WireError,
+  fromWireError,
+} from './protocol.js';
+
+/** Bounds of the adaptive spin before a caller sleeps (iterations of one atomic load). */
+const MIN_SPIN = 64;
+const MAX_SPIN = 1 << 14;
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Most ms to wait for the reply; omitted or Infinity: no limit. */
+  timeout?: number;
+}
+
+/**
+ * The calling side of a channel: puts a request, then blocks on the reply
+ * queue until the reply with its id comes. One calling thread per channel,
+ * claimed at construction, so no other thread can take its replies.
+ */
+export class Caller {
+  private farewell: Farewell | undefined;
+  private spinBudget = MIN_SPIN;
+  private readonly token = threadId + 1;
+
+  constructor(
+    private readonly channel: Channel,
+    private readonly timeout: number,
+  ) {
+    const owner = Atomics.compareExchange(channel.control, C_CALLER, 0, this.token);
+    if (owner !== 0 && owner !== this.token)
+      throw new TypeError(`janus-queue/sync-fn: this handle already has a caller (thread ${owner - 1}); create one handle per calling thread`);
+  }
+
+  call(args: unknown[], options?: CallOptions): unknown {
+    const timeout = options?.timeout ?? this.timeout;
+    checkTimeout(timeout);
+    const { requests, replies, control } = this.channel;
+    if (this.farewell) throw gone(this.farewell);
+    const deadline = performance.now() + timeout;
+    // The id is taken from the shared counter before the request is put, so a
+    // late reply of any earlier call on this channel has a smaller id.
+    const id = Atomics.add(control, C_LAST_ID, 1) + 1;
+    try {
+      requests.syncQ.put([id, args], { timeout: remaining(deadline) });
+    } catch (e) {
+      if (e instanceof QueueShutDown) throw this.gone();
+      if (e instanceof QueueFull) throw new CallTimeout();
+      throw e; // TypeError (cannot encode) or RangeError (too large): nothing was sent
+    }
+    for (;;) {
+      let reply: Reply;
+      this.spin(replies);
+      try {
+        reply = replies.syncQ.get({ timeout: remaining(deadline) });
+      } catch (e) {
+        if (e instanceof QueueEmpty) throw new CallTimeout(`janus-queue/sync-fn: no reply within ${timeout} ms`);
+        if (e instanceof QueueShutDown) throw this.gone();
+        throw e;
+      }
+      const [rid, kind, payload] = reply;
+      if (kind === GONE) {
+        this.farewell = payload as Farewell;
+        throw gone(this.farewell);
+      }
+      if (rid !== id) continue; // the late reply of a call that timed out
+      if (kind === RETURNED) return payload;
+      throw kind === THREW_ERROR ? fromWireError(payload as WireError) : payload;
+    }
+  }
+
+  /**
+   * Watches the reply count for a while before blocking: a quick function
+   * answers within microseconds, and a futex sleep and wake-up costs more
+   * than that. The budget adapts: it doubles when the reply came during the
+   * spin and halves when it did not, so a slow function, or a machine with
+   * no core to spare, soon costs almost nothing.
+   */
+  private spin(replies: Channel['replies']): void {
+    const budget = this.spinBudget;
+    for (let i = 0; i < budget; i++) {
+      if (replies.syncQ.qsize() > 0) {
+        this.spinBudget = Math.min(MAX_SPIN, budget * 2);
+        return;
+      }
+    }
+    this.spinBudget = Math.max(MIN_SPIN, budget >> 1);
+  }
+
+  /** Lets another thread connect to the channel. */
+  release(): void {
+    Atomics.compareExchange(this.channel.control, C_CALLER, this.token, 0);
+  }
+
+  /** The error for a channel whose queues are shut down: the server's farewell if it left one, else a plain one. */
+  private gone(): ServerGone {
+    if (!this.farewell) {
+      // The farewell is the last reply the server put; older ones before it are late replies.
+      for (;;) {
+        let reply: Reply;
+        try {
+          reply = this.channel.replies.syncQ.getNowait();
+        } catch {
+          break; // empty or shut down and drained: no farewell was left
+        }
+        if (reply[1] === GONE) {
+          this.farewell = reply[2] as Farewell;
+          break;
+        }
+      }
+      this.farewell ??= { message: 'janus-queue/sync-fn: the server is gone (its queues are shut down)', exitCode: undefined, error: undefined };
+    }
+    return gone(this.farewell);
+  }
+}
+
+/** A fresh error each time: callers may keep and compare them. */
+function gone(f: Farewell): ServerGone {
+  return new ServerGone(f.message, f.exitCode, f.error === undefined ? undefined : fromWireError(f.error));
+}
+
+function remaining(deadline: number): number {
+  return deadline === Infinity ? Infinity : Math.max(0, deadline - performance.now());
+}
+
+export function checkTimeout(timeout: unknown): void {
+  if (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0)
+    throw new RangeError(`janus-queue/sync-fn: timeout must be a number of ms >= 0 (or Infinity), got ${String(timeout)}`);
+}

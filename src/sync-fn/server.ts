@@ -1,0 +1,145 @@
+import { QueueEmpty, QueueFull, QueueShutDown } from 'janus-queue';
+import { C_GONE, C_SERVING, type Channel, type Farewell, GONE, RETURNED, type Reply, type Request, THREW_ERROR, type WireError, thrownReply, toWireError } from './protocol.js';
+
+/** Options of `serveAsync`. */
+export interface ServeOptions {
+  /**
+   * How long (ms) the server may block its thread on `syncQ.get` for the next
+   * request after answering one, before it waits on the event loop instead.
+   * Back-to-back calls then cost one futex wake-up instead of an
+   * `Atomics.waitAsync` one. Default 0 (never block); `runAsWorker` uses 1.
+   */
+  blockMs?: number;
+}
+
+/** A running server: `close()` stops taking requests, answers those already queued, and resolves when done. */
+export interface AsyncServer {
+  /** Stops taking requests, answers those already queued, and resolves when done. */
+  close(): Promise<void>;
+  /** Resolves once the server has stopped (closed, or its queues shut down). */
+  readonly done: Promise<void>;
+}
+
+/** Longest run of back-to-back calls served without giving the event loop a turn. */
+const YIELD_EVERY_MS = 5;
+
+/** Serves `fn` on the calling thread's event loop until the channel's request queue is shut down. */
+export function serve(channel: Channel, fn: (...args: any[]) => unknown, blockMs: number): AsyncServer {
+  if (typeof fn !== 'function') throw new TypeError(`janus-queue/sync-fn: the function to serve must be a function, got ${typeof fn}`);
+  if (typeof blockMs !== 'number' || !(blockMs >= 0) || blockMs === Infinity)
+    throw new RangeError(`janus-queue/sync-fn: blockMs must be a finite number of ms >= 0, got ${String(blockMs)}`);
+  const { requests, control } = channel;
+  if (Atomics.compareExchange(control, C_SERVING, 0, 1) !== 0) throw new TypeError('janus-queue/sync-fn: this handle already has a server');
+  const detach = onThreadExit((code) => sayGoodbye(channel, { message: `janus-queue/sync-fn: the server's thread exited (code ${code})`, exitCode: code, error: undefined }));
+
+  async function next(): Promise<Request | undefined> {
+    try {
+      if (blockMs > 0) return requests.syncQ.get({ timeout: blockMs });
+      return requests.syncQ.getNowait();
+    } catch (e) {
+      if (!(e instanceof QueueEmpty)) throw e;
+    }
+    return requests.asyncQ.get();
+  }
+
+  const done = (async () => {
+    let turn = performance.now();
+    try {
+      for (;;) {
+        let request: Request | undefined;
+        try {
+          request = await next();
+        } catch (e) {
+          if (e instanceof QueueShutDown) return;
+          throw e;
+        }
+        if (request === undefined) continue;
+        const [id, args] = request;
+        let reply: Reply;
+        try {
+          reply = [id, RETURNED, await fn(...args)];
+        } catch (e) {
+          reply = thrownReply(id, e);
+        }
+        await answer(channel, reply);
+        if (performance.now() - turn > YIELD_EVERY_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          turn = performance.now();
+        }
+      }
+    } finally {
+      detach();
+      sayGoodbye(channel, { message: 'janus-queue/sync-fn: the server was closed', exitCode: undefined, error: undefined });
+    }
+  })();
+  return {
+    done,
+    close() {
+      requests.shutdown(false);
+      return done;
+    },
+  };
+}
+
+/**
+ * Puts a reply. One that the codec cannot carry is sent in a plainer form:
+ * an error without its own properties and cause, else a TypeError that says
+ * what could not cross, so the caller always gets an answer.
+ */
+async function answer({ replies }: Channel, reply: Reply): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      replies.syncQ.putNowait(reply);
+      return;
+    } catch (e) {
+      if (e instanceof QueueShutDown) return; // the calling side is gone: nobody to answer
+      if (e instanceof QueueFull) return answerWhenRoom(replies, reply);
+      if (attempt === 2) throw e;
+      const [id, kind, payload] = reply;
+      if (kind === THREW_ERROR && attempt === 0) reply = [id, kind, { ...(payload as WireError), props: {}, cause: undefined }];
+      else {
+        const what = kind === RETURNED ? 'result' : 'thrown value';
+        const why = e instanceof RangeError ? e : new TypeError(`janus-queue/sync-fn: the function's ${what} cannot cross threads: ${(e as Error).message}`);
+        reply = [id, THREW_ERROR, toWireError(why)];
+        attempt = 1;
+      }
+    }
+  }
+}
+
+async function answerWhenRoom(replies: Channel['replies'], reply: Reply): Promise<void> {
+  try {
+    await replies.asyncQ.put(reply);
+  } catch (e) {
+    if (!(e instanceof QueueShutDown)) throw e;
+  }
+}
+
+/**
+ * Tells the caller, once, that the server is gone: a GONE reply, then both
+ * queues shut down, so a blocked caller wakes at once and later calls fail
+ * at once. Synchronous, so it can run in a thread's 'exit' handler.
+ */
+export function sayGoodbye({ requests, replies, control }: Channel, farewell: Farewell): void {
+  if (Atomics.compareExchange(control, C_GONE, 0, 1) !== 0) return;
+  try {
+    replies.syncQ.putNowait([0, GONE, farewell]);
+  } catch {
+    // full or unencodable error: the shutdown below still wakes the caller
+  }
+  requests.shutdown(true);
+  replies.shutdown(false); // keeps the farewell for the caller
+}
+
+export function farewellOf(message: string, exitCode: number | undefined, error: unknown): Farewell {
+  const isErr = Object.prototype.toString.call(error) === '[object Error]';
+  return { message: isErr ? `${message}: ${(error as Error).message}` : message, exitCode, error: isErr ? toWireError(error as Error) : undefined };
+}
+
+/** Runs `f(code)` when this thread exits (Node's process 'exit', which a worker's own end, process.exit() and an uncaught error all reach). */
+function onThreadExit(f: (code: number) => void): () => void {
+  const p = (globalThis as { process?: NodeJS.Process }).process;
+  if (!p || typeof p.on !== 'function') return () => {};
+  p.on('exit', f);
+  return () => p.off('exit', f);
+}

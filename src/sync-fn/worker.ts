@@ -1,0 +1,26 @@
+// The entry of every createSyncFn worker: it makes sure the caller hears of
+// every way the worker can end before answering (the module failed to load,
+// an uncaught error, process.exit(), the module never called runAsWorker),
+// then loads the user's module, which calls runAsWorker(fn).
+import { workerData } from 'node:worker_threads';
+import { C_SERVING, type SyncFnHandle, WORKER_KEY, openChannel } from './protocol.js';
+import { farewellOf, sayGoodbye } from './server.js';
+
+const { handle, entry } = (workerData as Record<string, { handle: SyncFnHandle; entry: string }>)[WORKER_KEY]!;
+const channel = openChannel(handle, 'the sync-fn worker');
+let uncaught: unknown;
+process.on('uncaughtExceptionMonitor', (error) => {
+  uncaught = error;
+});
+process.on('exit', (code) => {
+  const message =
+    uncaught !== undefined
+      ? Atomics.load(channel.control, C_SERVING) === 0
+        ? `janus-queue/sync-fn: the worker failed to start (${entry})`
+        : 'janus-queue/sync-fn: the worker threw an uncaught error'
+      : Atomics.load(channel.control, C_SERVING) === 0
+        ? `janus-queue/sync-fn: the worker exited (code ${code}) without calling runAsWorker() (${entry})`
+        : `janus-queue/sync-fn: the worker exited (code ${code})`;
+  sayGoodbye(channel, farewellOf(message, code, uncaught));
+});
+await import(entry);
