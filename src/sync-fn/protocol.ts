@@ -56,9 +56,13 @@ export interface Farewell {
 
 /** A plain, structured-cloneable description of a sync-fn channel: pass it to another thread. */
 export interface SyncFnHandle {
+  /** Marks a sync-fn handle. */
   readonly janusSyncFn: 1;
+  /** The queue of `[id, args]` calls. */
   readonly requests: QueueHandle;
+  /** The queue of `[id, kind, payload]` replies. */
   readonly replies: QueueHandle;
+  /** The control words: who calls, the last call id, whether a server serves, whether it has left. */
   readonly control: SharedArrayBuffer;
 }
 

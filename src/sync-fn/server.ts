@@ -12,8 +12,9 @@ export interface ServeOptions {
   blockMs?: number;
 }
 
-/** A running server: `close()` stops taking requests, answers those already queued, and resolves when done. */
+/** A running server (of `serveAsync`). */
 export interface AsyncServer {
+  /** Stops taking calls: later calls throw `ServerGone`; the calls already queued are answered first. Resolves once it has stopped. */
   close(): Promise<void>;
   /** Resolves once the server has stopped (closed, or its queues shut down). */
   readonly done: Promise<void>;
