@@ -88,12 +88,34 @@ describe('the structured codec (default)', () => {
     }
   });
 
+  it('clones a class instance as a plain object of its own properties, as structuredClone does', () => {
+    class Point {
+      constructor() {
+        this.x = 1;
+        this.y = [2];
+      }
+      norm() {
+        return 0;
+      }
+    }
+    const q = new Queue();
+    q.syncQ.put(new Point());
+    const got = q.syncQ.get();
+    assert.deepStrictEqual(got, structuredClone(new Point()));
+    assert.equal(Object.getPrototypeOf(got), Object.prototype);
+  });
+
   for (const [what, value] of [
     ['a function', () => 1],
     ['a symbol', Symbol('s')],
     ['an object holding a function', { f() {} }],
     ['a WeakMap', new WeakMap()],
     ['a Promise', Promise.resolve()],
+    // Host objects: structuredClone copies or refuses them; a pure codec must not send an empty object.
+    ['a MessagePort', new MessageChannel().port1],
+    ['a Blob', new Blob(['x'])],
+    ['a URL', new URL('https://example.org/')],
+    ['an object holding a Blob', { file: new Blob(['x']) }],
   ]) {
     it(`refuses ${what} with a TypeError and leaves the queue as it was`, async () => {
       const q = new Queue({ maxsize: 2 });

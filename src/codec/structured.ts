@@ -218,10 +218,12 @@ export class StructuredEncoder {
       case '[object Symbol]':
         return cannot(`a ${tag.slice(8, -1)}`);
     }
-    // Any other object (a class instance, say) is cloned as a plain object of
-    // its own enumerable string-keyed properties, as structuredClone does.
-    this.ids.delete(o);
-    this.plain(o);
+    // An object with a tag of its own is a host object (a Blob, a
+    // MessagePort, a URL): structuredClone either copies what only the host
+    // can read, or refuses it. A pure codec cannot do the first, so it
+    // refuses rather than send an empty object. (A class instance without a
+    // tag was cloned above as a plain object, as structuredClone does.)
+    return cannot(`a ${tag.slice(8, -1)}`);
   }
 
   private plain(o: object): void {

@@ -1,6 +1,7 @@
 import { QueueEmpty, QueueFull, QueueShutDown } from 'janus-queue';
 import { threadId } from 'node:worker_threads';
 import { CallTimeout, ServerGone } from './errors.js';
+import { Spin } from './spin.js';
 import {
   C_CALLER,
   C_LAST_ID,
@@ -13,10 +14,6 @@ import {
   type WireError,
   fromWireError,
 } from './protocol.js';
-
-/** Bounds of the adaptive spin before a caller sleeps (iterations of one atomic load). */
-const MIN_SPIN = 64;
-const MAX_SPIN = 1 << 14;
 
 /** Per-call options. */
 export interface CallOptions {
@@ -31,7 +28,8 @@ export interface CallOptions {
  */
 export class Caller {
   private farewell: Farewell | undefined;
-  private spinBudget = MIN_SPIN;
+  private readonly spin = new Spin();
+  private readonly replied = () => this.channel.replies.syncQ.qsize() > 0;
   private readonly token = threadId + 1;
 
   constructor(
@@ -61,7 +59,7 @@ export class Caller {
     }
     for (;;) {
       let reply: Reply;
-      this.spin(replies);
+      this.spin.until(this.replied); // a reply may be microseconds away: see spin.ts
       try {
         reply = replies.syncQ.get({ timeout: remaining(deadline) });
       } catch (e) {
@@ -78,24 +76,6 @@ export class Caller {
       if (kind === RETURNED) return payload;
       throw kind === THREW_ERROR ? fromWireError(payload as WireError) : payload;
     }
-  }
-
-  /**
-   * Watches the reply count for a while before blocking: a quick function
-   * answers within microseconds, and a futex sleep and wake-up costs more
-   * than that. The budget adapts: it doubles when the reply came during the
-   * spin and halves when it did not, so a slow function, or a machine with
-   * no core to spare, soon costs almost nothing.
-   */
-  private spin(replies: Channel['replies']): void {
-    const budget = this.spinBudget;
-    for (let i = 0; i < budget; i++) {
-      if (replies.syncQ.qsize() > 0) {
-        this.spinBudget = Math.min(MAX_SPIN, budget * 2);
-        return;
-      }
-    }
-    this.spinBudget = Math.max(MIN_SPIN, budget >> 1);
   }
 
   /** Lets another thread connect to the channel. */

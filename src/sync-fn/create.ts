@@ -45,6 +45,8 @@ const OPTION_NAMES = new Set(['timeout', 'execArgv', 'env', 'resourceLimits', 'm
  * arguments and blocks until it settles: it returns the result or throws
  * what `fn` threw. The worker does not keep the process alive.
  *
+ * @throws TypeError for a path that is not a string or URL, or an unknown option; RangeError for a bad timeout.
+ *   A call of the returned function throws what `fn` threw, `CallTimeout`, or `ServerGone`.
  * @example
  * const format = createSyncFn<typeof import('./format-worker.js').format>(new URL('./format-worker.js', import.meta.url));
  * const out = format('code'); // blocks until the worker's async function resolves
@@ -71,7 +73,16 @@ export function createSyncFn<F extends AnyFn>(workerPath: string | URL, options?
   });
 }
 
-/** The blocking caller of a handle served elsewhere (by serveAsync or runAsWorker), for this thread. */
+/**
+ * The blocking caller of a handle served by `serveAsync` on another thread,
+ * for this thread. One calling thread per handle.
+ *
+ * @throws TypeError for something that is not a sync-fn handle, or a handle another thread is connected to.
+ * @example
+ * // worker.mjs
+ * const lookup = connectSyncFn(workerData, { timeout: 5000 });
+ * const value = lookup('key'); // blocks while the main thread's async function runs
+ */
 export function connectSyncFn<F extends AnyFn>(handle: SyncFnHandle, options?: { timeout?: number }): SyncFn<F> {
   const timeout = options?.timeout ?? Infinity;
   checkTimeout(timeout);

@@ -58,11 +58,11 @@ export interface Farewell {
 export interface SyncFnHandle {
   /** Marks a sync-fn handle. */
   readonly janusSyncFn: 1;
-  /** The queue the caller puts its calls into. */
+  /** The queue of `[id, args]` calls. */
   readonly requests: QueueHandle;
-  /** The queue the server puts its answers into. */
+  /** The queue of `[id, kind, payload]` replies. */
   readonly replies: QueueHandle;
-  /** A few shared words: who is serving, and the server's farewell when it is gone. */
+  /** The control words: who calls, the last call id, whether a server serves, whether it has left. */
   readonly control: SharedArrayBuffer;
 }
 

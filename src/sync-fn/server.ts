@@ -1,4 +1,5 @@
 import { QueueEmpty, QueueFull, QueueShutDown } from 'janus-queue';
+import { Spin } from './spin.js';
 import { C_GONE, C_SERVING, type Channel, type Farewell, GONE, RETURNED, type Reply, type Request, THREW_ERROR, type WireError, thrownReply, toWireError } from './protocol.js';
 
 /** Options of `serveAsync`. */
@@ -12,9 +13,9 @@ export interface ServeOptions {
   blockMs?: number;
 }
 
-/** A running server: `close()` stops taking requests, answers those already queued, and resolves when done. */
+/** A running server (of `serveAsync`). */
 export interface AsyncServer {
-  /** Stops taking requests, answers those already queued, and resolves when done. */
+  /** Stops taking calls: later calls throw `ServerGone`; the calls already queued are answered first. Resolves once it has stopped. */
   close(): Promise<void>;
   /** Resolves once the server has stopped (closed, or its queues shut down). */
   readonly done: Promise<void>;
@@ -32,9 +33,14 @@ export function serve(channel: Channel, fn: (...args: any[]) => unknown, blockMs
   if (Atomics.compareExchange(control, C_SERVING, 0, 1) !== 0) throw new TypeError('janus-queue/sync-fn: this handle already has a server');
   const detach = onThreadExit((code) => sayGoodbye(channel, { message: `janus-queue/sync-fn: the server's thread exited (code ${code})`, exitCode: code, error: undefined }));
 
+  const spin = new Spin();
+  const called = () => requests.syncQ.qsize() > 0;
   async function next(): Promise<Request | undefined> {
     try {
-      if (blockMs > 0) return requests.syncQ.get({ timeout: blockMs });
+      if (blockMs > 0) {
+        spin.until(called); // a busy caller calls again within microseconds
+        return requests.syncQ.get({ timeout: blockMs });
+      }
       return requests.syncQ.getNowait();
     } catch (e) {
       if (!(e instanceof QueueEmpty)) throw e;
