@@ -3,16 +3,21 @@
 /** The issue's small object: { id, name, payload: 64 chars }, a new one per call. */
 export const smallObject = (i) => ({ id: i, name: `item-${i}`, payload: 'x'.repeat(64) });
 
+const POOL = 128;
+
 /**
- * A payload kind: `make(i)` gives item i. Byte payloads reuse one array
- * (every path copies it) unless `fresh` (a transferred buffer is gone).
+ * A payload kind: `make(i)` gives item i. Byte payloads cycle through a pool
+ * of distinct arrays (every path copies them; the pool is distinct so that a
+ * batch sent by postMessage is not shrunk by the structured clone's
+ * de-duplication of repeated references), unless `fresh` (a transferred
+ * buffer is gone, so each item is a new one).
  */
 export function payload(kind, fresh = false) {
   if (kind === 'small') return { codec: 'structured', make: smallObject };
   const n = kind === '1k' ? 1024 : 65536;
   if (fresh) return { codec: 'bytes', make: () => new Uint8Array(n) };
-  const one = new Uint8Array(n).fill(7);
-  return { codec: 'bytes', make: () => one };
+  const pool = Array.from({ length: POOL }, (_, i) => new Uint8Array(n).fill(i));
+  return { codec: 'bytes', make: (i) => pool[i % POOL] };
 }
 
 /** Queue options sized for a payload: 1024 items, and bytes for enough of them. */

@@ -287,7 +287,7 @@ export class StructuredDecoder {
         this.refs.push(o);
         const n = r.u32();
         for (let i = 0; i < n; i++) {
-          const k = r.string();
+          const k = r.key();
           const v = this.value();
           if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
           else o[k] = v;
