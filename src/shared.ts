@@ -24,6 +24,7 @@ export class Shared {
   readonly core: Core;
   private readonly priority: boolean;
   private readonly maxBytes: number;
+  private readonly prepared: Prepared = { bytes: new Uint8Array(0), len: 0, priority: 0, need: 0 };
 
   constructor(
     buffer: SharedArrayBuffer,
@@ -34,7 +35,11 @@ export class Shared {
     this.maxBytes = this.core.w[MAX_BYTES]!;
   }
 
-  /** Encodes an item; throws TypeError (unencodable, bad pair) or RangeError (can never fit) before anything shared is touched. */
+  /**
+   * Encodes an item; throws TypeError (unencodable, bad pair) or RangeError
+   * (can never fit) before anything shared is touched. The result is valid
+   * until the next call: read it at once.
+   */
   prepare(item: unknown): Prepared {
     let priority = 0;
     let value = item;
@@ -50,8 +55,13 @@ export class Shared {
     const len = typedArrayLength.call(bytes) as number;
     // An item of up to maxBytes always fits in an empty arena; a larger one never may.
     if (len > this.maxBytes) throw tooLarge(this.maxBytes, len);
-    const need = this.core.recordSize(len);
-    return { bytes, len, priority, need };
+    // One Prepared per instance, refilled by every call: callers read it at once.
+    const p = this.prepared;
+    p.bytes = bytes;
+    p.len = len;
+    p.priority = priority;
+    p.need = this.core.recordSize(len);
+    return p;
   }
 
   /**
