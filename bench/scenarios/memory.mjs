@@ -9,14 +9,19 @@ import v8 from 'node:v8';
 import { printGroup, quick, record, size } from '../lib/harness.mjs';
 
 const BLOCK = 1000;
+let sink;
 
 /**
- * Bytes allocated per call of fn: the heap (and external) growth over
+ * Bytes allocated per call of fn (awaited if it returns a promise): the heap (and external) growth over
  * blocks of BLOCK calls, counting only blocks during which no GC ran (the
  * heap did not shrink), over `n` calls in all. Also what a full GC leaves.
  */
-function allocation(fn, n) {
-  for (let i = 0; i < 10 * BLOCK; i++) fn(i); // warm: optimised code, scratch buffers grown
+async function allocation(fn, n) {
+  for (let i = 0; i < 10 * BLOCK; i++) {
+    // warm: optimised code, scratch buffers grown
+    sink = fn(i);
+    if (sink instanceof Promise) sink = await sink;
+  }
   globalThis.gc();
   const start = v8.getHeapStatistics();
   let heap = 0;
@@ -24,7 +29,10 @@ function allocation(fn, n) {
   let counted = 0;
   for (let done = 0; done < n; done += BLOCK) {
     const a = v8.getHeapStatistics();
-    for (let i = 0; i < BLOCK; i++) fn(done + i);
+    for (let i = 0; i < BLOCK; i++) {
+      sink = fn(done + i); // kept, so the optimiser cannot drop the value
+      if (sink instanceof Promise) sink = await sink;
+    }
     const b = v8.getHeapStatistics();
     const dh = b.used_heap_size - a.used_heap_size;
     const de = b.external_memory - a.external_memory;
@@ -56,24 +64,29 @@ async function child() {
   const qs = new Queue();
   const qb = new Queue({ codec: 'bytes' });
   const out = {
-    queueSmall: allocation(() => {
+    queueSmall: await allocation(() => {
       qs.syncQ.putNowait(item);
       return qs.syncQ.getNowait();
     }, n),
-    decodeSmall: allocation(() => codecs.structured.decode(encoded), n),
-    queue1k: allocation(() => {
+    asyncSmall: await allocation(() => {
+      qs.asyncQ.putNowait(item);
+      return qs.asyncQ.get();
+    }, n),
+    decodeSmall: await allocation(() => codecs.structured.decode(encoded), n),
+    queue1k: await allocation(() => {
       qb.syncQ.putNowait(b1k);
       return qb.syncQ.getNowait();
     }, n),
-    fresh1k: allocation(() => new Uint8Array(1024), n),
+    fresh1k: await allocation(() => new Uint8Array(1024), n),
   };
   process.stdout.write(JSON.stringify({ n, out }));
 }
 
 const LABELS = {
-  queueSmall: 'putNowait+getNowait, small object',
+  queueSmall: 'syncQ putNowait+getNowait, small object',
+  asyncSmall: 'asyncQ putNowait + await get(), small object',
   decodeSmall: "the decoded value alone ('structured' decode)",
-  queue1k: 'putNowait+getNowait, 1 KiB bytes',
+  queue1k: 'syncQ putNowait+getNowait, 1 KiB bytes',
   fresh1k: 'the decoded value alone (new Uint8Array(1024))',
 };
 
@@ -89,7 +102,7 @@ export async function memory() {
   }
   printGroup(`memory per item, ${n} items, --expose-gc heap deltas over blocks of ${BLOCK} without a GC`, ids);
   const own = (q, v) => out[q].heap + out[q].external - out[v].heap - out[v].external;
-  console.log(`  the queue's own allocation per item: small object ${own('queueSmall', 'decodeSmall').toFixed(1)} B, 1 KiB ${own('queue1k', 'fresh1k').toFixed(1)} B`);
+  console.log(`  the queue's own allocation per item: small object ${own('queueSmall', 'decodeSmall').toFixed(1)} B (asyncQ, with its promise: ${own('asyncSmall', 'decodeSmall').toFixed(1)} B), 1 KiB ${own('queue1k', 'fresh1k').toFixed(1)} B`);
 }
 
 if (process.argv.includes('--child')) await child();
