@@ -66,7 +66,7 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
     const timeout = block ? putTimeout(options?.timeout, this.shared.maxsize()) : 0;
     const wait = block && timeout !== 0;
     if (wait) mustBlock('putMany');
-    const batch = this.shared.prepareMany(items);
+    const batch = this.shared.prepareMany(items, true);
     if (batch.lens.length === 0) return;
     const core = this.shared.core;
     const r = blockingCall(core, PUTTERS, batch.need, batch.lens.length, wait, deadlineFor(timeout), () => core.putManyLocked(batch));
