@@ -8,6 +8,8 @@ import { tooLarge } from '../errors.js';
 
 const encoder = new TextEncoder();
 const SHRINK_ABOVE = 4 << 20;
+/** Strings longer than this are encoded by TextEncoder.encodeInto, shorter ones by a byte loop. */
+const LONG = 32;
 const decoder = new TextDecoder();
 /** Strings up to this many bytes are decoded without TextDecoder when ASCII. */
 const SHORT = 24;
@@ -94,6 +96,16 @@ export class Writer {
     const buf = this.buf;
     const start = this.pos + 5;
     let i = 0;
+    // Longer strings: TextEncoder's native encodeInto beats a char loop
+    // (which also walks a concatenated string slowly), when the string is
+    // well formed (encodeInto would replace a lone surrogate).
+    if (n > LONG && isWellFormed(s)) {
+      const { written } = encoder.encodeInto(s, buf.subarray(start));
+      buf[this.pos] = 0;
+      this.view.setUint32(this.pos + 1, written, true);
+      this.pos = start + written;
+      return;
+    }
     // ASCII fast path: most keys and many values are ASCII, and a byte loop
     // beats TextEncoder for short strings.
     for (; i < n; i++) {
