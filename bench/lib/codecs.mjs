@@ -7,7 +7,17 @@ import { build } from 'tsup';
 
 const out = new URL('../results/.codec/', import.meta.url);
 
-export async function loadCodecs() {
+let built = false;
+
+/** Builds the bundle (once per process; a child given `{ build: false }` uses its parent's) and makes each codec. */
+export async function loadCodecs({ build: rebuild = true } = {}) {
+  if (rebuild && !built) await bundle();
+  built = true;
+  const { makeCodec } = await import(new URL('codec.js', out).href);
+  return Object.fromEntries(['structured', 'json', 'string', 'bytes'].map((n) => [n, makeCodec(n)]));
+}
+
+async function bundle() {
   mkdirSync(out, { recursive: true });
   await build({
     entry: { codec: fileURLToPath(new URL('../../src/codec/index.ts', import.meta.url)) },
@@ -19,6 +29,4 @@ export async function loadCodecs() {
     clean: false,
     config: false,
   });
-  const { makeCodec } = await import(new URL('codec.js', out).href);
-  return Object.fromEntries(['structured', 'json', 'string', 'bytes'].map((n) => [n, makeCodec(n)]));
 }

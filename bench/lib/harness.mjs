@@ -1,13 +1,14 @@
 // What every scenario shares: the run options, interleaved repetitions,
 // workers with a ready handshake, statistics, and the result records that
 // run.mjs prints, writes as JSON and draws.
+import { execSync } from 'node:child_process';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 export const quick = process.argv.includes('--quick');
 
-/** A count for a full run, or a twentieth of it (at least `min`) for --quick. */
-export const size = (full, min = 200) => (quick ? Math.max(min, Math.round(full / 20)) : full);
+/** A count for a full run, or a fiftieth of it (at least `min`) for --quick. */
+export const size = (full, min = 200) => (quick ? Math.max(min, Math.round(full / 50)) : full);
 
 export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -58,6 +59,14 @@ export async function startWorker(role, data = {}, transferList = []) {
   return Object.assign(w, { go: () => w.postMessage('go'), done, exited });
 }
 
+function gitCommit() {
+  try {
+    return execSync('git rev-parse --short HEAD', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'unknown'; // not a git checkout
+  }
+}
+
 /** The records of one run; scenarios add to it, run.mjs prints and saves it. */
 export const results = {
   meta: {
@@ -68,6 +77,7 @@ export const results = {
     cpu: os.cpus()[0]?.model ?? 'unknown',
     platform: `${process.platform} ${process.arch}`,
     quick,
+    commit: gitCommit(),
     loadavgAtStart: os.loadavg().map((x) => +x.toFixed(2)),
   },
   /** id -> { group, label, unit, better: 'higher' | 'lower', samples, median, min, max, extra? } */

@@ -56,7 +56,7 @@ async function child() {
   const { Queue } = await import('janus-queue');
   const { loadCodecs } = await import('../lib/codecs.mjs');
   const { smallObject } = await import('../lib/payloads.mjs');
-  const codecs = await loadCodecs();
+  const codecs = await loadCodecs({ build: false }); // the parent built it
   const n = size(1000000, 50000);
   const item = smallObject(1);
   const encoded = codecs.structured.encode(item, 1 << 20).slice();
@@ -91,6 +91,7 @@ const LABELS = {
 };
 
 export async function memory() {
+  await (await import('../lib/codecs.mjs')).loadCodecs();
   const script = fileURLToPath(import.meta.url);
   const args = ['--expose-gc', script, '--child', ...(quick ? ['--quick'] : [])];
   const { n, out } = JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' }));

@@ -6,7 +6,7 @@ import { Queue } from 'janus-queue';
 import { interleave, printGroup, printRatios, quick, ratio, record, size, startWorker } from '../lib/harness.mjs';
 import { queueOptions } from '../lib/payloads.mjs';
 
-const N = size(60000);
+const N = size(40000);
 const REPS = quick ? 1 : 3;
 const SHAPES = quick ? [[1, 1], [2, 2]] : [1, 2, 4].flatMap((p) => [1, 2, 4].map((c) => [p, c]));
 

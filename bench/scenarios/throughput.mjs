@@ -6,7 +6,7 @@ import { Queue } from 'janus-queue';
 import { interleave, printGroup, printRatios, quick, ratio, record, size, startWorker } from '../lib/harness.mjs';
 import { PAYLOAD_LABELS, payload, queueOptions, sends } from '../lib/payloads.mjs';
 
-const N = { small: size(100000), '1k': size(100000), '64k': size(6000) };
+const N = { small: size(60000), '1k': size(60000), '64k': size(4000) };
 const BATCH = { small: 100, '1k': 100, '64k': 16 };
 const REPS = quick ? 1 : 5;
 
