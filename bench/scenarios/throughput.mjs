@@ -12,6 +12,21 @@ const REPS = quick ? 1 : 5;
 
 const perSec = (n, ms) => n / (ms / 1000);
 
+/**
+ * Times `body` (which resolves once the last item arrived): items/s, and
+ * the CPU time per item of every thread of the process (process.cpuUsage:
+ * on a machine shared with other jobs, a figure that waiting does not
+ * inflate).
+ */
+async function timed(n, body) {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await body();
+  const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { rate: perSec(n, ms), cpu: (c.user + c.system) / n };
+}
+
 /** Main thread consumer of a janus run: asyncQ.get, or getMany. */
 async function mainGets(q, { n, batch }) {
   if (!batch) for (let i = 0; i < n; i++) await q.asyncQ.get();
@@ -24,29 +39,26 @@ async function mainPuts(q, run) {
   else for (const b of sends(run)) await q.asyncQ.putMany(b);
 }
 
-/** One timed run of `transport` ('janus' | 'post') in `dir`; returns items/s. */
+/** One timed run of `transport` ('janus' | 'post') in `dir`; returns { rate: items/s, cpu: µs/item }. */
 async function once(dir, transport, run) {
   if (transport === 'janus') {
     const q = new Queue(queueOptions(run.kind));
     const data = { ...run, handle: q.handle };
     if (dir === 'worker->main') {
       const w = await startWorker('janus-put', data);
-      const t0 = performance.now();
-      w.go();
-      await mainGets(q, run);
-      const ms = performance.now() - t0;
+      const r = await timed(run.n, () => (w.go(), mainGets(q, run)));
       await w.terminate();
-      return perSec(run.n, ms);
+      return r;
     }
     if (dir === 'main->worker') {
       const w = await startWorker('janus-get', data);
-      const t0 = performance.now();
-      w.go();
-      await mainPuts(q, run);
-      await w.done;
-      const ms = performance.now() - t0;
+      const r = await timed(run.n, async () => {
+        w.go();
+        await mainPuts(q, run);
+        await w.done;
+      });
       await w.terminate();
-      return perSec(run.n, ms);
+      return r;
     }
     return twoWorkers(['janus-put', data], ['janus-get', data], run.n);
   }
@@ -54,25 +66,22 @@ async function once(dir, transport, run) {
     const w = await startWorker('post-put', run);
     let got = 0;
     const all = new Promise((resolve) => w.on('message', (m) => m?.done || ((got += run.batch ? m.length : 1) === run.n && resolve())));
-    const t0 = performance.now();
-    w.go();
-    await all;
-    const ms = performance.now() - t0;
+    const r = await timed(run.n, () => (w.go(), all));
     await w.terminate();
-    return perSec(run.n, ms);
+    return r;
   }
   if (dir === 'main->worker') {
     const w = await startWorker('post-get', run);
-    const t0 = performance.now();
-    w.go();
-    for (const x of sends(run)) {
-      if (!run.transfer) w.postMessage(x);
-      else w.postMessage(x, run.batch ? x.map((y) => y.buffer) : [x.buffer]);
-    }
-    await w.done;
-    const ms = performance.now() - t0;
+    const r = await timed(run.n, async () => {
+      w.go();
+      for (const x of sends(run)) {
+        if (!run.transfer) w.postMessage(x);
+        else w.postMessage(x, run.batch ? x.map((y) => y.buffer) : [x.buffer]);
+      }
+      await w.done;
+    });
     await w.terminate();
-    return perSec(run.n, ms);
+    return r;
   }
   const { port1, port2 } = new MessageChannel();
   return twoWorkers(['post-put', { ...run, port: port1 }, [port1]], ['post-get', { ...run, port: port2 }, [port2]], run.n);
@@ -82,13 +91,13 @@ async function once(dir, transport, run) {
 async function twoWorkers(producer, consumer, n) {
   const p = await startWorker(...producer);
   const c = await startWorker(...consumer);
-  const t0 = performance.now();
-  c.go();
-  p.go();
-  await c.done;
-  const ms = performance.now() - t0;
+  const r = await timed(n, () => {
+    c.go();
+    p.go();
+    return c.done;
+  });
   await Promise.all([p.terminate(), c.terminate()]);
-  return perSec(n, ms);
+  return r;
 }
 
 /** Every direction × payload; janus-queue's targets are checked on worker -> main. */
@@ -114,14 +123,19 @@ export async function throughput() {
       const samples = await interleave(variants, REPS);
       const group = `throughput ${dir}, ${PAYLOAD_LABELS[kind]}`;
       const id = (v) => `tp/${dir}/${kind}/${v}`;
-      for (const v of Object.keys(variants)) record(id(v), { group, label: labels[v], unit: 'items/s', samples: samples[v] });
-      printGroup(`${group} (${n} items, median of ${REPS})`, Object.keys(variants).map(id));
+      for (const v of Object.keys(variants)) {
+        record(id(v), { group, label: labels[v], unit: 'items/s', samples: samples[v].map((x) => x.rate) });
+        record(`${id(v)}/cpu`, { group, label: `${labels[v]}, CPU`, unit: 'µs/item', better: 'lower', samples: samples[v].map((x) => x.cpu) });
+      }
+      printGroup(`${group} (${n} items, median of ${REPS}; CPU: all threads)`, Object.keys(variants).flatMap((v) => [id(v), `${id(v)}/cpu`]));
       const w2m = dir === 'worker->main';
       const entries = [
         ratio(`${id('janus')}:post`, 'janus / postMessage', id('janus'), id('post'), w2m ? { small: ['>=', 3], '1k': ['>=', 5], '64k': ['>=', 1.5] }[kind] : undefined),
         ratio(`${id('janusBatch')}:postBatch`, 'janus batched / postMessage batched', id('janusBatch'), id('postBatch'), w2m && kind === 'small' ? ['>=', 1] : undefined),
       ];
       if (kind === '64k') entries.push(ratio(`${id('janus')}:postTransfer`, 'janus / postMessage transfer', id('janus'), id('postTransfer')));
+      entries.push(ratio(`${id('janus')}/cpu:post`, 'janus / postMessage, CPU per item', `${id('janus')}/cpu`, `${id('post')}/cpu`));
+      entries.push(ratio(`${id('janusBatch')}/cpu:postBatch`, 'janus batched / postMessage batched, CPU per item', `${id('janusBatch')}/cpu`, `${id('postBatch')}/cpu`));
       printRatios(entries);
     }
   }
