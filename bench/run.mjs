@@ -18,28 +18,6 @@ const i = process.argv.indexOf('--only');
 const only = i > 0 ? process.argv[i + 1].split(',') : Object.keys(SCENARIOS);
 const docs = process.argv.includes('--docs');
 
-/** The ratios the chart shows: the targets first, then the other headline comparisons. */
-const CHARTED = [
-  'tp/worker->main/small/janus:post',
-  'tp/worker->main/small/janusBatch:postBatch',
-  'tp/worker->main/1k/janus:post',
-  'tp/worker->main/64k/janus:post',
-  'rt/syncSync:atomics',
-  'rt/syncAsync:post',
-  'tp/worker->main/1k/janusBatch:postBatch',
-  'tp/worker->main/64k/janus:postTransfer',
-  'tp/main->worker/small/janus:post',
-  'tp/main->worker/small/janusBatch:postBatch',
-  'tp/main->worker/1k/janus:post',
-  'tp/main->worker/64k/janus:post',
-  'tp/worker->worker/small/janus:post',
-  'tp/worker->worker/small/janusBatch:postBatch',
-  'tp/worker->worker/1k/janus:post',
-  'tp/worker->worker/64k/janus:post',
-  'rt/syncSync:synckit',
-  'codec/structured:v8',
-];
-
 const t0 = performance.now();
 console.log(`janus-queue bench${quick ? ' --quick' : ''}: Node ${results.meta.node}, ${results.meta.nproc} cores, load ${results.meta.loadavgAtStart.join(' ')}`);
 for (const name of only) {
@@ -56,10 +34,10 @@ const dir = new URL('./results/', import.meta.url);
 mkdirSync(dir, { recursive: true });
 const json = JSON.stringify(results, null, 1) + '\n';
 writeFileSync(new URL('latest.json', dir), json);
-writeFileSync(new URL(quick ? 'quick.svg' : 'latest.svg', dir), chart(results, CHARTED));
+writeFileSync(new URL(quick ? 'quick.svg' : 'latest.svg', dir), chart(results));
 if (docs) {
   writeFileSync(new URL('../docs/bench-results.json', import.meta.url), json);
-  writeFileSync(new URL('../docs/performance.svg', import.meta.url), chart(results, CHARTED));
+  writeFileSync(new URL('../docs/performance.svg', import.meta.url), chart(results));
 }
 console.log(`\n${results.meta.seconds} s; results in bench/results/latest.json${docs ? ', docs/bench-results.json and docs/performance.svg' : ''}`);
 process.exit(0); // synckit keeps its worker alive

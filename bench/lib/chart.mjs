@@ -1,10 +1,36 @@
 // docs/performance.svg from a run's results: one bar per ratio janus-queue /
 // alternative, on a log scale, with the 1× line and each target marked. Plain
 // SVG, written by hand: no chart dependency.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
-const W = 860;
+/** The ratios the chart shows: the targets first, then the other headline comparisons. */
+export const CHARTED = [
+  'tp/worker->main/small/janus:post',
+  'tp/worker->main/small/janusBatch:postBatch',
+  'tp/worker->main/1k/janus:post',
+  'tp/worker->main/64k/janus:post',
+  'rt/syncSync:atomics',
+  'rt/syncAsync:post',
+  'tp/worker->main/1k/janusBatch:postBatch',
+  'tp/worker->main/64k/janus:postTransfer',
+  'tp/main->worker/small/janus:post',
+  'tp/main->worker/small/janusBatch:postBatch',
+  'tp/main->worker/1k/janus:post',
+  'tp/main->worker/64k/janus:post',
+  'tp/worker->worker/small/janus:post',
+  'tp/worker->worker/small/janusBatch:postBatch',
+  'tp/worker->worker/1k/janus:post',
+  'tp/worker->worker/64k/janus:post',
+  'rt/syncSync:synckit',
+  'tp/worker->main/small/janus/cpu:post',
+  'tp/worker->main/1k/janus/cpu:post',
+  'codec/structured:v8',
+];
+
+const W = 900;
 const ROW = 22;
-const LEFT = 380;
+const LEFT = 420;
 const RIGHT = 60;
 const TOP = 56;
 const MIN = 0.05;
@@ -17,7 +43,7 @@ const x = (r) => LEFT + ((Math.log10(Math.min(MAX, Math.max(MIN, r))) - Math.log
  * A "good" ratio is drawn as a bar to the right of 1×: for throughput the
  * ratio itself, for latency and time its inverse, so longer is always better.
  */
-export function chart(results, ratioIds) {
+export function chart(results, ratioIds = CHARTED) {
   const entries = ratioIds.map((id) => results.ratios.find((r) => r.id === id)).filter(Boolean);
   const H = TOP + entries.length * ROW + 50;
   const out = [];
@@ -50,6 +76,13 @@ export function chart(results, ratioIds) {
 }
 
 function label(results, e) {
-  const g = e.group.replace(/^throughput /, '');
+  const g = e.group.replace(/^throughput /, '').replace(' Uint8Array', '');
   return `${g}: ${e.label}`;
+}
+
+// node bench/lib/chart.mjs [results.json] [out.svg]: redraws a chart from
+// saved results (by default docs/bench-results.json to docs/performance.svg).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const results = JSON.parse(readFileSync(process.argv[2] ?? new URL('../../docs/bench-results.json', import.meta.url), 'utf8'));
+  writeFileSync(process.argv[3] ?? new URL('../../docs/performance.svg', import.meta.url), chart(results));
 }
