@@ -1,64 +1,43 @@
-// Throughput: a worker sends N small objects to the main thread, through
-// janus-queue (worker syncQ.put -> main asyncQ.get) and through postMessage,
-// interleaved in one run, several repetitions; prints medians and the ratio.
-// Run: npm run bench            (npm run bench -- --quick for a smoke run)
-// Then the codec costs (bench/codecs.mjs), 1 KiB byte arrays (bench/bytes.mjs)
-// and synchronous round trips against synckit (bench/roundtrip.mjs).
-import { Worker } from 'node:worker_threads';
-import { Queue } from 'janus-queue';
+// npm run bench: every scenario, janus-queue against the alternatives, in
+// one run; prints medians and ratios, writes the results as JSON
+// (bench/results/latest.json) and, with --docs, the figures the docs quote
+// (docs/bench-results.json) and their chart (docs/performance.svg).
+// npm run bench -- --quick: a smoke run of every scenario in seconds (CI).
+// npm run bench -- --only throughput,roundtrip: some scenarios.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { chart } from './lib/chart.mjs';
+import { quick, results } from './lib/harness.mjs';
+import { memory } from './scenarios/memory.mjs';
+import { mpmc } from './scenarios/mpmc.mjs';
+import { overhead } from './scenarios/overhead.mjs';
+import { roundtrip } from './scenarios/roundtrip.mjs';
+import { throughput } from './scenarios/throughput.mjs';
 
-const quick = process.argv.includes('--quick');
-const N = quick ? 20000 : 200000;
-const REPS = quick ? 1 : 5;
-const item = (i) => ({ id: i, name: `item-${i}`, payload: 'x'.repeat(64) });
+const SCENARIOS = { throughput, roundtrip, mpmc, overhead, memory };
+const i = process.argv.indexOf('--only');
+const only = i > 0 ? process.argv[i + 1].split(',') : Object.keys(SCENARIOS);
+const docs = process.argv.includes('--docs');
 
-const WORKER = `
-const { workerData, parentPort } = require('node:worker_threads');
-const { Queue } = require(${JSON.stringify(new URL('../dist/index.cjs', import.meta.url).pathname)});
-const item = ${item.toString()};
-const { mode, n, handle } = workerData;
-if (mode === 'queue') {
-  const q = Queue.attach(handle);
-  for (let i = 0; i < n; i++) q.syncQ.put(item(i));
-} else {
-  for (let i = 0; i < n; i++) parentPort.postMessage(item(i));
-}`;
-
-async function viaQueue() {
-  const q = new Queue({ maxsize: 1024, maxBytes: 1 << 20 });
-  const w = new Worker(WORKER, { eval: true, workerData: { mode: 'queue', n: N, handle: q.handle } });
-  const exited = new Promise((r) => w.once('exit', r));
-  const t0 = performance.now();
-  for (let i = 0; i < N; i++) await q.asyncQ.get();
-  const ms = performance.now() - t0;
-  await exited;
-  return N / (ms / 1000);
+const t0 = performance.now();
+console.log(`janus-queue bench${quick ? ' --quick' : ''}: Node ${results.meta.node}, ${results.meta.nproc} cores, load ${results.meta.loadavgAtStart.join(' ')}`);
+for (const name of only) {
+  if (!SCENARIOS[name]) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}`);
+  await SCENARIOS[name]();
 }
+results.meta.seconds = +((performance.now() - t0) / 1000).toFixed(1);
 
-async function viaPostMessage() {
-  const w = new Worker(WORKER, { eval: true, workerData: { mode: 'post', n: N } });
-  const exited = new Promise((r) => w.once('exit', r));
-  const t0 = performance.now();
-  let got = 0;
-  await new Promise((resolve) => w.on('message', () => ++got === N && resolve()));
-  const ms = performance.now() - t0;
-  await exited;
-  return N / (ms / 1000);
+const targets = results.ratios.filter((r) => r.target);
+console.log(`\ntargets (janus-queue / alternative, medians of this run):`);
+for (const r of targets) console.log(`  ${r.met ? 'met   ' : 'MISSED'} ${r.id.padEnd(44)} ${r.ratio.toFixed(2).padStart(6)}×  (target ${r.target.join(' ')})`);
+
+const dir = new URL('./results/', import.meta.url);
+mkdirSync(dir, { recursive: true });
+const json = JSON.stringify(results, null, 1) + '\n';
+writeFileSync(new URL('latest.json', dir), json);
+writeFileSync(new URL(quick ? 'quick.svg' : 'latest.svg', dir), chart(results));
+if (docs) {
+  writeFileSync(new URL('../docs/bench-results.json', import.meta.url), json);
+  writeFileSync(new URL('../docs/performance.svg', import.meta.url), chart(results));
 }
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-const q = [];
-const p = [];
-for (let r = 0; r < REPS; r++) {
-  q.push(await viaQueue());
-  p.push(await viaPostMessage());
-}
-const fmt = (x) => `${(x / 1e6).toFixed(3)} M items/s`;
-console.log(`small objects, worker -> main, ${N} items x ${REPS} reps (median)`);
-console.log(`  janus-queue syncQ.put -> asyncQ.get : ${fmt(median(q))}`);
-console.log(`  postMessage                         : ${fmt(median(p))}`);
-console.log(`  ratio janus-queue / postMessage     : ${(median(q) / median(p)).toFixed(2)}x`);
-
-await import('./codecs.mjs');
-await import('./bytes.mjs');
-await import('./roundtrip.mjs');
+console.log(`\n${results.meta.seconds} s; results in bench/results/latest.json${docs ? ', docs/bench-results.json and docs/performance.svg' : ''}`);
+process.exit(0); // synckit keeps its worker alive

@@ -169,12 +169,28 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
   }
 
   private tryGet(): Result {
-    return this.locked(() => this.shared.core.getLocked());
+    return this.locked(this.getAttempt);
   }
 
   private tryPut(bytes: Uint8Array, len: number, priority: number): Result {
-    return this.locked(() => this.shared.core.putLocked(bytes, len, priority));
+    this.putBytes = bytes;
+    this.putLen = len;
+    this.putPriority = priority;
+    try {
+      return this.locked(this.putAttempt);
+    } finally {
+      this.putBytes = NO_BYTES; // keep no reference to the item past the attempt
+    }
   }
+
+  // The first attempts of get and put, made once per face so that a call
+  // that needs no wait allocates nothing but its promise. An attempt runs
+  // synchronously, so one set of fields is enough.
+  private putBytes: Uint8Array = NO_BYTES;
+  private putLen = 0;
+  private putPriority = 0;
+  private readonly putAttempt = (): Result => this.shared.core.putLocked(this.putBytes, this.putLen, this.putPriority);
+  private readonly getAttempt = (): Result => this.shared.core.getLocked();
 
   /** One core attempt under the lock. */
   private locked(attempt: () => Result): Result {
@@ -229,6 +245,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
 }
 
 const MAX_TIMER_MS = 0x7fffffff;
+const NO_BYTES: Uint8Array = new Uint8Array(0);
 
 function settleWith(call: Call, value: () => unknown): void {
   finish(call);

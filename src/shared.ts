@@ -13,6 +13,9 @@ export interface Prepared {
   need: number;
 }
 
+/** The largest batch buffer an instance keeps between syncQ.putMany calls. */
+const MAX_BATCH_SCRATCH = 4 << 20;
+
 const typedArrayLength = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'length')!.get!;
 
 /**
@@ -24,6 +27,8 @@ export class Shared {
   readonly core: Core;
   private readonly priority: boolean;
   private readonly maxBytes: number;
+  private batchScratch = new Uint8Array(256);
+  private readonly prepared: Prepared = { bytes: new Uint8Array(0), len: 0, priority: 0, need: 0 };
 
   constructor(
     buffer: SharedArrayBuffer,
@@ -34,7 +39,11 @@ export class Shared {
     this.maxBytes = this.core.w[MAX_BYTES]!;
   }
 
-  /** Encodes an item; throws TypeError (unencodable, bad pair) or RangeError (can never fit) before anything shared is touched. */
+  /**
+   * Encodes an item; throws TypeError (unencodable, bad pair) or RangeError
+   * (can never fit) before anything shared is touched. The result is valid
+   * until the next call: read it at once.
+   */
   prepare(item: unknown): Prepared {
     let priority = 0;
     let value = item;
@@ -50,21 +59,31 @@ export class Shared {
     const len = typedArrayLength.call(bytes) as number;
     // An item of up to maxBytes always fits in an empty arena; a larger one never may.
     if (len > this.maxBytes) throw tooLarge(this.maxBytes, len);
-    const need = this.core.recordSize(len);
-    return { bytes, len, priority, need };
+    // One Prepared per instance, refilled by every call: callers read it at once.
+    const p = this.prepared;
+    p.bytes = bytes;
+    p.len = len;
+    p.priority = priority;
+    p.need = this.core.recordSize(len);
+    return p;
   }
 
   /**
-   * Encodes a putMany batch into one private buffer (an item's encoding may
-   * be a scratch view that the next one reuses). Throws like prepare(), and
-   * RangeError for a batch that could never fit (more items than maxsize, or
-   * more bytes than the arena), before anything shared is touched.
+   * Encodes a putMany batch into one buffer (an item's encoding may be a
+   * scratch view that the next one reuses). With `reuse` the buffer is this
+   * instance's batch scratch, valid until the next call (for syncQ, whose
+   * call ends before it returns); else it is the batch's own (asyncQ keeps a
+   * batch that waits). Throws like prepare(), and RangeError for a batch
+   * that could never fit (more items than maxsize, or more bytes than the
+   * arena), before anything shared is touched.
    */
-  prepareMany(items: unknown): Batch {
+  prepareMany(items: unknown, reuse = false): Batch {
     if (items == null || typeof (items as Iterable<unknown>)[Symbol.iterator] !== 'function')
       throw new TypeError(`janus-queue: putMany() takes an iterable of items, got ${describe(items)}`);
-    let bytes = new Uint8Array(256);
+    let bytes = reuse ? this.batchScratch : new Uint8Array(256);
     let end = 0;
+    // An array says how many items come: size the buffer from the first one.
+    const count = Array.isArray(items) ? items.length : 0;
     const lens: number[] = [];
     const sizes: number[] = [];
     const priorities: number[] = [];
@@ -72,7 +91,8 @@ export class Shared {
     for (const item of items as Iterable<unknown>) {
       const one = this.prepare(item);
       if (end + one.len > bytes.length) {
-        const grown = new Uint8Array(Math.max(end + one.len, bytes.length * 2));
+        const guess = end === 0 && count > 0 ? one.len * count : 0;
+        const grown = new Uint8Array(Math.max(end + one.len, bytes.length * 2, guess));
         grown.set(bytes.subarray(0, end));
         bytes = grown;
       }
@@ -88,6 +108,8 @@ export class Shared {
       throw new RangeError(`janus-queue: putMany() of ${lens.length} items can never fit a queue of maxsize ${maxsize}`);
     if (need > this.core.arena)
       throw new RangeError(`janus-queue: putMany() items need ${need} bytes of arena together, and the queue has ${this.core.arena} (maxBytes ${this.maxBytes}); put fewer at a time`);
+    // Keep the grown scratch for the next batch, unless it is huge.
+    if (reuse && bytes.length <= MAX_BATCH_SCRATCH) this.batchScratch = bytes;
     return { bytes: bytes.subarray(0, end), lens, sizes, priorities, need };
   }
 

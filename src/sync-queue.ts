@@ -1,4 +1,4 @@
-import { OK } from './core.js';
+import { OK, type Result } from './core.js';
 import { QueueShutDown } from './errors.js';
 import { Face, getFailure, putFailure } from './face.js';
 import { GETTERS, JOINERS, PUTTERS } from './layout.js';
@@ -15,23 +15,50 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
     const timeout = block ? putTimeout(options?.timeout, this.shared.maxsize()) : 0;
     const wait = block && timeout !== 0;
     if (wait) mustBlock('put');
-    const { bytes, len, priority, need } = this.shared.prepare(item);
-    const core = this.shared.core;
-    const r = blockingCall(core, PUTTERS, need, 1, wait, deadlineFor(timeout), () => core.putLocked(bytes, len, priority));
-    if (r !== OK) throw putFailure(r);
+    this.putItem(item, wait, timeout);
   }
 
   get(options?: SyncGetOptions): T {
     this.refuseGetIfShutDown();
-    const core = this.shared.core;
     const block = options?.block ?? true;
     const timeout = block ? checkTimeout(options?.timeout, 'get()') : 0;
     const wait = block && timeout !== 0;
     if (wait) mustBlock('get');
-    const r = blockingCall(core, GETTERS, 0, 1, wait, deadlineFor(timeout), () => core.getLocked());
+    return this.getItem(wait, timeout);
+  }
+
+  /**
+   * put and get after their checks. The attempts are made once per face
+   * (see the constructor), so a call allocates nothing of its own: the hot
+   * path of a small item is the codec's work and the copies.
+   */
+  private putItem(item: T, wait: boolean, timeout: number): void {
+    const p = this.shared.prepare(item);
+    this.putBytes = p.bytes;
+    this.putLen = p.len;
+    this.putPriority = p.priority;
+    let r: Result;
+    try {
+      r = blockingCall(this.shared.core, PUTTERS, p.need, 1, wait, deadlineFor(timeout), this.putAttempt);
+    } finally {
+      this.putBytes = NO_BYTES; // keep no reference to the item past the call
+    }
+    if (r !== OK) throw putFailure(r);
+  }
+
+  private getItem(wait: boolean, timeout: number): T {
+    const r = blockingCall(this.shared.core, GETTERS, 0, 1, wait, deadlineFor(timeout), this.getAttempt);
     if (r !== OK) throw getFailure(r);
     return this.shared.taken() as T;
   }
+
+  // The item putItem is putting: a sync call runs to its end before this
+  // thread can make another, so one set of fields per face is enough.
+  private putBytes: Uint8Array = NO_BYTES;
+  private putLen = 0;
+  private putPriority = 0;
+  private readonly putAttempt = (): Result => this.shared.core.putLocked(this.putBytes, this.putLen, this.putPriority);
+  private readonly getAttempt = (): Result => this.shared.core.getLocked();
 
   putMany(items: Iterable<T>, options?: SyncPutOptions): void {
     this.refusePutIfShutDown();
@@ -39,7 +66,7 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
     const timeout = block ? putTimeout(options?.timeout, this.shared.maxsize()) : 0;
     const wait = block && timeout !== 0;
     if (wait) mustBlock('putMany');
-    const batch = this.shared.prepareMany(items);
+    const batch = this.shared.prepareMany(items, true);
     if (batch.lens.length === 0) return;
     const core = this.shared.core;
     const r = blockingCall(core, PUTTERS, batch.need, batch.lens.length, wait, deadlineFor(timeout), () => core.putManyLocked(batch));
@@ -60,11 +87,13 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
   }
 
   putNowait(item: T): void {
-    this.put(item, { block: false });
+    this.refusePutIfShutDown();
+    this.putItem(item, false, 0);
   }
 
   getNowait(): T {
-    return this.get({ block: false });
+    this.refuseGetIfShutDown();
+    return this.getItem(false, 0);
   }
 
   join(options?: JoinOptions): boolean {
@@ -87,6 +116,8 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
     }
   }
 }
+
+const NO_BYTES: Uint8Array = new Uint8Array(0);
 
 function mustBlock(call: string): void {
   if (!canBlock())

@@ -184,8 +184,12 @@ describe('the bytes codec', () => {
 
 describe('the string codec', () => {
   it('round-trips every string exactly, lone surrogates included', () => {
-    for (const s of ['', 'plain', 'ünï', '😀', '\udc00x\ud800', 'a'.repeat(5000) + 'é'])
+    // Short and long (the encoder takes another path past 32 chars), each well formed or not.
+    const long = ['日本語'.repeat(20), '😀'.repeat(40), 'x'.repeat(40) + '\ud800' + 'y'.repeat(40), '\udc00' + 'z'.repeat(60), 'é'.repeat(33)];
+    for (const s of ['', 'plain', 'ünï', '😀', '\udc00x\ud800', 'a'.repeat(5000) + 'é', ...long]) {
       assert.equal(roundTrip(s, { codec: 'string' }), s);
+      assert.equal(roundTrip({ s }, {}).s, s);
+    }
   });
 
   it('takes strings only: no coercion', () => {

@@ -8,7 +8,14 @@ import { tooLarge } from '../errors.js';
 
 const encoder = new TextEncoder();
 const SHRINK_ABOVE = 4 << 20;
+/** Strings longer than this are encoded by TextEncoder.encodeInto, shorter ones by a byte loop. */
+const LONG = 32;
 const decoder = new TextDecoder();
+/** Strings up to this many bytes are decoded without TextDecoder when ASCII. */
+const SHORT = 24;
+/** Keys up to this many bytes are cached, in this many slots (a power of two). */
+const KEY_MAX = 32;
+const KEY_SLOTS = 256;
 
 export class Writer {
   buf = new Uint8Array(256);
@@ -89,6 +96,16 @@ export class Writer {
     const buf = this.buf;
     const start = this.pos + 5;
     let i = 0;
+    // Longer strings: TextEncoder's native encodeInto beats a char loop
+    // (which also walks a concatenated string slowly), when the string is
+    // well formed (encodeInto would replace a lone surrogate).
+    if (n > LONG && isWellFormed(s)) {
+      const { written } = encoder.encodeInto(s, buf.subarray(start));
+      buf[this.pos] = 0;
+      this.view.setUint32(this.pos + 1, written, true);
+      this.pos = start + written;
+      return;
+    }
     // ASCII fast path: most keys and many values are ASCII, and a byte loop
     // beats TextEncoder for short strings.
     for (; i < n; i++) {
@@ -198,19 +215,58 @@ export class Reader {
     }
     if (form !== 0) throw new TypeError('janus-queue: corrupted string in item bytes');
     this.need(n);
-    const buf = this.buf;
     const start = this.pos;
     this.pos += n;
-    if (n <= 24) {
-      // Short strings: a char loop is cheaper than a TextDecoder call.
-      let s = '';
-      for (let j = start; j < start + n; j++) {
-        const c = buf[j]!;
-        if (c >= 0x80) return decoder.decode(buf.subarray(start, start + n));
-        s += String.fromCharCode(c);
-      }
-      return s;
+    // Short ASCII strings: one String.fromCharCode over the bytes beats both
+    // a TextDecoder call and building the string a char at a time (which
+    // allocates a string per char); longer or non-ASCII ones go to TextDecoder.
+    const buf = this.buf;
+    if (n <= SHORT) {
+      let j = start;
+      while (j < start + n && buf[j]! < 0x80) j++;
+      if (j === start + n) return String.fromCharCode.apply(null, buf.subarray(start, start + n) as unknown as number[]);
     }
     return decoder.decode(buf.subarray(start, start + n));
   }
+
+  /**
+   * An object key: a string, as string() reads it, but a short ASCII key
+   * seen before comes from a small cache instead of being built again (an
+   * item's keys are usually the same as the last item's), so decoding an
+   * object allocates nothing for its keys.
+   */
+  key(): string {
+    const buf = this.buf;
+    const at = this.pos;
+    if (at + 5 > buf.length || buf[at] !== 0) return this.string();
+    const n = this.view.getUint32(at + 1, true);
+    const start = at + 5;
+    if (n > KEY_MAX || start + n > buf.length) return this.string();
+    let h = n;
+    for (let j = start; j < start + n; j++) {
+      const c = buf[j]!;
+      if (c >= 0x80) return this.string();
+      h = (Math.imul(h, 31) + c) | 0;
+    }
+    const slot = h & (KEY_SLOTS - 1);
+    const cached = this.keys[slot];
+    if (cached !== undefined && cached.length === n) {
+      let same = true;
+      for (let j = 0; j < n; j++) {
+        if (cached.charCodeAt(j) !== buf[start + j]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        this.pos = start + n;
+        return cached;
+      }
+    }
+    const k = this.string();
+    this.keys[slot] = k;
+    return k;
+  }
+
+  private readonly keys: (string | undefined)[] = new Array<string | undefined>(KEY_SLOTS).fill(undefined);
 }

@@ -70,7 +70,7 @@ function cannot(what: string): never {
 
 export class StructuredEncoder {
   private readonly w = new Writer();
-  private readonly ids = new Map<object, number>();
+  private readonly ids = new IdTable();
 
   encode(value: unknown, limit = Infinity): Uint8Array {
     this.w.reset(limit);
@@ -128,7 +128,7 @@ export class StructuredEncoder {
       return w.u32(seen);
     }
     if (Array.isArray(o)) {
-      this.ids.set(o, this.ids.size);
+      this.ids.add(o);
       w.u8(ARRAY);
       w.u32(o.length);
       for (let i = 0; i < o.length; i++) {
@@ -143,7 +143,7 @@ export class StructuredEncoder {
       if (isPromiseLike(o)) return cannot('a Promise');
       return this.plain(o);
     }
-    this.ids.set(o, this.ids.size);
+    this.ids.add(o);
     if (o instanceof Date || tag === '[object Date]') {
       w.u8(DATE);
       return w.f64((o as Date).getTime());
@@ -181,11 +181,11 @@ export class StructuredEncoder {
     if (ArrayBuffer.isView(o)) {
       const type = VIEW_TYPES.findIndex((C) => o instanceof C);
       if (type < 0) return cannot(`a ${tag.slice(8, -1)}`);
-      this.ids.delete(o); // the view is registered after its buffer, as it is decoded
+      this.ids.dropLast(o); // the view is registered after its buffer, as it is decoded
       w.u8(VIEW);
       w.u8(type);
       this.object(o.buffer);
-      this.ids.set(o, this.ids.size);
+      this.ids.add(o);
       w.u32(o.byteOffset);
       return w.u32(o instanceof DataView ? o.byteLength : (o as unknown as { length: number }).length);
     }
@@ -228,7 +228,7 @@ export class StructuredEncoder {
 
   private plain(o: object): void {
     const w = this.w;
-    this.ids.set(o, this.ids.size);
+    this.ids.add(o);
     const keys = Object.keys(o);
     w.u8(OBJECT);
     w.u32(keys.length);
@@ -239,6 +239,44 @@ export class StructuredEncoder {
     }
   }
 }
+
+/**
+ * The encoder's ids of the objects written so far, in the order written
+ * (an id is its position). Most items hold a few objects: a short array,
+ * searched from the end, costs less than a Map and allocates nothing when
+ * cleared; past LINEAR objects a Map takes over.
+ */
+class IdTable {
+  private readonly list: object[] = [];
+  private map: Map<object, number> | undefined;
+
+  get(o: object): number | undefined {
+    if (this.map) return this.map.get(o);
+    const list = this.list;
+    for (let i = list.length - 1; i >= 0; i--) if (list[i] === o) return i;
+    return undefined;
+  }
+
+  add(o: object): void {
+    const id = this.list.length;
+    this.list.push(o);
+    if (this.map) this.map.set(o, id);
+    else if (id === LINEAR) this.map = new Map(this.list.map((x, i) => [x, i]));
+  }
+
+  /** Takes back the last add(o): a view and a class instance are registered again later. */
+  dropLast(o: object): void {
+    this.list.pop();
+    this.map?.delete(o);
+  }
+
+  clear(): void {
+    this.list.length = 0;
+    this.map = undefined;
+  }
+}
+
+const LINEAR = 16;
 
 function isPromiseLike(o: object): boolean {
   return o instanceof Promise;
@@ -289,7 +327,7 @@ export class StructuredDecoder {
         this.refs.push(o);
         const n = r.u32();
         for (let i = 0; i < n; i++) {
-          const k = r.string();
+          const k = r.key();
           const v = this.value();
           if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
           else o[k] = v;

@@ -35,6 +35,16 @@ s.put({ id: 1 }, { block: false, timeout: 5 });
 void a.put({ id: 2 }, { timeout: 5, signal: AbortSignal.timeout(10) });
 // @ts-expect-error: items are Jobs
 s.put('not a job');
+// Batches: putMany takes any iterable of items, getMany gives an array.
+s.putMany([{ id: 3 }], { block: false });
+void a.putMany(new Set([{ id: 4 }]), { signal: AbortSignal.timeout(10) });
+check<Equal<ReturnType<typeof q.syncQ.getMany>, Job[]>>();
+check<Equal<ReturnType<typeof q.asyncQ.getMany>, Promise<Job[]>>>();
+check<Equal<ReturnType<typeof q.asyncQ.putMany>, Promise<void>>>();
+// @ts-expect-error: a batch of Jobs
+s.putMany(['not a job']);
+// @ts-expect-error: getMany needs its max
+void a.getMany();
 // @ts-expect-error: no such option
 new Queue<Job>({ maxSize: 3 });
 

@@ -1,0 +1,4 @@
+// synckit's side of bench/scenarios/roundtrip.mjs: echo the argument.
+import { runAsWorker } from 'synckit';
+
+runAsWorker(async (x) => x);

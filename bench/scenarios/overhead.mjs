@@ -1,0 +1,91 @@
+// The overhead floor, one thread, nothing contended: putNowait + getNowait
+// against a plain array used as a queue (push + shift), per item; and the
+// cost of each built-in codec alone (encode + decode) against v8.serialize
+// and structuredClone.
+import v8 from 'node:v8';
+import { Queue } from 'janus-queue';
+import { interleave, printGroup, printRatios, quick, ratio, record, size } from '../lib/harness.mjs';
+import { smallObject } from '../lib/payloads.mjs';
+import { loadCodecs } from '../lib/codecs.mjs';
+
+const N = size(200000, 2000);
+const REPS = quick ? 1 : 5;
+
+/** µs per call of fn(i), after a warm-up. */
+function perItem(fn) {
+  for (let i = 0; i < 2000; i++) fn(i);
+  const t0 = performance.now();
+  for (let i = 0; i < N; i++) fn(i);
+  return ((performance.now() - t0) * 1000) / N;
+}
+
+const bytes1k = new Uint8Array(1024).fill(7);
+const nested = (i) => ({ id: i, tags: ['a', 'b', 'c'], when: new Date(0), meta: { ok: true, score: 1.5, n: null } });
+
+function queueLoop(options, make) {
+  const q = new Queue(options);
+  return (i) => {
+    q.syncQ.putNowait(make(i));
+    q.syncQ.getNowait();
+  };
+}
+
+function arrayLoop(make, copy) {
+  const a = [];
+  return (i) => {
+    a.push(copy ? make(i).slice() : make(i));
+    a.shift();
+  };
+}
+
+export async function overhead() {
+  const floor = {
+    queueSmall: () => perItem(queueLoop({}, smallObject)),
+    arraySmall: () => perItem(arrayLoop(smallObject)),
+    queue1k: () => perItem(queueLoop({ codec: 'bytes' }, () => bytes1k)),
+    array1k: () => perItem(arrayLoop(() => bytes1k, true)),
+  };
+  const s = await interleave(floor, REPS);
+  const L = {
+    queueSmall: 'janus putNowait+getNowait, small object',
+    arraySmall: 'plain array push+shift, small object',
+    queue1k: 'janus putNowait+getNowait, 1 KiB bytes',
+    array1k: 'plain array push+shift of a 1 KiB copy',
+  };
+  for (const k of Object.keys(floor)) record(`st/${k}`, { group: 'single thread', label: L[k], unit: 'µs/item', better: 'lower', samples: s[k] });
+  printGroup(`single thread, uncontended, ${N} items (median of ${REPS})`, Object.keys(floor).map((k) => `st/${k}`));
+  printRatios([
+    ratio('st/small:array', 'janus / array, small object (time)', 'st/queueSmall', 'st/arraySmall'),
+    ratio('st/1k:array', 'janus / array, 1 KiB (time)', 'st/queue1k', 'st/array1k'),
+  ]);
+
+  const codecs = await loadCodecs();
+  const roundTrip = (c, v) => () => perItem((i) => c.decode(c.encode(v(i), 1 << 20).slice()));
+  const cost = {
+    structuredSmall: roundTrip(codecs.structured, smallObject),
+    structuredNested: roundTrip(codecs.structured, nested),
+    jsonSmall: roundTrip(codecs.json, smallObject),
+    stringSmall: roundTrip(codecs.string, (i) => smallObject(i).payload),
+    bytes1k: roundTrip(codecs.bytes, () => bytes1k),
+    v8Small: () => perItem((i) => v8.deserialize(v8.serialize(smallObject(i)))),
+    v8Nested: () => perItem((i) => v8.deserialize(v8.serialize(nested(i)))),
+    cloneSmall: () => perItem((i) => structuredClone(smallObject(i))),
+  };
+  const c = await interleave(cost, REPS);
+  const CL = {
+    structuredSmall: "'structured' (default), small object",
+    structuredNested: "'structured', nested object (array, Date, null)",
+    jsonSmall: "'json', small object",
+    stringSmall: "'string', 64 chars",
+    bytes1k: "'bytes', 1 KiB (one copy out)",
+    v8Small: 'v8.serialize + deserialize, small object',
+    v8Nested: 'v8.serialize + deserialize, nested object',
+    cloneSmall: 'structuredClone (no bytes), small object',
+  };
+  for (const k of Object.keys(cost)) record(`codec/${k}`, { group: 'codec', label: CL[k], unit: 'µs/item', better: 'lower', samples: c[k] });
+  printGroup(`codec cost per item, encode + decode (median of ${REPS})`, Object.keys(cost).map((k) => `codec/${k}`));
+  printRatios([
+    ratio('codec/structured:v8', "'structured' / v8.serialize, small (time)", 'codec/structuredSmall', 'codec/v8Small'),
+    ratio('codec/structuredNested:v8', "'structured' / v8.serialize, nested (time)", 'codec/structuredNested', 'codec/v8Nested'),
+  ]);
+}

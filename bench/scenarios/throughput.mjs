@@ -1,0 +1,142 @@
+// Throughput of one producer and one consumer: worker -> main, main ->
+// worker and worker -> worker, for each payload, janus-queue against
+// postMessage, each with and without batching, interleaved.
+import { MessageChannel } from 'node:worker_threads';
+import { Queue } from 'janus-queue';
+import { interleave, printGroup, printRatios, quick, ratio, record, size, startWorker } from '../lib/harness.mjs';
+import { PAYLOAD_LABELS, payload, queueOptions, sends } from '../lib/payloads.mjs';
+
+const N = { small: size(60000), '1k': size(60000), '64k': size(4000) };
+const BATCH = { small: 100, '1k': 100, '64k': 16 };
+const REPS = quick ? 1 : 5;
+
+const perSec = (n, ms) => n / (ms / 1000);
+
+/**
+ * Times `body` (which resolves once the last item arrived): items/s, and
+ * the CPU time per item of every thread of the process (process.cpuUsage:
+ * on a machine shared with other jobs, a figure that waiting does not
+ * inflate).
+ */
+async function timed(n, body) {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await body();
+  const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { rate: perSec(n, ms), cpu: (c.user + c.system) / n };
+}
+
+/** Main thread consumer of a janus run: asyncQ.get, or getMany. */
+async function mainGets(q, { n, batch }) {
+  if (!batch) for (let i = 0; i < n; i++) await q.asyncQ.get();
+  else for (let got = 0; got < n; ) got += (await q.asyncQ.getMany(batch)).length;
+}
+
+/** Main thread producer of a janus run: asyncQ.put, or putMany. */
+async function mainPuts(q, run) {
+  if (!run.batch) for (const x of sends(run)) await q.asyncQ.put(x);
+  else for (const b of sends(run)) await q.asyncQ.putMany(b);
+}
+
+/** One timed run of `transport` ('janus' | 'post') in `dir`; returns { rate: items/s, cpu: µs/item }. */
+async function once(dir, transport, run) {
+  if (transport === 'janus') {
+    const q = new Queue(queueOptions(run.kind));
+    const data = { ...run, handle: q.handle };
+    if (dir === 'worker->main') {
+      const w = await startWorker('janus-put', data);
+      const r = await timed(run.n, () => (w.go(), mainGets(q, run)));
+      await w.terminate();
+      return r;
+    }
+    if (dir === 'main->worker') {
+      const w = await startWorker('janus-get', data);
+      const r = await timed(run.n, async () => {
+        w.go();
+        await mainPuts(q, run);
+        await w.done;
+      });
+      await w.terminate();
+      return r;
+    }
+    return twoWorkers(['janus-put', data], ['janus-get', data], run.n);
+  }
+  if (dir === 'worker->main') {
+    const w = await startWorker('post-put', run);
+    let got = 0;
+    const all = new Promise((resolve) => w.on('message', (m) => m?.done || ((got += run.batch ? m.length : 1) === run.n && resolve())));
+    const r = await timed(run.n, () => (w.go(), all));
+    await w.terminate();
+    return r;
+  }
+  if (dir === 'main->worker') {
+    const w = await startWorker('post-get', run);
+    const r = await timed(run.n, async () => {
+      w.go();
+      for (const x of sends(run)) {
+        if (!run.transfer) w.postMessage(x);
+        else w.postMessage(x, run.batch ? x.map((y) => y.buffer) : [x.buffer]);
+      }
+      await w.done;
+    });
+    await w.terminate();
+    return r;
+  }
+  const { port1, port2 } = new MessageChannel();
+  return twoWorkers(['post-put', { ...run, port: port1 }, [port1]], ['post-get', { ...run, port: port2 }, [port2]], run.n);
+}
+
+/** Worker -> worker: both started and ready, then both go; timed until the consumer is done. */
+async function twoWorkers(producer, consumer, n) {
+  const p = await startWorker(...producer);
+  const c = await startWorker(...consumer);
+  const r = await timed(n, () => {
+    c.go();
+    p.go();
+    return c.done;
+  });
+  await Promise.all([p.terminate(), c.terminate()]);
+  return r;
+}
+
+/** Every direction × payload; janus-queue's targets are checked on worker -> main. */
+export async function throughput() {
+  for (const dir of ['worker->main', 'main->worker', 'worker->worker']) {
+    for (const kind of ['small', '1k', '64k']) {
+      const n = N[kind];
+      const batch = BATCH[kind];
+      const variants = {
+        janus: () => once(dir, 'janus', { kind, n }),
+        janusBatch: () => once(dir, 'janus', { kind, n, batch }),
+        post: () => once(dir, 'post', { kind, n }),
+        postBatch: () => once(dir, 'post', { kind, n, batch }),
+      };
+      if (kind === '64k') variants.postTransfer = () => once(dir, 'post', { kind, n, transfer: true });
+      const labels = {
+        janus: 'janus-queue, one item per call',
+        janusBatch: `janus-queue, putMany/getMany of ${batch}`,
+        post: 'postMessage, one item per message',
+        postBatch: `postMessage, arrays of ${batch}`,
+        postTransfer: 'postMessage, transferring each buffer',
+      };
+      const samples = await interleave(variants, REPS);
+      const group = `throughput ${dir}, ${PAYLOAD_LABELS[kind]}`;
+      const id = (v) => `tp/${dir}/${kind}/${v}`;
+      for (const v of Object.keys(variants)) {
+        record(id(v), { group, label: labels[v], unit: 'items/s', samples: samples[v].map((x) => x.rate) });
+        record(`${id(v)}/cpu`, { group, label: `${labels[v]}, CPU`, unit: 'µs/item', better: 'lower', samples: samples[v].map((x) => x.cpu) });
+      }
+      printGroup(`${group} (${n} items, median of ${REPS}; CPU: all threads)`, Object.keys(variants).flatMap((v) => [id(v), `${id(v)}/cpu`]));
+      const w2m = dir === 'worker->main';
+      const entries = [
+        ratio(`${id('janus')}:post`, 'janus / postMessage', id('janus'), id('post'), w2m ? { small: ['>=', 3], '1k': ['>=', 5], '64k': ['>=', 1.5] }[kind] : undefined),
+        ratio(`${id('janusBatch')}:postBatch`, 'janus batched / postMessage batched', id('janusBatch'), id('postBatch'), w2m && kind === 'small' ? ['>=', 1] : undefined),
+      ];
+      if (kind === '64k') entries.push(ratio(`${id('janus')}:postTransfer`, 'janus / postMessage transfer', id('janus'), id('postTransfer')));
+      entries.push(ratio(`${id('janus')}/cpu:post`, 'janus / postMessage, CPU per item', `${id('janus')}/cpu`, `${id('post')}/cpu`));
+      entries.push(ratio(`${id('janusBatch')}/cpu:postBatch`, 'janus batched / postMessage batched, CPU per item', `${id('janusBatch')}/cpu`, `${id('postBatch')}/cpu`));
+      printRatios(entries);
+    }
+  }
+}

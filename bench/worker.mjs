@@ -1,0 +1,117 @@
+// The worker side of every cross-thread scenario. workerData.role picks what
+// it does; it says "ready" once set up, starts on "go", and posts
+// { done: true, ... } when finished. Janus roles use syncQ (they may block).
+import { parentPort, workerData } from 'node:worker_threads';
+import { Queue } from 'janus-queue';
+import { sends } from './lib/payloads.mjs';
+
+const d = workerData;
+
+/** Sends this run's items (lib/payloads.mjs) one by one, or in batches. */
+function produce(send, sendBatch) {
+  const each = d.batch ? sendBatch : send;
+  for (const x of sends(d)) each(x);
+}
+
+const roles = {
+  // janus-queue producer / consumer through syncQ.
+  'janus-put'() {
+    const q = Queue.attach(d.handle);
+    return () => produce((x) => q.syncQ.put(x), (b) => q.syncQ.putMany(b));
+  },
+  'janus-get'() {
+    const q = Queue.attach(d.handle);
+    return () => {
+      if (!d.batch) for (let i = 0; i < d.n; i++) q.syncQ.get();
+      else for (let got = 0; got < d.n; ) got += q.syncQ.getMany(d.batch).length;
+    };
+  },
+  // MPMC: producers put their share, consumers take until shut down and drained.
+  'janus-mpmc-put'() {
+    const q = Queue.attach(d.handle);
+    return () => produce((x) => q.syncQ.put(x));
+  },
+  'janus-mpmc-get'() {
+    const q = Queue.attach(d.handle);
+    return () => {
+      let got = 0;
+      for (const _ of q.syncQ) got++;
+      return { got };
+    };
+  },
+  // postMessage producer / consumer, on parentPort or on d.port (worker <-> worker).
+  'post-put'() {
+    const port = d.port ?? parentPort;
+    const send = d.transfer ? (x) => port.postMessage(x, [x.buffer]) : (x) => port.postMessage(x);
+    const sendBatch = d.transfer ? (b) => port.postMessage(b, b.map((x) => x.buffer)) : (b) => port.postMessage(b);
+    return () => produce(send, sendBatch);
+  },
+  'post-get'() {
+    const port = d.port ?? parentPort;
+    return () =>
+      new Promise((resolve) => {
+        let got = 0;
+        port.on('message', (m) => {
+          if (m === 'go') return;
+          got += d.batch ? m.length : 1;
+          if (got === d.n) resolve();
+        });
+      });
+  },
+  // Round-trip echo servers.
+  'janus-echo'() {
+    const req = Queue.attach(d.req);
+    const rep = Queue.attach(d.rep);
+    return () => {
+      for (const x of req.syncQ) rep.syncQ.put(x);
+    };
+  },
+  'post-echo'() {
+    return () =>
+      new Promise((resolve) => {
+        parentPort.on('message', (m) => (m === 'stop' ? resolve() : parentPort.postMessage(m)));
+      });
+  },
+  'atomics-echo'() {
+    const s = new Int32Array(d.sab);
+    return () => {
+      // Word 0: 1 = a request, 2 = stop; word 1: 1 = the reply.
+      for (;;) {
+        Atomics.wait(s, 0, 0);
+        if (Atomics.load(s, 0) === 2) return;
+        Atomics.store(s, 0, 0);
+        Atomics.store(s, 1, 1);
+        Atomics.notify(s, 1);
+      }
+    };
+  },
+  // Sync worker calling an async main thread: times each round trip itself.
+  'janus-caller'() {
+    const req = Queue.attach(d.req);
+    const rep = Queue.attach(d.rep);
+    const arg = { id: 1, name: 'call', args: [1, 2, 3] };
+    return () => {
+      for (let i = 0; i < d.warm; i++) {
+        req.syncQ.put(arg);
+        rep.syncQ.get();
+      }
+      const samples = new Float64Array(d.n);
+      for (let i = 0; i < d.n; i++) {
+        const t0 = performance.now();
+        req.syncQ.put(arg);
+        rep.syncQ.get();
+        samples[i] = performance.now() - t0;
+      }
+      req.syncQ.shutdown();
+      return { samples };
+    };
+  },
+};
+
+const run = roles[d.role]();
+parentPort.once('message', async () => {
+  const t0 = performance.now();
+  const extra = await run();
+  parentPort.postMessage({ done: true, ms: performance.now() - t0, ...extra });
+});
+parentPort.postMessage('ready');
