@@ -41,7 +41,7 @@ import {
   align8,
   headerBytes,
 } from './layout.js';
-import { checkRecord, checkSlot, corrupted, stateProblem, tooManySteps } from './integrity.js';
+import { checkRecord, checkSlot, corrupted, stateOk, stateProblem, tooManySteps } from './integrity.js';
 import { lock, unlock } from './lock.js';
 import { Ring } from './ring.js';
 
@@ -109,10 +109,9 @@ export class Core {
     lock(this.w);
     // Check the state words before any is trusted as an offset or a count
     // (src/integrity.ts); on garbage, release the lock and refuse.
-    const problem = stateProblem(this.w, this.arena, this.header, this.maxsize);
-    if (problem !== null) {
+    if (!stateOk(this.w, this.arena, this.header, this.maxsize)) {
       unlock(this.w);
-      throw corrupted(problem);
+      throw corrupted(stateProblem(this.w, this.arena, this.header, this.maxsize) ?? 'the state words changed while checked');
     }
   }
 
@@ -481,8 +480,8 @@ export class Core {
 
   count(): number {
     const n = Atomics.load(this.w, COUNT);
-    if (n < 0 || n * this.header > this.arena) throw corrupted(`COUNT is ${n}`);
-    return n;
+    if (n >= 0 && n * this.header <= this.arena) return n;
+    throw corrupted(`COUNT is ${n}`);
   }
 
   unfinished(): number {
@@ -493,8 +492,8 @@ export class Core {
 
   isShutDown(): boolean {
     const v = Atomics.load(this.w, SHUTDOWN);
-    if (v !== 0 && v !== 1) throw corrupted(`SHUTDOWN is ${v}`);
-    return v === 1;
+    if (v === 0 || v === 1) return v === 1;
+    throw corrupted(`SHUTDOWN is ${v}`);
   }
 
   /** The word index of slot `s`'s state, for waiting on it. */

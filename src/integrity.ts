@@ -34,11 +34,31 @@ export function corrupted(what: string): TypeError {
 }
 
 const isOffset = (v: number, arena: number): boolean => v >= 0 && v <= arena && (v & 7) === 0;
-const isSlotOrNone = (v: number): boolean => v >= -1 && v < SLOT_COUNT;
 
 /**
- * The state words, checked after taking the lock, before any is used.
- * Returns what is wrong, or null. `header`: the record header bytes (the
+ * The state words, checked after taking the lock, before any is used: the
+ * hot path, one boolean expression (small enough to be inlined); the message
+ * is built by stateProblem() only when it fails.
+ */
+export function stateOk(w: Int32Array, arena: number, header: number, maxsize: number): boolean {
+  const head = w[HEAD]!;
+  const tail = w[TAIL]!;
+  const last = w[LAST]!;
+  const count = w[COUNT]!;
+  const used = w[USED]!;
+  const dead = w[DEAD]!;
+  // Unsigned compares fold "0 <= x" into "x <= limit"; LAST + 1 folds in its -1.
+  return (
+    ((head | tail | (last === -1 ? 0 : last)) & 7) === 0 &&
+    head >>> 0 <= arena && tail >>> 0 <= arena && (last + 1) >>> 0 <= arena &&
+    used >>> 0 <= arena && dead >>> 0 <= used >>> 0 &&
+    count >>> 0 <= (maxsize > 0 ? maxsize : 0x7fffffff) && count * header <= used - dead && (count !== 0 || used === 0) &&
+    w[UNFINISHED]! >= 0 && w[SHUTDOWN]! >>> 0 <= 1
+  );
+}
+
+/**
+ * What is wrong with the state words (the same rules as stateOk), or null. `header`: the record header bytes (the
  * smallest record is align8(header), so COUNT records need that much each).
  */
 export function stateProblem(w: Int32Array, arena: number, header: number, maxsize: number): string | null {
@@ -66,6 +86,18 @@ export function stateProblem(w: Int32Array, arena: number, header: number, maxsi
  * takes, and lie inside the arena; `live`: a record get is about to take.
  */
 export function checkRecord(w: Int32Array, b: number, off: number, arena: number, header: number, live: boolean): void {
+  if (off >= 0 && off < arena && (off & 7) === 0) {
+    const size = w[(b + R_SIZE) >> 2]!;
+    const len = w[(b + R_LEN) >> 2]!;
+    const flags = w[(b + R_FLAGS) >> 2]!;
+    const prev = w[(b + R_PREV) >> 2]!;
+    if (len >= 0 && size === ((header + len + 7) & ~7) && off + size <= arena && (flags === LIVE || (!live && flags === TAKEN)) && (prev === -1 || (prev >= 0 && prev < arena && (prev & 7) === 0)))
+      return;
+  }
+  recordProblem(w, b, off, arena, header, live);
+}
+
+function recordProblem(w: Int32Array, b: number, off: number, arena: number, header: number, live: boolean): never {
   if (!(isOffset(off, arena) && off < arena)) throw corrupted(`a record offset is ${off}`);
   const size = w[(b + R_SIZE) >> 2]!;
   const len = w[(b + R_LEN) >> 2]!;
@@ -74,13 +106,13 @@ export function checkRecord(w: Int32Array, b: number, off: number, arena: number
   if (!(len >= 0 && size === align8(header + len) && off + size <= arena))
     throw corrupted(`the record at arena offset ${off} has size ${size} and length ${len}`);
   if (live ? flags !== LIVE : flags !== LIVE && flags !== TAKEN) throw corrupted(`the record at arena offset ${off} has flags ${flags}`);
-  if (prev !== -1 && !(isOffset(prev, arena) && prev < arena)) throw corrupted(`the record at arena offset ${off} links to ${prev}`);
+  throw corrupted(`the record at arena offset ${off} links to ${prev}`);
 }
 
 /** A slot index read from a waiter list or the free stack: -1 (none) or a slot. */
 export function checkSlot(s: number): number {
-  if (!isSlotOrNone(s)) throw corrupted(`a waiter list links to slot ${s}`);
-  return s;
+  if (s >= -1 && s < SLOT_COUNT) return s;
+  throw corrupted(`a waiter list links to slot ${s}`);
 }
 
 /** A bound on a walk that must end: over waiter lists (a slot is visited once) or records. */

@@ -37,10 +37,13 @@ const IMPOSSIBLE = {
   DEAD: [-1, 1e6],
   UNFINISHED: [-1, -0x80000000],
   SHUTDOWN: [2, -1],
+  USED: [-1, 1e6],
+};
+/** Slot links, checked where they are read: by a call that registers a waiter, and by shutdown's walk. */
+const IMPOSSIBLE_LINKS = {
   FREE_SLOT: [-2, 128, 1e6],
   LIST_HEAD: [-2, 128],
   LIST_TAIL: [-2, 128, 0],
-  USED: [-1, 1e6],
 };
 
 describe('a scribbled buffer: a clear "corrupted" TypeError, the lock left free, and no loop', () => {
@@ -56,6 +59,19 @@ describe('a scribbled buffer: a clear "corrupted" TypeError, the lock left free,
             assert.throws(f, isCorrupted, `${word} = ${v}, ${op}`);
             assert.equal(Atomics.load(w, W.LOCK), 0, `${word} = ${v}, ${op}: the lock is free`);
           }
+        }
+      }
+    });
+
+    it(`${name}: impossible slot links, met by a call that waits and by shutdown`, () => {
+      for (const [word, values] of Object.entries(IMPOSSIBLE_LINKS)) {
+        for (const v of values) {
+          const q = new C({ maxBytes: 512 });
+          const w = new Int32Array(q.handle.buffer);
+          w[W[word]] = v;
+          assert.throws(() => q.syncQ.get({ timeout: 1 }), isCorrupted, `${word} = ${v}, a get that waits`);
+          assert.equal(Atomics.load(w, W.LOCK), 0);
+          if (word === 'LIST_HEAD') assert.throws(() => q.shutdown(), isCorrupted, `${word} = ${v}, shutdown`);
         }
       }
     });
