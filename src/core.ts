@@ -32,6 +32,7 @@ import {
   SHUTDOWN,
   SIGNALLED,
   SLOT_BASE,
+  SLOT_COUNT,
   SLOT_WORDS,
   TAIL,
   UNFINISHED,
@@ -40,6 +41,7 @@ import {
   align8,
   headerBytes,
 } from './layout.js';
+import { checkRecord, checkSlot, corrupted, stateOk, stateProblem, tooManySteps } from './integrity.js';
 import { lock, unlock } from './lock.js';
 import { Ring } from './ring.js';
 
@@ -105,6 +107,12 @@ export class Core {
 
   lock(): void {
     lock(this.w);
+    // Check the state words before any is trusted as an offset or a count
+    // (src/integrity.ts); on garbage, release the lock and refuse.
+    if (!stateOk(this.w, this.arena, this.header, this.maxsize)) {
+      unlock(this.w);
+      throw corrupted(stateProblem(this.w, this.arena, this.header, this.maxsize) ?? 'the state words changed while checked');
+    }
   }
 
   unlock(): void {
@@ -234,7 +242,9 @@ export class Core {
 
   /** The offset of the record the next get takes: the oldest, the newest, or the first of the lowest priority. */
   private pick(): number {
-    return this.kind === KIND_FIFO ? this.w[HEAD]! : this.kind === KIND_LIFO ? this.w[LAST]! : this.ring.findMin();
+    const off = this.kind === KIND_FIFO ? this.w[HEAD]! : this.kind === KIND_LIFO ? this.w[LAST]! : this.ring.findMin();
+    checkRecord(this.w, ARENA_OFFSET + off, off, this.arena, this.header, true);
+    return off;
   }
 
   /** Removes the record at `off` (just copied out) from the ring. */
@@ -310,17 +320,18 @@ export class Core {
    */
   registerLocked(list: ListId, need: number, items: number, atHead: boolean): number {
     const w = this.w;
-    const s = w[FREE_SLOT]!;
+    const s = checkSlot(w[FREE_SLOT]!);
     if (s < 0) return -1;
     const sw = slotWord(s);
-    w[FREE_SLOT] = w[sw + S_NEXT]!;
+    w[FREE_SLOT] = checkSlot(w[sw + S_NEXT]!);
     w[sw + S_NEED] = need;
     w[sw + S_ITEMS] = items;
     // Plain store is enough: the waiter reads it after taking the lock or via
     // Atomics.wait, and the signaller writes it only with the lock held.
     Atomics.store(w, sw + S_STATE, WAITING);
-    const head = w[LIST_HEAD + list]!;
-    const tail = w[LIST_TAIL + list]!;
+    const head = checkSlot(w[LIST_HEAD + list]!);
+    const tail = checkSlot(w[LIST_TAIL + list]!);
+    if ((head < 0) !== (tail < 0)) throw corrupted(`waiter list ${list} has head ${head}, tail ${tail}`);
     if (head < 0) {
       w[sw + S_NEXT] = -1;
       w[sw + S_PREV] = -1;
@@ -346,7 +357,7 @@ export class Core {
    */
   endWaitLocked(list: ListId, s: number): number {
     const sw = slotWord(s);
-    const state = Atomics.load(this.w, sw + S_STATE);
+    const state = checkState(Atomics.load(this.w, sw + S_STATE));
     if (state === WAITING) this.leave(list, s);
     this.w[sw + S_NEXT] = this.w[FREE_SLOT]!;
     this.w[FREE_SLOT] = s;
@@ -363,7 +374,7 @@ export class Core {
    */
   withdrawLocked(list: ListId, s: number): void {
     const sw = slotWord(s);
-    const state = Atomics.load(this.w, sw + S_STATE);
+    const state = checkState(Atomics.load(this.w, sw + S_STATE));
     if (state === WAITING) {
       this.leave(list, s);
       Atomics.store(this.w, sw + S_STATE, CANCELLED);
@@ -372,6 +383,16 @@ export class Core {
       this.passOnLocked(list);
     }
     this.toNotify.push(s);
+  }
+
+  /**
+   * Ends the wait of this instance's own slot `s` without the lock, for a
+   * queue whose shared state was found corrupted: the waiter wakes, meets
+   * the error and stops, instead of waiting for a signal that may never come.
+   */
+  abandon(s: number): void {
+    Atomics.store(this.w, slotWord(s) + S_STATE, CANCELLED);
+    Atomics.notify(this.w, slotWord(s) + S_STATE);
   }
 
   /** Gives a wake-up that its receiver will not use to whoever can use it. */
@@ -395,8 +416,8 @@ export class Core {
   private unlink(list: ListId, s: number): void {
     const w = this.w;
     const sw = slotWord(s);
-    const prev = w[sw + S_PREV]!;
-    const next = w[sw + S_NEXT]!;
+    const prev = checkSlot(w[sw + S_PREV]!);
+    const next = checkSlot(w[sw + S_NEXT]!);
     if (prev < 0) w[LIST_HEAD + list] = next;
     else w[slotWord(prev) + S_NEXT] = next;
     if (next < 0) w[LIST_TAIL + list] = prev;
@@ -412,12 +433,15 @@ export class Core {
   }
 
   private signalFirst(list: ListId): void {
-    const s = this.w[LIST_HEAD + list]!;
+    const s = checkSlot(this.w[LIST_HEAD + list]!);
     if (s >= 0) this.signal(list, s);
   }
 
   private signalAll(list: ListId): void {
-    for (let s = this.w[LIST_HEAD + list]!; s >= 0; s = this.w[LIST_HEAD + list]!) this.signal(list, s);
+    for (let s = checkSlot(this.w[LIST_HEAD + list]!), n = 0; s >= 0; s = checkSlot(this.w[LIST_HEAD + list]!)) {
+      if (++n > SLOT_COUNT) throw tooManySteps('a waiter list');
+      this.signal(list, s);
+    }
   }
 
   /**
@@ -429,17 +453,18 @@ export class Core {
    */
   private signalPutters(): void {
     const w = this.w;
-    let s = w[LIST_HEAD + PUTTERS]!;
+    let s = checkSlot(w[LIST_HEAD + PUTTERS]!);
     if (s < 0) return;
     if (w[SHUTDOWN]) return this.signalAll(PUTTERS);
     let room = this.maxsize > 0 ? this.maxsize - w[COUNT]! : Infinity;
     let bytes = w[COUNT] === 0 ? this.arena : this.arena - this.ring.liveBytes();
-    for (let first = true; s >= 0; first = false) {
+    for (let first = true, n = 0; s >= 0; first = false) {
+      if (++n > SLOT_COUNT) throw tooManySteps('the putter list');
       const need = w[slotWord(s) + S_NEED]!;
       const items = w[slotWord(s) + S_ITEMS]!;
       if (items > room) return;
       if (first && items === 1 ? !this.ring.couldPlace(need) : need > bytes) return;
-      const next = w[slotWord(s) + S_NEXT]!;
+      const next = checkSlot(w[slotWord(s) + S_NEXT]!);
       this.signal(PUTTERS, s);
       room -= items;
       bytes -= need;
@@ -449,22 +474,37 @@ export class Core {
 
   // ---- snapshots (no lock) -------------------------------------------------
 
+  // Read without the lock, but checked as the lock holder would: a snapshot
+  // of garbage is refused, not handed out.
+
   count(): number {
-    return Atomics.load(this.w, COUNT);
+    const n = Atomics.load(this.w, COUNT);
+    if (n >= 0 && n * this.header <= this.arena) return n;
+    throw corrupted(`COUNT is ${n}`);
   }
 
   unfinished(): number {
-    return Atomics.load(this.w, UNFINISHED);
+    const n = Atomics.load(this.w, UNFINISHED);
+    if (n < 0) throw corrupted(`UNFINISHED is ${n}`);
+    return n;
   }
 
   isShutDown(): boolean {
-    return Atomics.load(this.w, SHUTDOWN) !== 0;
+    const v = Atomics.load(this.w, SHUTDOWN);
+    if (v === 0 || v === 1) return v === 1;
+    throw corrupted(`SHUTDOWN is ${v}`);
   }
 
   /** The word index of slot `s`'s state, for waiting on it. */
   stateIndex(s: number): number {
     return slotWord(s) + S_STATE;
   }
+}
+
+/** A slot's state word: one of WAITING, SIGNALLED, CANCELLED, PASSED_ON. */
+function checkState(state: number): number {
+  if (state < WAITING || state > PASSED_ON) throw corrupted(`a waiter slot's state is ${state}`);
+  return state;
 }
 
 function slotWord(s: number): number {

@@ -136,6 +136,7 @@ export function createBuffer(kind: Kind, codecId: number, maxsize: number, maxBy
 /** Checks a buffer's header; returns a reason it is not a usable queue buffer, or null. */
 export function checkHeader(buffer: SharedArrayBuffer): string | null {
   if (buffer.byteLength < ARENA_OFFSET + HEADER_PRIORITY) return `its buffer is too small (${buffer.byteLength} bytes)`;
+  if (buffer.byteLength % 8 !== 0) return `its buffer's size (${buffer.byteLength} bytes) is not a multiple of 8`;
   const w = new Int32Array(buffer);
   if (Atomics.load(w, MAGIC) !== MAGIC_VALUE) return 'its buffer does not start with the janus-queue magic word';
   if (w[VERSION] !== LAYOUT_VERSION) return `its layout version is ${w[VERSION]}, this library reads version ${LAYOUT_VERSION}`;

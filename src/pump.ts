@@ -114,6 +114,16 @@ export class Pump {
           core.unlock();
         }
       }
+    } catch (e) {
+      // The core refused the shared state (a corrupted buffer): nothing waits
+      // on this pump's slot any more; every pending call gets the error,
+      // instead of an unhandled rejection of run().
+      this.slot = -1;
+      while (calls.length > 0) {
+        const call = calls.shift()!;
+        finish(call);
+        call.reject(e);
+      }
     } finally {
       this.running = false;
     }
@@ -127,11 +137,18 @@ export class Pump {
   withdraw(): void {
     if (this.slot < 0 || this.withdrawn) return;
     this.withdrawn = true;
-    this.core.lock();
+    let locked = false;
     try {
+      this.core.lock();
+      locked = true;
       this.core.withdrawLocked(this.rules.list, this.slot);
+    } catch {
+      // The shared state is corrupted (src/integrity.ts): end our own wait
+      // anyway, so the pump meets the error and rejects what is left instead
+      // of holding the event loop for ever.
+      this.core.abandon(this.slot);
     } finally {
-      this.core.unlock();
+      if (locked) this.core.unlock();
     }
   }
 
@@ -166,7 +183,13 @@ function waitingHere(pump: Pump): void {
   exitHooked = true;
   const proc = (globalThis as { process?: { on?: (event: string, f: () => void) => void } }).process;
   proc?.on?.('exit', () => {
-    for (const p of waiting) p.release();
+    for (const p of waiting) {
+      try {
+        p.release();
+      } catch {
+        // A corrupted buffer (src/integrity.ts): nothing to release safely.
+      }
+    }
   });
 }
 

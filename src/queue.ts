@@ -252,8 +252,8 @@ function checkHandle(handle: unknown, kind: Kind, options: AttachOptions<unknown
   if (problem) throw new TypeError(`janus-queue: ${want}.attach(): not a janus-queue buffer: ${problem}`);
   const w = new Int32Array(sab);
   const got = w[KIND] as Kind;
-  if (got !== kind || h.kind !== KIND_NAMES[got])
-    throw new TypeError(`janus-queue: ${want}.attach() was given the handle of a ${KIND_NAMES[got]}; use ${KIND_NAMES[got]}.attach()`);
+  if (h.kind !== KIND_NAMES[got]) throw new TypeError(`janus-queue: ${want}.attach(): the handle's kind (${describe(h.kind)}) does not match its buffer (a ${KIND_NAMES[got]})`);
+  if (got !== kind) throw new TypeError(`janus-queue: ${want}.attach() was given the handle of a ${KIND_NAMES[got]}; use ${KIND_NAMES[got]}.attach()`);
   const codecName = CODEC_NAMES[w[CODEC]!];
   if (!codecName || h.codec !== codecName) throw new TypeError(`janus-queue: ${want}.attach(): the handle's codec (${String(h.codec)}) does not match its buffer`);
   if (options !== undefined && (typeof options !== 'object' || options === null))

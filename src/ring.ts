@@ -1,4 +1,5 @@
-import { ARENA_OFFSET, COUNT, DEAD, HEAD, LAST, LIVE, R_FLAGS, R_PRIORITY, R_SIZE, TAIL, TAKEN, USED, WRAP_MARKER } from './layout.js';
+import { checkRecord, corrupted, tooManySteps } from './integrity.js';
+import { ARENA_OFFSET, COUNT, DEAD, HEAD, HEADER_PLAIN, HEADER_PRIORITY, LAST, LIVE, R_FLAGS, R_PRIORITY, R_SIZE, TAIL, TAKEN, USED, WRAP_MARKER } from './layout.js';
 
 /**
  * Where records go in the arena: a ring of whole records (never split), read
@@ -26,7 +27,10 @@ export class Ring {
 
   /** The offset of the record after the one at `off`, following a wrap marker. Only called when one exists. */
   next(off: number): number {
-    const n = off + this.w[(ARENA_OFFSET + off + R_SIZE) >> 2]!;
+    const size = this.w[(ARENA_OFFSET + off + R_SIZE) >> 2]!;
+    // A size that would not move forward, or past the arena, is a scribble (src/integrity.ts).
+    if (!(size >= HEADER_PLAIN && (size & 7) === 0 && off + size <= this.arena)) throw corrupted(`the record at arena offset ${off} has size ${size}`);
+    const n = off + size;
     if (n >= this.arena || this.w[(ARENA_OFFSET + n + R_SIZE) >> 2] === WRAP_MARKER) return 0;
     return n;
   }
@@ -109,8 +113,10 @@ export class Ring {
     let off = w[HEAD]!;
     let best = -1;
     let bestP = 0;
-    for (let seen = 0, count = w[COUNT]!; ; off = this.next(off)) {
+    for (let seen = 0, steps = 0, count = w[COUNT]!; ; off = this.next(off)) {
       const b = ARENA_OFFSET + off;
+      if (++steps > this.maxRecords()) throw tooManySteps('the walk over the records');
+      checkRecord(w, b, off, this.arena, HEADER_PRIORITY, false);
       if (w[(b + R_FLAGS) >> 2] !== LIVE) continue;
       const p = this.f64[(b + R_PRIORITY) >> 3]!;
       if (best < 0 || p < bestP) {
@@ -129,13 +135,19 @@ export class Ring {
     w[DEAD]! += w[(b + R_SIZE) >> 2]!;
     // COUNT > 0 here, so a live record lies ahead of any hole at HEAD.
     let head = w[HEAD]!;
-    while (w[(ARENA_OFFSET + head + R_FLAGS) >> 2] === TAKEN) {
+    for (let steps = 0; w[(ARENA_OFFSET + head + R_FLAGS) >> 2] === TAKEN; ) {
+      if (++steps > this.maxRecords()) throw tooManySteps('the walk over the holes');
       const size = w[(ARENA_OFFSET + head + R_SIZE) >> 2]!;
       w[DEAD]! -= size;
       w[USED]! -= size;
       head = this.next(head);
     }
     w[HEAD] = head;
+  }
+
+  /** More steps than this over the records from HEAD means a cycle: each record takes 16 bytes or more, plus one wrap. */
+  private maxRecords(): number {
+    return (this.arena >> 4) + 1;
   }
 
   /** Bytes of live records (wrap padding and holes excluded): what compaction would leave. */
@@ -149,10 +161,13 @@ export class Ring {
     const count = w[COUNT]!;
     const tmp = new Uint8Array(this.liveBytes());
     let at = 0;
-    for (let off = w[HEAD]!, seen = 0; seen < count; off = this.next(off)) {
+    for (let off = w[HEAD]!, seen = 0, steps = 0; seen < count; off = this.next(off)) {
       const b = ARENA_OFFSET + off;
+      if (++steps > this.maxRecords()) throw tooManySteps('the walk over the records');
+      checkRecord(w, b, off, this.arena, HEADER_PRIORITY, false);
       if (w[(b + R_FLAGS) >> 2] !== LIVE) continue;
       const size = w[(b + R_SIZE) >> 2]!;
+      if (at + size > tmp.length) throw corrupted('the live records hold more bytes than USED - DEAD says');
       tmp.set(this.u8.subarray(b, b + size), at);
       at += size;
       seen++;

@@ -111,7 +111,14 @@ const json = (): WireCodec =>
       if (typeof text !== 'string') throw new TypeError(`janus-queue: the json codec cannot encode ${describe(v)}`);
       return text;
     },
-    (s) => JSON.parse(s),
+    (s) => {
+      try {
+        return JSON.parse(s);
+      } catch (e) {
+        // JSON.stringify's output always parses: these bytes were changed in the buffer.
+        throw new TypeError('janus-queue: corrupted item bytes (not JSON)', { cause: e });
+      }
+    },
   );
 
 const string = (): WireCodec =>
@@ -170,6 +177,7 @@ export function makeCodec(option: unknown): WireCodec {
 
 export function describe(v: unknown): string {
   if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
   if (typeof v === 'function') return 'a function';
   if (typeof v === 'symbol') return 'a symbol';
   if (typeof v === 'object') return `an object (${Object.prototype.toString.call(v).slice(8, -1)})`;

@@ -292,6 +292,11 @@ export class StructuredDecoder {
       const v = this.value();
       if (this.r.pos !== bytes.length) throw new TypeError('janus-queue: corrupted item bytes (trailing data)');
       return v;
+    } catch (e) {
+      // Bytes our encoder wrote always decode: a RangeError of a view's
+      // bounds or a SyntaxError of a RegExp means they were changed.
+      if (e instanceof TypeError) throw e;
+      throw new TypeError(`janus-queue: corrupted item bytes (${(e as Error)?.message})`, { cause: e });
     } finally {
       this.refs.length = 0;
     }
