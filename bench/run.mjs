@@ -11,9 +11,10 @@ import { memory } from './scenarios/memory.mjs';
 import { mpmc } from './scenarios/mpmc.mjs';
 import { overhead } from './scenarios/overhead.mjs';
 import { roundtrip } from './scenarios/roundtrip.mjs';
+import { syncFn } from './scenarios/sync-fn.mjs';
 import { throughput } from './scenarios/throughput.mjs';
 
-const SCENARIOS = { throughput, roundtrip, mpmc, overhead, memory };
+const SCENARIOS = { throughput, roundtrip, syncFn, mpmc, overhead, memory };
 const i = process.argv.indexOf('--only');
 const only = i > 0 ? process.argv[i + 1].split(',') : Object.keys(SCENARIOS);
 const docs = process.argv.includes('--docs');
