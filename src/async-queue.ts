@@ -1,7 +1,8 @@
-import { CLOSED, OK, type Result } from './core.js';
+import { BLOCKED, CLOSED, OK, type Result } from './core.js';
 import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
 import { Face, getFailure, putFailure } from './face.js';
 import { GETTERS, JOINERS, PUTTERS } from './layout.js';
+import { LOCK_PATIENCE_MS } from './lock.js';
 import { type Call, Pump, finish } from './pump.js';
 import { type Shared, checkMax, checkTimeout, now, putTimeout } from './shared.js';
 import type { AsyncOptions, AsyncQueue } from './types.js';
@@ -53,7 +54,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       const timeout = putTimeout(options?.timeout, this.shared.maxsize());
       const { bytes, len, priority, need } = this.shared.prepare(item);
       if (this.putters.calls.length === 0 || timeout === 0) {
-        const r = this.tryPut(bytes, len, priority);
+        const r = this.locked(() => this.shared.core.putLocked(bytes, len, priority), timeout);
         if (r === OK) return Promise.resolve();
         if (r === CLOSED || timeout === 0) throw putFailure(r);
       }
@@ -72,7 +73,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       this.refuseGetIfShutDown();
       const timeout = checkTimeout(options?.timeout, 'get()');
       if (this.getters.calls.length === 0 || timeout === 0) {
-        const r = this.tryGet();
+        const r = this.locked(() => this.shared.core.getLocked(), timeout);
         if (r === OK) return Promise.resolve(this.shared.taken() as T);
         if (r === CLOSED || timeout === 0) throw getFailure(r);
       }
@@ -91,7 +92,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       const batch = this.shared.prepareMany(items);
       if (batch.lens.length === 0) return Promise.resolve();
       if (this.putters.calls.length === 0 || timeout === 0) {
-        const r = this.locked(() => this.shared.core.putManyLocked(batch));
+        const r = this.locked(() => this.shared.core.putManyLocked(batch), timeout);
         if (r === OK) return Promise.resolve();
         if (r === CLOSED || timeout === 0) throw putFailure(r);
       }
@@ -110,7 +111,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       this.refuseGetIfShutDown();
       const timeout = checkTimeout(options?.timeout, 'getMany()');
       if (this.getters.calls.length === 0 || timeout === 0) {
-        const r = this.locked(() => this.shared.core.getManyLocked(max));
+        const r = this.locked(() => this.shared.core.getManyLocked(max), timeout);
         if (r === OK) return Promise.resolve(this.shared.takenMany() as T[]);
         if (r === CLOSED || timeout === 0) throw getFailure(r);
       }
@@ -123,12 +124,12 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
   putNowait(item: T): void {
     this.refusePutIfShutDown();
     const { bytes, len, priority } = this.shared.prepare(item);
-    const r = this.tryPut(bytes, len, priority);
+    const r = this.locked(() => this.shared.core.putLocked(bytes, len, priority), 0);
     if (r !== OK) throw putFailure(r);
   }
 
   getNowait(): T {
-    const r = this.tryGet();
+    const r = this.locked(() => this.shared.core.getLocked(), 0);
     if (r !== OK) throw getFailure(r);
     return this.shared.taken() as T;
   }
@@ -159,18 +160,15 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
     }
   }
 
-  private tryGet(): Result {
-    return this.locked(() => this.shared.core.getLocked());
-  }
-
-  private tryPut(bytes: Uint8Array, len: number, priority: number): Result {
-    return this.locked(() => this.shared.core.putLocked(bytes, len, priority));
-  }
-
-  /** One core attempt under the lock. */
-  private locked(attempt: () => Result): Result {
+  /**
+   * One core attempt under the lock. A call that may wait (`timeout` not 0)
+   * waits for the lock at most LOCK_PATIENCE_MS, then is BLOCKED and joins its
+   * pump, which tries again without stalling the event loop.
+   */
+  private locked(attempt: () => Result, timeout: number): Result {
     const core = this.shared.core;
-    core.lock();
+    if (timeout === 0) core.lock();
+    else if (!core.tryLock(LOCK_PATIENCE_MS)) return BLOCKED;
     try {
       return attempt();
     } finally {

@@ -1,5 +1,6 @@
 import { BLOCKED, type Batch, type Core, type Result } from './core.js';
 import { type ListId, PUTTERS, SIGNALLED, WAITING } from './layout.js';
+import { LOCK_PATIENCE_MS } from './lock.js';
 import { holdEventLoop, releaseEventLoop, waitAsyncFn } from './platform.js';
 
 /** One pending asyncQ call. */
@@ -26,6 +27,7 @@ export interface PumpRules {
   /** Settles the calls a non-BLOCKED result serves, removing them from `calls`. */
   settle(r: Result, calls: Call[]): void;
 }
+
 
 const POLL_MIN_MS = 1;
 const POLL_MAX_MS = 8;
@@ -65,7 +67,7 @@ export class Pump {
     this.calls.splice(i, 1);
     finish(call);
     outcome();
-    if (this.calls.length === 0 || (i === 0 && this.rules.list === PUTTERS)) this.withdraw();
+    if (this.calls.length === 0 || (i === 0 && this.rules.list === PUTTERS)) this.withdraw(LOCK_PATIENCE_MS);
   }
 
   private async run(): Promise<void> {
@@ -77,10 +79,15 @@ export class Pump {
       while (calls.length > 0) {
         let r: Result;
         let s = -1;
-        core.lock();
+        if (!core.tryLock(LOCK_PATIENCE_MS)) {
+          // Held for long: its holder may have died, and this thread's event
+          // loop must keep running to learn it and recover (docs/design.md).
+          await sleep(1);
+          continue;
+        }
         try {
           r = rules.attempt(calls[0]!);
-          if (r === BLOCKED) s = core.registerLocked(rules.list, calls[0]!.need ?? 0, calls[0]!.batch?.lens.length ?? 1, signalled);
+          if (r === BLOCKED) s = core.lists.registerLocked(rules.list, calls[0]!.need ?? 0, calls[0]!.batch?.lens.length ?? 1, signalled);
         } finally {
           core.unlock();
         }
@@ -103,13 +110,13 @@ export class Pump {
         } finally {
           waiting.delete(this);
         }
-        core.lock();
+        while (!core.tryLock(LOCK_PATIENCE_MS)) await sleep(1);
         try {
-          signalled = core.endWaitLocked(rules.list, s) === SIGNALLED;
+          signalled = core.lists.endWaitLocked(rules.list, s) === SIGNALLED;
           this.slot = -1;
           // A signal meant for this pump, which no longer has a call to use it:
           // give it to the next waiter, so no wake-up is absorbed.
-          if (signalled && calls.length === 0) core.passOnLocked(rules.list);
+          if (signalled && calls.length === 0) core.lists.passOnLocked(rules.list);
         } finally {
           core.unlock();
         }
@@ -120,16 +127,20 @@ export class Pump {
   }
 
   /**
-   * Withdraws this pump's listed slot (the lock is taken here): its wait then
+   * Withdraws this pump's listed slot (the lock is taken here, waiting at
+   * most `patience` ms at a time, else retried from a timer): its wait then
    * settles at once and the pump re-registers if calls remain. Any signal it
    * already holds is passed on (Core.withdrawLocked).
    */
-  withdraw(): void {
+  withdraw(patience = Infinity): void {
     if (this.slot < 0 || this.withdrawn) return;
+    if (!this.core.tryLock(patience)) {
+      setTimeout(() => this.withdraw(patience), 1); // see run(): the event loop must not stall
+      return;
+    }
     this.withdrawn = true;
-    this.core.lock();
     try {
-      this.core.withdrawLocked(this.rules.list, this.slot);
+      this.core.lists.withdrawLocked(this.rules.list, this.slot);
     } finally {
       this.core.unlock();
     }
@@ -137,11 +148,12 @@ export class Pump {
 
   /** Withdraws and frees the slot: for a thread that exits, whose pump will never run again. */
   release(): void {
-    if (this.slot < 0) return;
-    this.core.lock();
+    // A thread that exits cannot retry later; if the lock stays held (its
+    // holder died), the slot is left to recover() of this thread.
+    if (this.slot < 0 || !this.core.tryLock(LOCK_PATIENCE_MS)) return;
     try {
-      if (!this.withdrawn) this.core.withdrawLocked(this.rules.list, this.slot);
-      this.core.endWaitLocked(this.rules.list, this.slot);
+      if (!this.withdrawn) this.core.lists.withdrawLocked(this.rules.list, this.slot);
+      this.core.lists.endWaitLocked(this.rules.list, this.slot);
       this.slot = -1;
       this.withdrawn = true;
     } finally {

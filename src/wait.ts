@@ -44,7 +44,7 @@ export function blockingCall(
       if (r !== BLOCKED || !wait) return r;
       const remaining = deadline - now();
       if (remaining <= 0) return r;
-      const s = core.registerLocked(list, need, items, atHead); // -1: every slot is taken
+      const s = core.lists.registerLocked(list, need, items, atHead); // -1: every slot is taken
       held = false;
       core.unlock();
       // This thread is about to block: its async pumps, of this queue or any
@@ -73,7 +73,7 @@ export function blockingCall(
       held = true;
       // A waiter that was signalled and still finds nothing (a *Nowait call got
       // there first) goes back to the head of the list: it keeps its place.
-      atHead = core.endWaitLocked(list, s) === SIGNALLED;
+      atHead = core.lists.endWaitLocked(list, s) === SIGNALLED;
     }
   } finally {
     if (held) core.unlock();
