@@ -139,51 +139,64 @@ export class Core {
   /**
    * Repairs what the stopped thread with token `dead` left: its half-done
    * critical section (rolled back), its waiter slots (freed, their signals
-   * passed on), its lost notifies (re-sent). Resolves with whether it held
-   * anything. Asynchronous: the lock may be held by another thread that died
-   * too, whose own recovery must get to run on this event loop.
+   * passed on), its lost notifies (re-sent). Resolves with whether this call
+   * found anything to repair. Asynchronous: the lock may be held by another
+   * thread that died too, whose own recovery must get to run on this event
+   * loop. The order, and why a recoverer killed at any point after step 1
+   * leaves its work to whoever recovers it: docs/design.md, "Dead peers".
    */
   async recover(dead: number): Promise<boolean> {
     const w = this.w;
     let tookOver = false;
     for (;;) {
-      tookOver = dead !== this.me && takeOver(w, this.me, dead);
+      // 1. Announce the dead thread before touching anything else: a
+      //    compareExchange from 0, since recoverers announce without the
+      //    lock. If another recovery is announced, it is finished first (3.).
+      const pending = Atomics.load(w, PENDING_DEAD);
+      if (pending === 0 && Atomics.compareExchange(w, PENDING_DEAD, 0, dead) !== 0) continue;
+      // 2. The lock: taken over from the dead thread (or from the one whose
+      //    recovery is pending: both are known to have stopped), else
+      //    acquired as usual, without stalling this event loop.
+      tookOver = takeOver(w, this.me, dead) || (pending !== 0 && pending !== dead && takeOver(w, this.me, pending));
       if (tookOver || this.tryLock(LOCK_PATIENCE_MS)) break;
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
-    let released = 0;
+    let repaired = tookOver;
     try {
+      // The dead holder's half-done section (or a dead recoverer's: rolling
+      // back the same entries twice is harmless).
       if (tookOver) this.j.rollback();
-      // A recoverer killed while freeing another dead thread's slots left its
-      // token in PENDING_DEAD (its own writes were just rolled back): finish
-      // that first. Each thread's slots are freed in a section of their own,
-      // committed before PENDING_DEAD is cleared, so a kill at any point
-      // leaves either the work undone and still pending, or done.
-      const pending = w[PENDING_DEAD]!;
-      if (pending !== 0 && pending !== dead) this.releaseSlotsOf(pending);
-      released = this.releaseSlotsOf(dead);
+      // 3. Finish every announced recovery, ours last. Each frees one dead
+      //    thread's slots in a committed section of its own, and only then
+      //    clears the announcement: a kill at any point leaves the work either
+      //    done, or undone and still announced.
+      for (;;) {
+        let p = Atomics.load(w, PENDING_DEAD);
+        if (p === 0) {
+          if (Atomics.compareExchange(w, PENDING_DEAD, 0, dead) !== 0) continue;
+          p = dead;
+        }
+        this.j.begin();
+        const n = this.lists.releaseSlotsOf(p);
+        this.j.commit();
+        // Only announcers write it, from 0: it is still p.
+        Atomics.compareExchange(w, PENDING_DEAD, p, 0);
+        if (p === dead) {
+          repaired ||= n > 0;
+          break;
+        }
+      }
     } finally {
       this.unlock();
     }
-    // Notifies the dead thread owed after its last release: every waiter
-    // whose state says it should be awake is woken (a spurious wake-up is
-    // harmless), and every thread queued on the lock re-checks it.
+    // 4. Notifies the dead thread owed after its last release: every waiter
+    //    whose state says it should be awake is woken (a spurious wake-up is
+    //    harmless), and every thread queued on the lock re-checks it.
     for (let s = 0; s < SLOT_COUNT; s++) {
       if (Atomics.load(w, slotWord(s) + S_STATE) !== WAITING) Atomics.notify(w, slotWord(s) + S_STATE);
     }
     Atomics.notify(w, LOCK);
-    return tookOver || released > 0;
-  }
-
-  /** Frees the slots of `dead` in a committed section of its own, announced in PENDING_DEAD (lock held). */
-  private releaseSlotsOf(dead: number): number {
-    const w = this.w;
-    w[PENDING_DEAD] = dead;
-    this.j.begin();
-    const n = this.lists.releaseSlotsOf(dead);
-    this.j.commit();
-    w[PENDING_DEAD] = 0;
-    return n;
+    return repaired;
   }
 
   /** The record size, header included, an item of `len` payload bytes takes. */

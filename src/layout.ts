@@ -72,7 +72,7 @@ export const PASSED_ON = 3;
 // The undo journal (docs/design.md, "Dead peers"): J_LEN entries of
 // (word index, old value) from J_ENTRIES on, written only by the lock holder.
 export const J_LEN = SLOT_BASE + SLOT_COUNT * SLOT_WORDS;
-/** The token of a dead thread whose slots a recover() is freeing (not journaled: see docs/design.md). */
+/** The token of a dead thread whose recovery is announced and not yet finished: set by recover() from 0 before it takes the lock, cleared when that thread's slots are freed (not journaled: see docs/design.md). */
 export const PENDING_DEAD = J_LEN + 1;
 export const J_ENTRIES = J_LEN + 16;
 export const J_CAP = 1024;

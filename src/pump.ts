@@ -73,11 +73,12 @@ export class Pump {
   private async run(): Promise<void> {
     const { core, rules, calls } = this;
     this.running = true;
-    let signalled = false;
+    // The slot whose wait has settled and is still to be ended, or -1.
+    let ended = -1;
     let poll = POLL_MIN_MS;
     try {
-      while (calls.length > 0) {
-        let r: Result;
+      while (ended >= 0 || calls.length > 0) {
+        let r: Result = BLOCKED;
         let s = -1;
         if (!core.tryLock(LOCK_PATIENCE_MS)) {
           // Held for long: its holder may have died, and this thread's event
@@ -86,12 +87,28 @@ export class Pump {
           continue;
         }
         try {
+          // A settled wait is ended in the same critical section that uses
+          // its signal (the next attempt) or passes it on: a signal must never
+          // live only in this thread's memory, where a thread killed between
+          // two sections would take it along (docs/design.md, "Dead peers").
+          let signalled = false;
+          if (ended >= 0) {
+            signalled = core.lists.endWaitLocked(rules.list, ended) === SIGNALLED;
+            ended = -1;
+            this.slot = -1;
+            waiting.delete(this);
+          }
+          if (calls.length === 0) {
+            // No call left to use it: give it to the next waiter.
+            if (signalled) core.lists.passOnLocked(rules.list);
+            break;
+          }
           r = rules.attempt(calls[0]!);
+          // A signalled waiter that still finds nothing keeps its place: the head.
           if (r === BLOCKED) s = core.lists.registerLocked(rules.list, calls[0]!.need ?? 0, calls[0]!.batch?.lens.length ?? 1, signalled);
         } finally {
           core.unlock();
         }
-        signalled = false;
         if (r !== BLOCKED) {
           rules.settle(r, calls);
           continue;
@@ -104,24 +121,14 @@ export class Pump {
         }
         this.slot = s;
         this.withdrawn = false;
+        // Listed as waiting until the wait is ended (not merely settled): a
+        // thread that exits or blocks meanwhile must still withdraw the slot.
         waitingHere(this);
-        try {
-          await waitForState(core.w, core.stateIndex(s));
-        } finally {
-          waiting.delete(this);
-        }
-        while (!core.tryLock(LOCK_PATIENCE_MS)) await sleep(1);
-        try {
-          signalled = core.lists.endWaitLocked(rules.list, s) === SIGNALLED;
-          this.slot = -1;
-          // A signal meant for this pump, which no longer has a call to use it:
-          // give it to the next waiter, so no wake-up is absorbed.
-          if (signalled && calls.length === 0) core.lists.passOnLocked(rules.list);
-        } finally {
-          core.unlock();
-        }
+        await waitForState(core.w, core.stateIndex(s));
+        ended = s;
       }
     } finally {
+      if (this.slot < 0) waiting.delete(this);
       this.running = false;
     }
   }

@@ -15,7 +15,7 @@ import {
 } from './layout.js';
 import { Shared } from './shared.js';
 import type { Core } from './core.js';
-import { tokenOf } from './platform.js';
+import { threadToken, tokenOf } from './platform.js';
 import { SyncFace } from './sync-queue.js';
 import type { AsyncQueue, AttachOptions, QueueHandle, QueueOptions, SyncQueue } from './types.js';
 
@@ -112,7 +112,9 @@ export class Queue<T = unknown> {
    */
   recover(threadId: number): Promise<boolean> {
     try {
-      return this.core.recover(tokenOf(threadId));
+      const token = tokenOf(threadId);
+      if (token === threadToken()) throw new TypeError(`janus-queue: recover(${threadId}) names the calling thread, which is running; pass the threadId of a thread that has stopped`);
+      return this.core.recover(token);
     } catch (e) {
       return Promise.reject(e);
     }
