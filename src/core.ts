@@ -148,6 +148,7 @@ export class Core {
   async recover(dead: number): Promise<boolean> {
     const w = this.w;
     let tookOver = false;
+    let retried = false;
     for (;;) {
       // 1. Announce the dead thread before touching anything else: a
       //    compareExchange from 0, since recoverers announce without the
@@ -158,7 +159,9 @@ export class Core {
       //    recovery is pending: both are known to have stopped), else
       //    acquired as usual, without stalling this event loop.
       tookOver = takeOver(w, this.me, dead) || (pending !== 0 && pending !== dead && takeOver(w, this.me, pending));
-      if (tookOver || this.tryLock(LOCK_PATIENCE_MS)) break;
+      // A retry from a timer never blocks (see Pump.run).
+      if (tookOver || this.tryLock(retried ? 0 : LOCK_PATIENCE_MS)) break;
+      retried = true;
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
     let repaired = tookOver;

@@ -22,7 +22,9 @@ export class Journal {
 
   /** Sets word `i` to `v`, recording its old value first. */
   set(i: number, v: number): void {
-    if (this.record(i)) this.w[i] = v;
+    // A word that already holds v needs neither the write nor an undo entry
+    // (a put into an empty queue resets a ring that is usually reset already).
+    if (this.w[i] !== v && this.record(i)) this.w[i] = v;
   }
 
   /** set() for a futex word that other threads read without the lock: a seq-cst store. */

@@ -76,16 +76,22 @@ export class Pump {
     // The slot whose wait has settled and is still to be ended, or -1.
     let ended = -1;
     let poll = POLL_MIN_MS;
+    let patience = LOCK_PATIENCE_MS;
     try {
       while (ended >= 0 || calls.length > 0) {
         let r: Result = BLOCKED;
         let s = -1;
-        if (!core.tryLock(LOCK_PATIENCE_MS)) {
+        if (!core.tryLock(patience)) {
           // Held for long: its holder may have died, and this thread's event
           // loop must keep running to learn it and recover (docs/design.md).
+          // Retries from a timer never block: timer callbacks that each
+          // blocked longer than the timer's delay would keep libuv in its
+          // timer phase for ever, starving I/O (a Worker's 'exit' event).
+          patience = 0;
           await sleep(1);
           continue;
         }
+        patience = LOCK_PATIENCE_MS;
         try {
           // A settled wait is ended in the same critical section that uses
           // its signal (the next attempt) or passes it on: a signal must never
@@ -142,7 +148,7 @@ export class Pump {
   withdraw(patience = Infinity): void {
     if (this.slot < 0 || this.withdrawn) return;
     if (!this.core.tryLock(patience)) {
-      setTimeout(() => this.withdraw(patience), 1); // see run(): the event loop must not stall
+      setTimeout(() => this.withdraw(0), 1); // see run(): the event loop must not stall, and a retry never blocks
       return;
     }
     this.withdrawn = true;
