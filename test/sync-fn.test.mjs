@@ -124,6 +124,16 @@ describe('createSyncFn + runAsWorker', () => {
     assert.throws(() => f('echo', 2), ServerGone);
   });
 
+  it('close() ends the worker even when its module keeps a timer running', async () => {
+    const bc = new BroadcastChannel('lingering');
+    const ended = new Promise((resolve) => (bc.onmessage = (e) => e.data === 'ended' && resolve()));
+    const f = createSyncFn(fixture('lingering-worker.mjs'));
+    assert.equal(f('still here'), 'still here');
+    f.close();
+    await within(ended, 'the worker to end after close()');
+    bc.close();
+  });
+
   it('several sync functions, each with its own worker, do not take each other\'s wake-ups', async () => {
     // A worker blocks in its own sync function (its own worker) while the main thread calls two others.
     const held = holding('nested');
@@ -284,6 +294,25 @@ describe('serveAsync + connectSyncFn: a worker calls the main thread synchronous
     assert.equal((await within(c.call('fine'), 'the next call')).value, 'fine');
     await server.close();
     await c.worker.terminate();
+  });
+
+  it('serving and calling on one thread is refused with a TypeError (the call would block the loop that answers it)', async () => {
+    const a = createSyncFnHandle();
+    const server = serveAsync(a, async (x) => x);
+    assert.throws(() => connectSyncFn(a), { name: 'TypeError', message: /this thread serves this handle/ });
+    await server.close();
+    const b = createSyncFnHandle();
+    const caller = connectSyncFn(b);
+    assert.throws(() => serveAsync(b, async (x) => x), { name: 'TypeError', message: /this thread is the caller/ });
+    caller.close();
+  });
+
+  it('many servers on one thread share one exit listener', async () => {
+    const before = process.listenerCount('exit');
+    const servers = Array.from({ length: 12 }, () => serveAsync(createSyncFnHandle(), async (x) => x));
+    assert.ok(process.listenerCount('exit') <= before + 1, 'no listener per server (Node warns past 10)');
+    await Promise.all(servers.map((s) => s.close()));
+    assert.equal(process.listenerCount('exit'), before);
   });
 
   it('one calling thread per handle: a second one is refused with a TypeError; a bad handle too', async () => {

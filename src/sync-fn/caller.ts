@@ -1,16 +1,17 @@
 import { QueueEmpty, QueueFull, QueueShutDown } from 'janus-queue';
-import { threadId } from 'node:worker_threads';
 import { CallTimeout, ServerGone } from './errors.js';
 import { Spin } from './spin.js';
 import {
   C_CALLER,
   C_LAST_ID,
+  C_SERVING,
   type Channel,
   type Farewell,
   GONE,
   RETURNED,
   type Reply,
   THREW_ERROR,
+  THREAD_TOKEN,
   type WireError,
   fromWireError,
 } from './protocol.js';
@@ -30,12 +31,14 @@ export class Caller {
   private farewell: Farewell | undefined;
   private readonly spin = new Spin();
   private readonly replied = () => this.channel.replies.syncQ.qsize() > 0;
-  private readonly token = threadId + 1;
+  private readonly token = THREAD_TOKEN;
 
   constructor(
     private readonly channel: Channel,
     private readonly timeout: number,
   ) {
+    if (Atomics.load(channel.control, C_SERVING) === this.token)
+      throw new TypeError('janus-queue/sync-fn: this thread serves this handle; a blocking call here would stop the event loop that must answer it: call from another thread');
     const owner = Atomics.compareExchange(channel.control, C_CALLER, 0, this.token);
     if (owner !== 0 && owner !== this.token)
       throw new TypeError(`janus-queue/sync-fn: this handle already has a caller (thread ${owner - 1}); create one handle per calling thread`);

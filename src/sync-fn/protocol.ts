@@ -12,6 +12,7 @@
  * timed out has a smaller id than the call that finds it, and is dropped.
  */
 import { Queue, type QueueHandle } from 'janus-queue';
+import { threadId } from 'node:worker_threads';
 
 /** Control words (Int32Array indices). */
 export const C_MAGIC = 0;
@@ -19,7 +20,7 @@ export const C_MAGIC = 0;
 export const C_CALLER = 1;
 /** The id of the last call; ids start at 1. */
 export const C_LAST_ID = 2;
-/** 1 once a server has started serving. */
+/** The thread token (threadId + 1) of the server once it serves, 0 before. */
 export const C_SERVING = 3;
 /** 1 once the server has said goodbye (its farewell reply is in `replies`). */
 export const C_GONE = 4;
@@ -35,6 +36,9 @@ export const THREW_ERROR = 1;
 export const THREW_VALUE = 2;
 /** The server is gone; the payload is a `Farewell`. */
 export const GONE = 3;
+
+/** This thread's token in the control words: Node's threadId + 1 (0 means nobody). */
+export const THREAD_TOKEN = threadId + 1;
 
 export type Request = [id: number, args: unknown[]];
 export type Reply = [id: number, kind: number, payload: unknown];

@@ -18,7 +18,11 @@ const WORKER_BLOCK_MS = 1;
 export function runAsWorker(fn: (...args: any[]) => unknown): void {
   const mine = (workerData as Record<string, { handle: SyncFnHandle } | undefined> | null | undefined)?.[WORKER_KEY];
   if (mine === undefined) return;
-  serve(openChannel(mine.handle, 'runAsWorker()'), fn, WORKER_BLOCK_MS);
+  const server = serve(openChannel(mine.handle, 'runAsWorker()'), fn, WORKER_BLOCK_MS);
+  // The worker exists for this function alone: once it stops serving
+  // (close(), or the caller's side shut down), the thread ends, even if the
+  // module left a timer or a listener running.
+  void server.done.then(() => process.exit(0));
 }
 
 /**

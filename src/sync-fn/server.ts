@@ -1,6 +1,6 @@
 import { QueueEmpty, QueueFull, QueueShutDown } from 'janus-queue';
 import { Spin } from './spin.js';
-import { C_GONE, C_SERVING, type Channel, type Farewell, GONE, RETURNED, type Reply, type Request, THREW_ERROR, type WireError, thrownReply, toWireError } from './protocol.js';
+import { C_CALLER, C_GONE, C_SERVING, THREAD_TOKEN, type Channel, type Farewell, GONE, RETURNED, type Reply, type Request, THREW_ERROR, type WireError, thrownReply, toWireError } from './protocol.js';
 
 /** Options of `serveAsync`. */
 export interface ServeOptions {
@@ -30,7 +30,9 @@ export function serve(channel: Channel, fn: (...args: any[]) => unknown, blockMs
   if (typeof blockMs !== 'number' || !(blockMs >= 0) || blockMs === Infinity)
     throw new RangeError(`janus-queue/sync-fn: blockMs must be a finite number of ms >= 0, got ${String(blockMs)}`);
   const { requests, control } = channel;
-  if (Atomics.compareExchange(control, C_SERVING, 0, 1) !== 0) throw new TypeError('janus-queue/sync-fn: this handle already has a server');
+  if (Atomics.load(control, C_CALLER) === THREAD_TOKEN)
+    throw new TypeError('janus-queue/sync-fn: this thread is the caller of this handle; its blocking calls would stop the event loop that serves them: serve on another thread');
+  if (Atomics.compareExchange(control, C_SERVING, 0, THREAD_TOKEN) !== 0) throw new TypeError('janus-queue/sync-fn: this handle already has a server');
   const detach = onThreadExit((code) => sayGoodbye(channel, { message: `janus-queue/sync-fn: the server's thread exited (code ${code})`, exitCode: code, error: undefined }));
 
   const spin = new Spin();
@@ -142,10 +144,24 @@ export function farewellOf(message: string, exitCode: number | undefined, error:
   return { message: isErr ? `${message}: ${(error as Error).message}` : message, exitCode, error: isErr ? toWireError(error as Error) : undefined };
 }
 
-/** Runs `f(code)` when this thread exits (Node's process 'exit', which a worker's own end, process.exit() and an uncaught error all reach). */
+const atExit = new Set<(code: number) => void>();
+
+/**
+ * Runs `f(code)` when this thread exits (Node's process 'exit', which a
+ * worker's own end, process.exit() and an uncaught error all reach). One
+ * listener for all the servers of the thread.
+ */
 function onThreadExit(f: (code: number) => void): () => void {
   const p = (globalThis as { process?: NodeJS.Process }).process;
   if (!p || typeof p.on !== 'function') return () => {};
-  p.on('exit', f);
-  return () => p.off('exit', f);
+  if (atExit.size === 0) p.on('exit', runAtExit);
+  atExit.add(f);
+  return () => {
+    atExit.delete(f);
+    if (atExit.size === 0) p.off('exit', runAtExit);
+  };
+}
+
+function runAtExit(code: number): void {
+  for (const f of atExit) f(code);
 }
