@@ -76,6 +76,15 @@ describe('createSyncFn + runAsWorker', () => {
     assert.throws(() => f('throwValue', 'just a string'), (v) => v === 'just a string');
   });
 
+  it('an error whose properties throw when read still comes back, without them, and the worker lives on', () => {
+    const f = make();
+    const e = thrown(() => f('throwNasty'), Error);
+    assert.equal(e.message, 'nasty');
+    assert.equal(e.code, 'E_NASTY');
+    assert.equal(e.details, undefined);
+    assert.equal(f('echo', 'alive'), 'alive');
+  });
+
   it('an argument that cannot be encoded is a TypeError at the call, and nothing is sent', () => {
     const f = make();
     assert.throws(() => f('echo', () => 1), TypeError);
@@ -192,6 +201,25 @@ describe('a worker that fails, crashes or exits: the caller throws ServerGone at
   it('a worker module that never calls runAsWorker', () => {
     const f = make('no-run-as-worker.mjs');
     assert.throws(() => f('echo', 1), { name: 'ServerGone', message: /without calling runAsWorker/ });
+  });
+
+  it('a worker module that never calls runAsWorker but keeps its thread alive', () => {
+    const f = make('alive-no-run.mjs');
+    assert.throws(() => f('echo', 1), { name: 'ServerGone', message: /loaded without calling runAsWorker/ });
+  });
+
+  it('flags of the process that worker threads refuse are left out; a preload in NODE_OPTIONS that fails in workers is ServerGone, not a hang', () => {
+    const program = `import { createSyncFn } from 'janus-queue/sync-fn';
+      const f = createSyncFn(new URL(${JSON.stringify(fixture('worker.mjs').href)}));
+      try { console.log(f('echo', 'ok')); } catch (e) { console.log(e.name, e.message); }`;
+    const run = (args, env = process.env) =>
+      spawnSync(process.execPath, [...args, '--input-type=module', '-e', program], { encoding: 'utf8', timeout: 30000, cwd: new URL('..', import.meta.url), env });
+    const flags = run(['--max-old-space-size=200', '--expose-gc']);
+    assert.equal(flags.signal, null, 'hung');
+    assert.equal(flags.stdout.trim(), 'ok', flags.stderr);
+    const preload = run([], { ...process.env, NODE_OPTIONS: `--require ${fixture('workers-refused.cjs').pathname}` });
+    assert.equal(preload.signal, null, 'hung');
+    assert.match(preload.stdout, /^ServerGone .*/);
   });
 
   it('a worker that calls process.exit() during a call', () => {

@@ -51,7 +51,7 @@ const OPTION_NAMES = new Set(['timeout', 'execArgv', 'env', 'resourceLimits', 'm
  * const format = createSyncFn<typeof import('./format-worker.js').format>(new URL('./format-worker.js', import.meta.url));
  * const out = format('code'); // blocks until the worker's async function resolves
  */
-export function createSyncFn<F extends AnyFn>(workerPath: string | URL, options?: SyncFnOptions | number): SyncFn<F> {
+export function createSyncFn<F extends AnyFn = (...args: any[]) => any>(workerPath: string | URL, options?: SyncFnOptions | number): SyncFn<F> {
   const o: SyncFnOptions = typeof options === 'number' ? { timeout: options } : checkOptions(options);
   const timeout = o.timeout ?? Infinity;
   checkTimeout(timeout);
@@ -66,6 +66,7 @@ export function createSyncFn<F extends AnyFn>(workerPath: string | URL, options?
     entry,
     bootstrap: new URL('./sync-fn-worker.js', import.meta.url).href,
     options: { execArgv: o.execArgv ?? workerExecArgv(), env: o.env ?? process.env, resourceLimits: o.resourceLimits },
+    inheritedFlags: o.execArgv === undefined,
   };
   supervisor().postMessage(request);
   return syncFn<F>(new Caller(channel, timeout), () => {
@@ -83,7 +84,7 @@ export function createSyncFn<F extends AnyFn>(workerPath: string | URL, options?
  * const lookup = connectSyncFn(workerData, { timeout: 5000 });
  * const value = lookup('key'); // blocks while the main thread's async function runs
  */
-export function connectSyncFn<F extends AnyFn>(handle: SyncFnHandle, options?: { timeout?: number }): SyncFn<F> {
+export function connectSyncFn<F extends AnyFn = (...args: any[]) => any>(handle: SyncFnHandle, options?: { timeout?: number }): SyncFn<F> {
   const timeout = options?.timeout ?? Infinity;
   checkTimeout(timeout);
   const channel = openChannel(handle, 'connectSyncFn()');
@@ -105,7 +106,10 @@ function supervisor(): Worker {
   if (!watcher) {
     // execArgv: [] so that no flag of the process (an --import that fails,
     // --input-type) can stop it from starting.
-    watcher = new Worker(new URL('./sync-fn-supervisor.js', import.meta.url), { execArgv: [] });
+    // NODE_OPTIONS is dropped for the same reason (a preload that refuses worker threads).
+    const env = { ...process.env };
+    delete env.NODE_OPTIONS;
+    watcher = new Worker(new URL('./sync-fn-supervisor.js', import.meta.url), { execArgv: [], env });
     watcher.unref();
   }
   return watcher;

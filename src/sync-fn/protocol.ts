@@ -122,12 +122,44 @@ const ERROR_TYPES: Record<string, ErrorConstructor> = Object.assign(Object.creat
 
 const isError = (e: unknown): e is Error => Object.prototype.toString.call(e) === '[object Error]';
 
-/** An Error as plain data: name, message, stack, own enumerable properties, and its cause. */
+/** Reads `o[key]`; a getter that throws gives `undefined`. */
+function read(o: object, key: PropertyKey): unknown {
+  try {
+    return (o as Record<PropertyKey, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+}
+
+/** `String(v)` that cannot throw (a Symbol, an object whose toString throws). */
+function text(v: unknown): string {
+  try {
+    return typeof v === 'symbol' ? v.toString() : String(v);
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * An Error as plain data: name, message, stack, own enumerable properties,
+ * and its cause. Total: a property whose getter throws is left out, so a
+ * strange error still gets an answer to the caller.
+ */
 export function toWireError(e: Error, depth = 0): WireError {
   const props: Record<string, unknown> = {};
-  for (const key of Object.keys(e)) if (key !== 'cause') props[key] = (e as unknown as Record<string, unknown>)[key];
-  const wire: WireError = { name: String(e.name), message: String(e.message), stack: typeof e.stack === 'string' ? e.stack : undefined, props };
-  if ('cause' in e) wire.cause = isError(e.cause) && depth < 8 ? toWireError(e.cause, depth + 1) : { value: e.cause };
+  let keys: string[] = [];
+  try {
+    keys = Object.keys(e);
+  } catch {
+    // a Proxy that refuses: no own properties then
+  }
+  for (const key of keys) if (key !== 'cause') props[key] = read(e, key);
+  const stack = read(e, 'stack');
+  const wire: WireError = { name: text(read(e, 'name')), message: text(read(e, 'message')), stack: typeof stack === 'string' ? stack : undefined, props };
+  if ('cause' in e) {
+    const cause = read(e, 'cause');
+    wire.cause = isError(cause) && depth < 8 ? toWireError(cause, depth + 1) : { value: cause };
+  }
   return wire;
 }
 

@@ -22,7 +22,10 @@ export function runAsWorker(fn: (...args: any[]) => unknown): void {
   // The worker exists for this function alone: once it stops serving
   // (close(), or the caller's side shut down), the thread ends, even if the
   // module left a timer or a listener running.
-  void server.done.then(() => process.exit(0));
+  void server.done.then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
 }
 
 /**

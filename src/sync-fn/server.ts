@@ -80,6 +80,7 @@ export function serve(channel: Channel, fn: (...args: any[]) => unknown, blockMs
       sayGoodbye(channel, { message: 'janus-queue/sync-fn: the server was closed', exitCode: undefined, error: undefined });
     }
   })();
+  done.catch(() => {}); // a failure is told to the caller by the farewell; never an unhandled rejection here
   return {
     done,
     close() {

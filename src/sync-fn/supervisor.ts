@@ -14,14 +14,29 @@ export interface SpawnRequest {
   entry: string;
   bootstrap: string;
   options: Pick<WorkerOptions, 'execArgv' | 'env' | 'resourceLimits'>;
+  /** The flags are the process's own, not the caller's choice: drop those a worker refuses. */
+  inheritedFlags: boolean;
 }
 
-parentPort!.on('message', ({ handle, entry, bootstrap, options }: SpawnRequest) => {
+/** Starts the worker; inherited flags that a worker thread does not accept (--max-old-space-size, --expose-gc, …) are left out, as Node names them. */
+function start(bootstrap: string, options: SpawnRequest['options'], workerData: unknown, inheritedFlags: boolean): Worker {
+  try {
+    return new Worker(new URL(bootstrap), { ...options, workerData });
+  } catch (e) {
+    const m = /invalid execArgv flags: (.*)$/.exec(String((e as Error).message));
+    if (!inheritedFlags || (e as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV' || !m) throw e;
+    const refused = new Set(m[1]!.split(', '));
+    const execArgv = (options.execArgv ?? []).filter((a) => !refused.has(a));
+    return new Worker(new URL(bootstrap), { ...options, execArgv, workerData });
+  }
+}
+
+parentPort!.on('message', ({ handle, entry, bootstrap, options, inheritedFlags }: SpawnRequest) => {
   const channel = openChannel(handle, 'the sync-fn supervisor');
   let error: unknown;
   let worker: Worker;
   try {
-    worker = new Worker(new URL(bootstrap), { ...options, workerData: { [WORKER_KEY]: { handle, entry } } });
+    worker = start(bootstrap, options, { [WORKER_KEY]: { handle, entry } }, inheritedFlags);
   } catch (e) {
     sayGoodbye(channel, farewellOf(`janus-queue/sync-fn: the worker could not be started (${entry})`, undefined, e));
     return;

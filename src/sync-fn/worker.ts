@@ -24,3 +24,10 @@ process.on('exit', (code) => {
   sayGoodbye(channel, farewellOf(message, code, uncaught));
 });
 await import(entry);
+// A module that did not call runAsWorker while it loaded never will (as
+// synckit's, it is called at the top level): say so now, even if the module
+// keeps the thread alive (a listener of another library's runAsWorker, say).
+if (Atomics.load(channel.control, C_SERVING) === 0) {
+  sayGoodbye(channel, farewellOf(`janus-queue/sync-fn: the worker's module loaded without calling runAsWorker() from 'janus-queue/sync-fn' (${entry})`, undefined, undefined));
+  process.exit(1);
+}
