@@ -108,5 +108,7 @@ const closing: Promise<void> = server.close();
 const double = connectSyncFn<(n: number) => Promise<number>>(fnHandle);
 const doubled: number = double(2);
 runAsWorker(async (a: number, b: number) => a + b);
+// without a type argument the function returns any, as synckit's does
+const untyped: string = createSyncFn(new URL('file:///w.mjs'))('x');
 const fnErrors: Error[] = [new CallTimeout(), new ServerGone('gone', 1)];
-void formatted, once, closing, doubled, fnErrors;
+void formatted, once, closing, doubled, fnErrors, untyped;
