@@ -45,6 +45,7 @@ const OPTION_NAMES = new Set(['timeout', 'execArgv', 'env', 'resourceLimits', 'm
  * arguments and blocks until it settles: it returns the result or throws
  * what `fn` threw. The worker does not keep the process alive.
  *
+ * @typeParam F - the worker's function type (`typeof fn`), for the arguments and the result; default: any arguments, an `any` result, as synckit's.
  * @throws TypeError for a path that is not a string or URL, or an unknown option; RangeError for a bad timeout.
  *   A call of the returned function throws what `fn` threw, `CallTimeout`, or `ServerGone`.
  * @example
@@ -78,6 +79,7 @@ export function createSyncFn<F extends AnyFn = (...args: any[]) => any>(workerPa
  * The blocking caller of a handle served by `serveAsync` on another thread,
  * for this thread. One calling thread per handle.
  *
+ * @typeParam F - the served function's type, for the arguments and the result; default: any arguments, an `any` result.
  * @throws TypeError for something that is not a sync-fn handle, or a handle another thread is connected to.
  * @example
  * // worker.mjs
