@@ -130,7 +130,7 @@ describe('createSyncFn + runAsWorker', () => {
     const f = createSyncFn(fixture('worker.mjs'));
     assert.equal(f('echo', 1), 1);
     f.close();
-    assert.throws(() => f('echo', 2), ServerGone);
+    assert.throws(() => f('echo', 2), { name: 'ServerGone', message: /close\(\) was called/ });
   });
 
   it('close() ends the worker even when its module keeps a timer running', async () => {

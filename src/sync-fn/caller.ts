@@ -81,6 +81,11 @@ export class Caller {
     }
   }
 
+  /** Makes every later call throw ServerGone with `message`, without reading the channel. */
+  closed(message: string): void {
+    this.farewell ??= { message, exitCode: undefined, error: undefined };
+  }
+
   /** Lets another thread connect to the channel. */
   release(): void {
     Atomics.compareExchange(this.channel.control, C_CALLER, this.token, 0);

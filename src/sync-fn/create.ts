@@ -70,8 +70,10 @@ export function createSyncFn<F extends AnyFn = (...args: any[]) => any>(workerPa
     inheritedFlags: o.execArgv === undefined,
   };
   supervisor().postMessage(request);
-  return syncFn<F>(new Caller(channel, timeout), () => {
-    channel.requests.shutdown(false);
+  const caller = new Caller(channel, timeout);
+  return syncFn<F>(caller, () => {
+    caller.closed('janus-queue/sync-fn: close() was called on this function');
+    channel.requests.shutdown(false); // the worker answers what is queued, then exits
   });
 }
 

@@ -37,7 +37,7 @@ export function serve(channel: Channel, fn: (...args: any[]) => unknown, blockMs
 
   const spin = new Spin();
   const called = () => requests.syncQ.qsize() > 0;
-  async function next(): Promise<Request | undefined> {
+  async function next(): Promise<Request> {
     try {
       if (blockMs > 0) {
         spin.until(called); // a busy caller calls again within microseconds
@@ -54,14 +54,13 @@ export function serve(channel: Channel, fn: (...args: any[]) => unknown, blockMs
     let turn = performance.now();
     try {
       for (;;) {
-        let request: Request | undefined;
+        let request: Request;
         try {
           request = await next();
         } catch (e) {
           if (e instanceof QueueShutDown) return;
           throw e;
         }
-        if (request === undefined) continue;
         const [id, args] = request;
         let reply: Reply;
         try {
@@ -92,26 +91,24 @@ export function serve(channel: Channel, fn: (...args: any[]) => unknown, blockMs
 
 /**
  * Puts a reply. One that the codec cannot carry is sent in a plainer form:
- * an error without its own properties and cause, else a TypeError that says
- * what could not cross, so the caller always gets an answer.
+ * an error without its own properties and cause, else the encoding error
+ * itself (a RangeError for a result too large, a TypeError that says what
+ * could not cross), so the caller always gets an answer.
  */
 async function answer({ replies }: Channel, reply: Reply): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
+  const [id, kind, payload] = reply;
+  const forms: (Reply | undefined)[] = kind === THREW_ERROR ? [reply, [id, kind, { ...(payload as WireError), props: {}, cause: undefined }], undefined] : [reply, undefined];
+  let failure: unknown;
+  for (const form of forms) {
+    const r: Reply = form ?? [id, THREW_ERROR, toWireError(failure instanceof RangeError ? failure : new TypeError(`janus-queue/sync-fn: the function's ${kind === RETURNED ? 'result' : 'thrown value'} cannot cross threads: ${(failure as Error).message}`))];
     try {
-      replies.syncQ.putNowait(reply);
+      replies.syncQ.putNowait(r);
       return;
     } catch (e) {
       if (e instanceof QueueShutDown) return; // the calling side is gone: nobody to answer
-      if (e instanceof QueueFull) return answerWhenRoom(replies, reply);
-      if (attempt === 2) throw e;
-      const [id, kind, payload] = reply;
-      if (kind === THREW_ERROR && attempt === 0) reply = [id, kind, { ...(payload as WireError), props: {}, cause: undefined }];
-      else {
-        const what = kind === RETURNED ? 'result' : 'thrown value';
-        const why = e instanceof RangeError ? e : new TypeError(`janus-queue/sync-fn: the function's ${what} cannot cross threads: ${(e as Error).message}`);
-        reply = [id, THREW_ERROR, toWireError(why)];
-        attempt = 1;
-      }
+      if (e instanceof QueueFull) return answerWhenRoom(replies, r);
+      if (form === undefined) throw e;
+      failure = e;
     }
   }
 }
