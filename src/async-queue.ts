@@ -2,6 +2,7 @@ import { CLOSED, OK, type Result } from './core.js';
 import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
 import { Face, getFailure, putFailure } from './face.js';
 import { GETTERS, JOINERS, PUTTERS } from './layout.js';
+import { LOCK_PATIENCE_MS } from './lock.js';
 import { type Call, Pump, finish } from './pump.js';
 import { type Shared, checkMax, checkTimeout, now, putTimeout } from './shared.js';
 import { readableFrom, writableTo } from './streams.js';
@@ -54,9 +55,14 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       const timeout = putTimeout(options?.timeout, this.shared.maxsize());
       const { bytes, len, priority, need } = this.shared.prepare(item);
       if (this.putters.calls.length === 0 || timeout === 0) {
-        const r = this.tryPut(bytes, len, priority);
+        const r = this.tryPut(bytes, len, priority, LOCK_PATIENCE_MS);
         if (r === OK) return Promise.resolve();
-        if (r === CLOSED || timeout === 0) throw putFailure(r);
+        if (r === NO_LOCK && timeout === 0) {
+          // Later: a copy of its own (encode may have returned a scratch view).
+          const own = bytes.slice(0, len);
+          return this.onceLater(() => this.shared.core.putLocked(own, len, priority), settlePut, signal);
+        }
+        if (r === CLOSED || timeout === 0) throw putFailure(r as Result);
       }
       // It waits: keep a private copy of the bytes (encode may have returned
       // a scratch view, and the caller may change a Uint8Array it gave us).
@@ -73,9 +79,10 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       this.refuseGetIfShutDown();
       const timeout = checkTimeout(options?.timeout, 'get()');
       if (this.getters.calls.length === 0 || timeout === 0) {
-        const r = this.tryGet();
+        const r = this.tryGet(LOCK_PATIENCE_MS);
         if (r === OK) return Promise.resolve(this.shared.taken() as T);
-        if (r === CLOSED || timeout === 0) throw getFailure(r);
+        if (r === NO_LOCK && timeout === 0) return this.onceLater(this.getAttempt, (r) => (r === OK ? (this.shared.taken() as T) : throwIt(getFailure(r))), signal);
+        if (r === CLOSED || timeout === 0) throw getFailure(r as Result);
       }
       return this.pending(this.getters, {}, timeout, signal, () => new QueueEmpty()) as Promise<T>;
     } catch (e) {
@@ -92,9 +99,11 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       const batch = this.shared.prepareMany(items);
       if (batch.lens.length === 0) return Promise.resolve();
       if (this.putters.calls.length === 0 || timeout === 0) {
-        const r = this.locked(() => this.shared.core.putManyLocked(batch));
+        const attempt = (): Result => this.shared.core.putManyLocked(batch);
+        const r = this.tryLocked(attempt);
         if (r === OK) return Promise.resolve();
-        if (r === CLOSED || timeout === 0) throw putFailure(r);
+        if (r === NO_LOCK && timeout === 0) return this.onceLater(attempt, settlePut, signal);
+        if (r === CLOSED || timeout === 0) throw putFailure(r as Result);
       }
       // prepareMany's buffer is already this call's own.
       return this.pending(this.putters, { batch, need: batch.need }, timeout, signal, () => new QueueFull()) as Promise<void>;
@@ -111,9 +120,11 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       this.refuseGetIfShutDown();
       const timeout = checkTimeout(options?.timeout, 'getMany()');
       if (this.getters.calls.length === 0 || timeout === 0) {
-        const r = this.locked(() => this.shared.core.getManyLocked(max));
+        const attempt = (): Result => this.shared.core.getManyLocked(max);
+        const r = this.tryLocked(attempt);
         if (r === OK) return Promise.resolve(this.shared.takenMany() as T[]);
-        if (r === CLOSED || timeout === 0) throw getFailure(r);
+        if (r === NO_LOCK && timeout === 0) return this.onceLater(attempt, (r) => (r === OK ? (this.shared.takenMany() as T[]) : throwIt(getFailure(r))), signal);
+        if (r === CLOSED || timeout === 0) throw getFailure(r as Result);
       }
       return this.pending(this.getters, { max }, timeout, signal, () => new QueueEmpty()) as Promise<T[]>;
     } catch (e) {
@@ -124,12 +135,12 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
   putNowait(item: T): void {
     this.refusePutIfShutDown();
     const { bytes, len, priority } = this.shared.prepare(item);
-    const r = this.tryPut(bytes, len, priority);
+    const r = this.tryPut(bytes, len, priority, Infinity) as Result; // Infinity: never NO_LOCK
     if (r !== OK) throw putFailure(r);
   }
 
   getNowait(): T {
-    const r = this.tryGet();
+    const r = this.tryGet(Infinity) as Result; // Infinity: never NO_LOCK
     if (r !== OK) throw getFailure(r);
     return this.shared.taken() as T;
   }
@@ -168,16 +179,17 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
     return writableTo(this, options);
   }
 
-  private tryGet(): Result {
-    return this.locked(this.getAttempt);
+  /** The first attempt of a get, within `patience` ms for the lock (see tryLocked). */
+  private tryGet(patience: number): Result | typeof NO_LOCK {
+    return this.tryLocked(this.getAttempt, patience);
   }
 
-  private tryPut(bytes: Uint8Array, len: number, priority: number): Result {
+  private tryPut(bytes: Uint8Array, len: number, priority: number, patience: number): Result | typeof NO_LOCK {
     this.putBytes = bytes;
     this.putLen = len;
     this.putPriority = priority;
     try {
-      return this.locked(this.putAttempt);
+      return this.tryLocked(this.putAttempt, patience);
     } finally {
       this.putBytes = NO_BYTES; // keep no reference to the item past the attempt
     }
@@ -192,14 +204,37 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
   private readonly putAttempt = (): Result => this.shared.core.putLocked(this.putBytes, this.putLen, this.putPriority);
   private readonly getAttempt = (): Result => this.shared.core.getLocked();
 
-  /** One core attempt under the lock. */
-  private locked(attempt: () => Result): Result {
+  /**
+   * One core attempt under the lock for a promise call, which waits for the
+   * lock at most LOCK_PATIENCE_MS: NO_LOCK if it could not have it (its
+   * holder may have died, and this event loop must keep turning to learn it
+   * and recover, docs/design.md). A call that may wait then joins its pump;
+   * one with timeout 0 tries again later (onceLater). The synchronous
+   * *Nowait calls pass Infinity: they wait for the lock as long as it takes.
+   */
+  private tryLocked(attempt: () => Result, patience = LOCK_PATIENCE_MS): Result | typeof NO_LOCK {
     const core = this.shared.core;
-    core.lock();
+    if (!core.tryLock(patience)) return NO_LOCK;
     try {
       return attempt();
     } finally {
       core.unlock();
+    }
+  }
+
+  /**
+   * A timeout-0 promise call that did not get the lock: retried from a timer
+   * until it does, then tried once; `settle` turns the result into the
+   * value (read at once, before another call reuses the core's buffers) or
+   * throws. An abort meanwhile rejects with the signal's reason.
+   */
+  private async onceLater<V>(attempt: () => Result, settle: (r: Result) => V, signal: AbortSignal | undefined): Promise<V> {
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      if (signal?.aborted) throw signal.reason;
+      // A retry from a timer never blocks (see Pump.run).
+      const r = this.tryLocked(attempt, 0);
+      if (r !== NO_LOCK) return settle(r);
     }
   }
 
@@ -246,6 +281,16 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
 
 const MAX_TIMER_MS = 0x7fffffff;
 const NO_BYTES: Uint8Array = new Uint8Array(0);
+/** tryLocked(): the lock could not be had within LOCK_PATIENCE_MS. */
+const NO_LOCK = -1;
+
+const settlePut = (r: Result): void => {
+  if (r !== OK) throw putFailure(r);
+};
+
+function throwIt(e: Error): never {
+  throw e;
+}
 
 function settleWith(call: Call, value: () => unknown): void {
   finish(call);

@@ -1,39 +1,30 @@
 import {
   ARENA_BYTES,
-  ARENA_OFFSET,
-  CANCELLED,
   COUNT,
-  FREE_SLOT,
   GETTERS,
   HEAD,
+  J_CAP,
   JOINERS,
   KIND,
   KIND_FIFO,
   KIND_LIFO,
+  KIND_PRIORITY,
   LAST,
-  LIST_HEAD,
-  LIST_TAIL,
   LIVE,
+  LOCK,
   type Kind,
-  type ListId,
   MAXSIZE,
-  PASSED_ON,
+  PENDING_DEAD,
   PUTTERS,
   R_FLAGS,
   R_LEN,
   R_PREV,
   R_PRIORITY,
   R_SIZE,
-  S_ITEMS,
-  S_NEED,
-  S_NEXT,
-  S_PREV,
+  CANCELLED,
   S_STATE,
   SHUTDOWN,
-  SIGNALLED,
-  SLOT_BASE,
   SLOT_COUNT,
-  SLOT_WORDS,
   TAIL,
   UNFINISHED,
   USED,
@@ -41,9 +32,18 @@ import {
   align8,
   headerBytes,
 } from './layout.js';
-import { checkRecord, checkSlot, corrupted, stateOk, stateProblem, tooManySteps } from './integrity.js';
-import { lock, unlock } from './lock.js';
+import { checkRecord, corrupted, stateOk, stateProblem } from './integrity.js';
+import { Journal } from './journal.js';
+import { LOCK_PATIENCE_MS, acquire, lock, takeOver, unlock } from './lock.js';
+import { threadToken } from './platform.js';
 import { Ring } from './ring.js';
+import { WaiterLists, slotWord } from './waiters.js';
+
+/** Results of the core's operations. */
+export const OK = 0;
+export const BLOCKED = 1; // empty for a get, full for a put, unfinished tasks for a join
+export const CLOSED = 2; // shut down
+export type Result = typeof OK | typeof BLOCKED | typeof CLOSED;
 
 /** A putMany batch, encoded: the items' bytes end to end, and per item its length, record size and priority. */
 export interface Batch {
@@ -55,18 +55,19 @@ export interface Batch {
   need: number;
 }
 
-/** Results of the core's operations. */
-export const OK = 0;
-export const BLOCKED = 1; // empty for a get, full for a put, unfinished tasks for a join
-export const CLOSED = 2; // shut down
-export type Result = typeof OK | typeof BLOCKED | typeof CLOSED;
+/**
+ * A priority getMany takes at most this many items per lock hold: each one
+ * journals its record's flag, and the journal must also hold a full wake-up
+ * walk (docs/design.md, "Dead peers").
+ */
+const PRIORITY_BATCH = J_CAP - 4 * SLOT_COUNT;
 
 /**
  * Every rule of the queue, in one place that never waits. Both faces call
  * these methods; they only add the waiting. Methods named `…Locked` must be
- * called with the lock held (`lock()` … `unlock()`); `unlock()` then sends
- * the notifications the critical section decided on, after the release, so a
- * woken thread does not at once block on the lock.
+ * called with the lock held (`lock()` … `unlock()`); `unlock()` commits the
+ * journal, releases, then sends the notifications the critical section
+ * decided on, so a woken thread does not at once block on the lock.
  *
  * One Core per attached queue instance (per thread): it owns that instance's
  * scratch buffer for item bytes and its list of slots to notify.
@@ -77,11 +78,13 @@ export class Core {
   readonly maxsize: number;
   readonly arena: number;
   readonly header: number;
+  readonly lists: WaiterLists;
+  private readonly me = threadToken();
   private readonly u8: Uint8Array;
   private readonly f64: Float64Array;
-  private readonly toNotify: number[] = [];
-  private scratch = new Uint8Array(256);
+  private readonly j: Journal;
   private readonly ring: Ring;
+  private scratch = new Uint8Array(256);
 
   /** The item the last successful getLocked() took: its bytes (outside shared memory) and priority. */
   taken: Uint8Array = this.scratch;
@@ -102,30 +105,120 @@ export class Core {
     this.maxsize = this.w[MAXSIZE]!;
     this.arena = this.w[ARENA_BYTES]!;
     this.header = headerBytes(this.kind);
-    this.ring = new Ring(this.w, this.u8, this.f64, this.arena);
+    this.j = new Journal(this.w);
+    this.ring = new Ring(this.w, this.u8, this.f64, this.arena, this.j);
+    this.lists = new WaiterLists(this.w, this.j, this.ring, this.maxsize, this.arena, this.me);
   }
 
   lock(): void {
-    lock(this.w);
-    // Check the state words before any is trusted as an offset or a count
-    // (src/integrity.ts); on garbage, release the lock and refuse.
+    lock(this.w, this.me);
+    this.j.begin();
+    this.check();
+  }
+
+  /** lock() that gives up after `patience` ms (the async face, which must not stall its event loop). */
+  tryLock(patience: number): boolean {
+    if (!acquire(this.w, this.me, patience)) return false;
+    this.j.begin();
+    this.check();
+    return true;
+  }
+
+  /**
+   * Checks the state words before any is trusted as an offset or a count
+   * (src/integrity.ts); on garbage, releases the lock and refuses.
+   */
+  private check(): void {
     if (!stateOk(this.w, this.arena, this.header, this.maxsize)) {
       unlock(this.w);
       throw corrupted(stateProblem(this.w, this.arena, this.header, this.maxsize) ?? 'the state words changed while checked');
     }
+    this.ring.sync();
   }
 
   unlock(): void {
+    // Commit is the last write of the section, before the release.
+    this.j.commit();
     unlock(this.w);
-    const n = this.toNotify.length;
+    const toNotify = this.lists.toNotify;
+    const n = toNotify.length;
     if (n === 0) return;
     for (let i = 0; i < n; i++) {
       // The slot's state was stored (SIGNALLED) under the lock; the waiter
       // re-checks it after any wake, so a notify that arrives late, even at a
       // slot since reused by another waiter, is only a spurious wake-up.
-      Atomics.notify(this.w, slotWord(this.toNotify[i]!) + S_STATE, 1);
+      Atomics.notify(this.w, slotWord(toNotify[i]!) + S_STATE, 1);
     }
-    this.toNotify.length = 0;
+    toNotify.length = 0;
+  }
+
+  /**
+   * Repairs what the stopped thread with token `dead` left: its half-done
+   * critical section (rolled back), its waiter slots (freed, their signals
+   * passed on), its lost notifies (re-sent). Resolves with whether this call
+   * found anything to repair. Asynchronous: the lock may be held by another
+   * thread that died too, whose own recovery must get to run on this event
+   * loop. The order, and why a recoverer killed at any point after step 1
+   * leaves its work to whoever recovers it: docs/design.md, "Dead peers".
+   */
+  async recover(dead: number): Promise<boolean> {
+    const w = this.w;
+    let tookOver = false;
+    let retried = false;
+    for (;;) {
+      // 1. Announce the dead thread before touching anything else: a
+      //    compareExchange from 0, since recoverers announce without the
+      //    lock. If another recovery is announced, it is finished first (3.).
+      const pending = Atomics.load(w, PENDING_DEAD);
+      if (pending === 0 && Atomics.compareExchange(w, PENDING_DEAD, 0, dead) !== 0) continue;
+      // 2. The lock: taken over from the dead thread (or from the one whose
+      //    recovery is pending: both are known to have stopped), else
+      //    acquired as usual, without stalling this event loop.
+      tookOver = takeOver(w, this.me, dead) || (pending !== 0 && pending !== dead && takeOver(w, this.me, pending));
+      // A retry from a timer never blocks (see Pump.run).
+      if (tookOver || this.tryLock(retried ? 0 : LOCK_PATIENCE_MS)) break;
+      retried = true;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    let repaired = tookOver;
+    try {
+      // The dead holder's half-done section (or a dead recoverer's: rolling
+      // back the same entries twice is harmless).
+      if (tookOver) {
+        this.j.rollback();
+        this.ring.sync();
+      }
+      // 3. Finish every announced recovery, ours last. Each frees one dead
+      //    thread's slots in a committed section of its own, and only then
+      //    clears the announcement: a kill at any point leaves the work either
+      //    done, or undone and still announced.
+      for (;;) {
+        let p = Atomics.load(w, PENDING_DEAD);
+        if (p === 0) {
+          if (Atomics.compareExchange(w, PENDING_DEAD, 0, dead) !== 0) continue;
+          p = dead;
+        }
+        this.j.begin();
+        const n = this.lists.releaseSlotsOf(p);
+        this.j.commit();
+        // Only announcers write it, from 0: it is still p.
+        Atomics.compareExchange(w, PENDING_DEAD, p, 0);
+        if (p === dead) {
+          repaired ||= n > 0;
+          break;
+        }
+      }
+    } finally {
+      this.unlock();
+    }
+    // 4. Notifies the dead thread owed after its last release: every waiter
+    //    whose state says it should be awake is woken (a spurious wake-up is
+    //    harmless), and every thread queued on the lock re-checks it.
+    for (let s = 0; s < SLOT_COUNT; s++) {
+      if (Atomics.load(w, slotWord(s) + S_STATE) !== WAITING) Atomics.notify(w, slotWord(s) + S_STATE);
+    }
+    Atomics.notify(w, LOCK);
+    return repaired;
   }
 
   /** The record size, header included, an item of `len` payload bytes takes. */
@@ -172,40 +265,46 @@ export class Core {
     return OK;
   }
 
-  /** Writes and counts one record at `off`, a place the ring has just given it (counted at once: place() resets an empty ring). */
+  /**
+   * Writes and counts one record at `off`, a place the ring has just given
+   * it (counted at once: place() resets an empty ring). The record is in free
+   * space, so only the state words go through the journal.
+   */
   private write(off: number, size: number, bytes: Uint8Array, len: number, priority: number): void {
     const w = this.w;
-    const b = ARENA_OFFSET + off;
+    const b = this.ring.at(off);
     w[(b + R_SIZE) >> 2] = size;
     w[(b + R_LEN) >> 2] = len;
     w[(b + R_PREV) >> 2] = w[LAST]!;
     w[(b + R_FLAGS) >> 2] = LIVE;
     if (this.header > R_PRIORITY) this.f64[(b + R_PRIORITY) >> 3] = priority;
     this.u8.set(bytes, b + this.header);
-    w[LAST] = off;
-    w[USED]! += size;
-    w[COUNT]!++;
+    const j = this.j;
+    j.set(LAST, off);
+    j.set(USED, w[USED]! + size);
+    j.set(COUNT, w[COUNT]! + 1);
   }
 
   /** Counts `n` items just written as unfinished tasks, and wakes a getter for each. */
   private added(n: number): void {
     const w = this.w;
     // A 31-bit counter: it saturates rather than wrap (README, Limitations).
-    w[UNFINISHED] = Math.min(0x7fffffff, w[UNFINISHED]! + n);
+    this.j.set(UNFINISHED, Math.min(0x7fffffff, w[UNFINISHED]! + n));
     // Notify one getter whenever an item is added.
-    for (let i = 0; i < n && w[LIST_HEAD + GETTERS]! >= 0; i++) this.signalFirst(GETTERS);
+    for (let i = 0; i < n && this.lists.has(GETTERS); i++) this.lists.signalFirst(GETTERS);
   }
 
   /** Takes one item into `taken`/`takenPriority`. Python's order: an item if any, then shut down, then empty. */
   getLocked(): Result {
     const w = this.w;
     if (w[COUNT] === 0) return w[SHUTDOWN] ? CLOSED : BLOCKED;
-    const b = ARENA_OFFSET + this.pick();
+    const off = this.pick();
+    const b = this.ring.at(off);
     this.taken = this.copyOut(b + this.header, w[(b + R_LEN) >> 2]!, 0);
     this.takenPriority = this.header > R_PRIORITY ? this.f64[(b + R_PRIORITY) >> 3]! : 0;
-    this.remove(b - ARENA_OFFSET);
+    this.remove(off);
     // Notify putters whenever room is freed.
-    this.signalPutters();
+    this.lists.signalPutters();
     return OK;
   }
 
@@ -217,48 +316,51 @@ export class Core {
   getManyLocked(max: number): Result {
     const w = this.w;
     if (w[COUNT] === 0) return w[SHUTDOWN] ? CLOSED : BLOCKED;
-    const k = Math.min(max, w[COUNT]!);
+    const k = Math.min(max, w[COUNT]!, this.kind === KIND_PRIORITY ? PRIORITY_BATCH : Infinity);
     const lens = this.takenLens;
     lens.length = 0;
     this.takenMany.length = 0;
     this.takenPriorities.length = 0;
     for (let i = 0, at = 0; i < k; i++) {
-      const b = ARENA_OFFSET + this.pick();
+      const off = this.pick();
+      const b = this.ring.at(off);
       const len = w[(b + R_LEN) >> 2]!;
       const item = this.copyOut(b + this.header, len, at);
       if (this.freshCopy) this.takenMany.push(item);
       else at += len;
       lens.push(len);
       this.takenPriorities.push(this.header > R_PRIORITY ? this.f64[(b + R_PRIORITY) >> 3]! : 0);
-      this.remove(b - ARENA_OFFSET);
+      this.remove(off);
     }
     if (!this.freshCopy) {
       // Views are made once all items are in: the scratch buffer may have grown meanwhile.
       for (let i = 0, at = 0; i < k; at += lens[i++]!) this.takenMany.push(this.scratch.subarray(at, at + lens[i]!));
     }
-    this.signalPutters();
+    this.lists.signalPutters();
     return OK;
   }
 
   /** The offset of the record the next get takes: the oldest, the newest, or the first of the lowest priority. */
   private pick(): number {
     const off = this.kind === KIND_FIFO ? this.w[HEAD]! : this.kind === KIND_LIFO ? this.w[LAST]! : this.ring.findMin();
-    checkRecord(this.w, ARENA_OFFSET + off, off, this.arena, this.header, true);
+    checkRecord(this.w, this.ring.at(off), off, this.arena, this.header, true);
     return off;
   }
 
   /** Removes the record at `off` (just copied out) from the ring. */
   private remove(off: number): void {
     const w = this.w;
-    const b = ARENA_OFFSET + off;
-    if (--w[COUNT]! === 0) this.ring.reset();
+    const j = this.j;
+    const b = this.ring.at(off);
+    j.set(COUNT, w[COUNT]! - 1);
+    if (w[COUNT] === 0) this.ring.reset();
     else if (this.kind === KIND_FIFO) {
-      w[USED]! -= w[(b + R_SIZE) >> 2]!;
-      w[HEAD] = this.ring.next(off);
+      j.set(USED, w[USED]! - w[(b + R_SIZE) >> 2]!);
+      j.set(HEAD, this.ring.next(off));
     } else if (this.kind === KIND_LIFO) {
-      w[USED]! -= w[(b + R_SIZE) >> 2]!;
-      w[TAIL] = off;
-      w[LAST] = w[(b + R_PREV) >> 2]!;
+      j.set(USED, w[USED]! - w[(b + R_SIZE) >> 2]!);
+      j.set(TAIL, off);
+      j.set(LAST, w[(b + R_PREV) >> 2]!);
     } else this.ring.takeFromMiddle(off);
   }
 
@@ -287,8 +389,9 @@ export class Core {
   taskDoneLocked(): boolean {
     const w = this.w;
     if (w[UNFINISHED]! <= 0) return false;
+    this.j.set(UNFINISHED, w[UNFINISHED]! - 1);
     // Notify every joiner when the last task is done.
-    if (--w[UNFINISHED]! === 0) this.signalAll(JOINERS);
+    if (w[UNFINISHED] === 0) this.lists.signalAll(JOINERS);
     return true;
   }
 
@@ -298,91 +401,17 @@ export class Core {
 
   shutdownLocked(immediate: boolean): void {
     const w = this.w;
-    w[SHUTDOWN] = 1;
+    const j = this.j;
+    j.set(SHUTDOWN, 1);
     if (immediate && w[COUNT]! > 0) {
-      w[UNFINISHED] = Math.max(0, w[UNFINISHED]! - w[COUNT]!);
-      w[COUNT] = 0;
+      j.set(UNFINISHED, Math.max(0, w[UNFINISHED]! - w[COUNT]!));
+      j.set(COUNT, 0);
       this.ring.reset();
-      if (w[UNFINISHED] === 0) this.signalAll(JOINERS);
+      if (w[UNFINISHED] === 0) this.lists.signalAll(JOINERS);
     }
     // Every getter and putter re-checks: putters throw, getters drain or throw.
-    this.signalAll(GETTERS);
-    this.signalAll(PUTTERS);
-  }
-
-  // ---- waiter slots --------------------------------------------------------
-
-  /**
-   * Registers a waiter on `list` (lock held): a free slot, its state WAITING,
-   * linked at the tail, or at the head for a waiter that was signalled and
-   * found its chance taken, so it keeps its place. Returns -1 when no slot is
-   * free; the caller then polls.
-   */
-  registerLocked(list: ListId, need: number, items: number, atHead: boolean): number {
-    const w = this.w;
-    const s = checkSlot(w[FREE_SLOT]!);
-    if (s < 0) return -1;
-    const sw = slotWord(s);
-    w[FREE_SLOT] = checkSlot(w[sw + S_NEXT]!);
-    w[sw + S_NEED] = need;
-    w[sw + S_ITEMS] = items;
-    // Plain store is enough: the waiter reads it after taking the lock or via
-    // Atomics.wait, and the signaller writes it only with the lock held.
-    Atomics.store(w, sw + S_STATE, WAITING);
-    const head = checkSlot(w[LIST_HEAD + list]!);
-    const tail = checkSlot(w[LIST_TAIL + list]!);
-    if ((head < 0) !== (tail < 0)) throw corrupted(`waiter list ${list} has head ${head}, tail ${tail}`);
-    if (head < 0) {
-      w[sw + S_NEXT] = -1;
-      w[sw + S_PREV] = -1;
-      w[LIST_HEAD + list] = s;
-      w[LIST_TAIL + list] = s;
-    } else if (atHead) {
-      w[sw + S_NEXT] = head;
-      w[sw + S_PREV] = -1;
-      w[slotWord(head) + S_PREV] = s;
-      w[LIST_HEAD + list] = s;
-    } else {
-      w[sw + S_NEXT] = -1;
-      w[sw + S_PREV] = tail;
-      w[slotWord(tail) + S_NEXT] = s;
-      w[LIST_TAIL + list] = s;
-    }
-    return s;
-  }
-
-  /**
-   * Ends a wait (lock held): unlinks the slot if nobody signalled it (timeout),
-   * frees it, and returns the state it ended in.
-   */
-  endWaitLocked(list: ListId, s: number): number {
-    const sw = slotWord(s);
-    const state = checkState(Atomics.load(this.w, sw + S_STATE));
-    if (state === WAITING) this.leave(list, s);
-    this.w[sw + S_NEXT] = this.w[FREE_SLOT]!;
-    this.w[FREE_SLOT] = s;
-    return state;
-  }
-
-  /**
-   * Withdraws a waiter that will not use a wake-up (an async pump whose calls
-   * were all cancelled), lock held. If it was still listed it is unlinked and
-   * marked CANCELLED; if a signal had already reached it, the signal is passed
-   * on to the next waiter of the list, so no wake-up is ever absorbed. The
-   * caller notifies the slot after unlocking, so its own wait settles now; the
-   * slot stays its owner's until that owner calls endWaitLocked.
-   */
-  withdrawLocked(list: ListId, s: number): void {
-    const sw = slotWord(s);
-    const state = checkState(Atomics.load(this.w, sw + S_STATE));
-    if (state === WAITING) {
-      this.leave(list, s);
-      Atomics.store(this.w, sw + S_STATE, CANCELLED);
-    } else if (state === SIGNALLED) {
-      Atomics.store(this.w, sw + S_STATE, PASSED_ON);
-      this.passOnLocked(list);
-    }
-    this.toNotify.push(s);
+    this.lists.signalAll(GETTERS);
+    this.lists.signalAll(PUTTERS);
   }
 
   /**
@@ -393,83 +422,6 @@ export class Core {
   abandon(s: number): void {
     Atomics.store(this.w, slotWord(s) + S_STATE, CANCELLED);
     Atomics.notify(this.w, slotWord(s) + S_STATE);
-  }
-
-  /** Gives a wake-up that its receiver will not use to whoever can use it. */
-  passOnLocked(list: ListId): void {
-    if (list === GETTERS) {
-      if (this.w[COUNT]! > 0 || this.w[SHUTDOWN]) this.signalFirst(GETTERS);
-    } else if (list === PUTTERS) this.signalPutters();
-    // Joiners are all signalled at once: there is nothing to pass on.
-  }
-
-  /**
-   * Unlinks a waiter that leaves without a signal. A putter at the head may
-   * have stopped the walk with an item that did not fit: the putters behind
-   * it get their chance now.
-   */
-  private leave(list: ListId, s: number): void {
-    this.unlink(list, s);
-    if (list === PUTTERS) this.signalPutters();
-  }
-
-  private unlink(list: ListId, s: number): void {
-    const w = this.w;
-    const sw = slotWord(s);
-    const prev = checkSlot(w[sw + S_PREV]!);
-    const next = checkSlot(w[sw + S_NEXT]!);
-    if (prev < 0) w[LIST_HEAD + list] = next;
-    else w[slotWord(prev) + S_NEXT] = next;
-    if (next < 0) w[LIST_TAIL + list] = prev;
-    else w[slotWord(next) + S_PREV] = prev;
-  }
-
-  private signal(list: ListId, s: number): void {
-    this.unlink(list, s);
-    // The waiter checks this word before and after sleeping; the notify that
-    // wakes it is sent in unlock(), after the release.
-    Atomics.store(this.w, slotWord(s) + S_STATE, SIGNALLED);
-    this.toNotify.push(s);
-  }
-
-  private signalFirst(list: ListId): void {
-    const s = checkSlot(this.w[LIST_HEAD + list]!);
-    if (s >= 0) this.signal(list, s);
-  }
-
-  private signalAll(list: ListId): void {
-    for (let s = checkSlot(this.w[LIST_HEAD + list]!), n = 0; s >= 0; s = checkSlot(this.w[LIST_HEAD + list]!)) {
-      if (++n > SLOT_COUNT) throw tooManySteps('a waiter list');
-      this.signal(list, s);
-    }
-  }
-
-  /**
-   * Signals putters from the head of the list, in order, while their items
-   * fit in the room left. The first one that does not fit stops the walk, so
-   * putters are served in arrival order and a large item is not starved. A
-   * batch at the head is signalled when its bytes could fit in all: the
-   * putter then tries exactly, and waits again at the head if they do not.
-   */
-  private signalPutters(): void {
-    const w = this.w;
-    let s = checkSlot(w[LIST_HEAD + PUTTERS]!);
-    if (s < 0) return;
-    if (w[SHUTDOWN]) return this.signalAll(PUTTERS);
-    let room = this.maxsize > 0 ? this.maxsize - w[COUNT]! : Infinity;
-    let bytes = w[COUNT] === 0 ? this.arena : this.arena - this.ring.liveBytes();
-    for (let first = true, n = 0; s >= 0; first = false) {
-      if (++n > SLOT_COUNT) throw tooManySteps('the putter list');
-      const need = w[slotWord(s) + S_NEED]!;
-      const items = w[slotWord(s) + S_ITEMS]!;
-      if (items > room) return;
-      if (first && items === 1 ? !this.ring.couldPlace(need) : need > bytes) return;
-      const next = checkSlot(w[slotWord(s) + S_NEXT]!);
-      this.signal(PUTTERS, s);
-      room -= items;
-      bytes -= need;
-      s = next;
-    }
   }
 
   // ---- snapshots (no lock) -------------------------------------------------
@@ -499,14 +451,4 @@ export class Core {
   stateIndex(s: number): number {
     return slotWord(s) + S_STATE;
   }
-}
-
-/** A slot's state word: one of WAITING, SIGNALLED, CANCELLED, PASSED_ON. */
-function checkState(state: number): number {
-  if (state < WAITING || state > PASSED_ON) throw corrupted(`a waiter slot's state is ${state}`);
-  return state;
-}
-
-function slotWord(s: number): number {
-  return SLOT_BASE + s * SLOT_WORDS;
 }

@@ -1,7 +1,9 @@
 import {
+  ABASE,
   COUNT,
   DEAD,
   HEAD,
+  HEADER_PLAIN,
   LAST,
   LIVE,
   R_FLAGS,
@@ -53,7 +55,7 @@ export function stateOk(w: Int32Array, arena: number, header: number, maxsize: n
     head >>> 0 <= arena && tail >>> 0 <= arena && (last + 1) >>> 0 <= arena &&
     used >>> 0 <= arena && dead >>> 0 <= used >>> 0 &&
     count >>> 0 <= (maxsize > 0 ? maxsize : 0x7fffffff) && count * header <= used - dead && (count !== 0 || used === 0) &&
-    w[UNFINISHED]! >= 0 && w[SHUTDOWN]! >>> 0 <= 1
+    w[UNFINISHED]! >= 0 && w[SHUTDOWN]! >>> 0 <= 1 && (w[ABASE] === 0 || (w[ABASE] === arena && header > HEADER_PLAIN))
   );
 }
 
@@ -75,6 +77,8 @@ export function stateProblem(w: Int32Array, arena: number, header: number, maxsi
   if (w[UNFINISHED]! < 0) return `UNFINISHED is ${w[UNFINISHED]}`;
   const shut = w[SHUTDOWN]!;
   if (shut !== 0 && shut !== 1) return `SHUTDOWN is ${shut}`;
+  const base = w[ABASE]!;
+  if (!(base === 0 || (base === arena && header > HEADER_PLAIN))) return `ABASE is ${base}`;
   // FREE_SLOT and the list words are checked where they are read (checkSlot):
   // most operations find no waiter and read one list head only.
   return null;

@@ -2,17 +2,18 @@
  * The shared-memory layout, declared once. Every other file names these
  * constants; none uses a raw offset. See docs/design.md for the same table.
  *
- * | line | words  | what                                                  |
- * |------|--------|-------------------------------------------------------|
- * | 0    | 0–8    | header, written once by the constructor               |
- * | 1    | 16     | LOCK, alone on its line (every thread writes it)      |
- * | 2    | 32–46  | queue state, read and written only with LOCK held     |
- * | 3…   | 16/slot| one waiter slot per 64-byte line (S_STATE is a futex) |
- * | …    | bytes  | the arena of item records                             |
+ * | line | words     | what                                                  |
+ * |------|-----------|-------------------------------------------------------|
+ * | 0    | 0–8       | header, written once by the constructor               |
+ * | 1    | 16        | LOCK (owner token and contended bit), alone on its line |
+ * | 2    | 32–47     | queue state, read and written only with LOCK held     |
+ * | 3…   | 16/slot   | one waiter slot per 64-byte line (S_STATE is a futex) |
+ * | …    | 2096–4159 | the undo journal of the critical section in progress  |
+ * | …    | bytes     | the arena of item records (two halves for a PriorityQueue) |
  */
 
 export const MAGIC_VALUE = 0x4a4e5351; // "JNSQ"
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2;
 
 // Line 0: header.
 export const MAGIC = 0;
@@ -25,7 +26,8 @@ export const NSLOTS = 6;
 export const BYTE_LENGTH = 7;
 export const MAX_BYTES = 8;
 
-// Line 1: the lock word (0 free, 1 held, 2 held and maybe contended).
+// Line 1: the lock word: 0 free, else the holder's thread token << 1, | 1
+// when it may be contended (docs/design.md, "Dead peers").
 export const LOCK = 16;
 
 // Line 2: state, only with LOCK held (or Atomics.load for a snapshot).
@@ -40,6 +42,8 @@ export const FREE_SLOT = 39;
 export const LIST_HEAD = 40; // + list id
 export const LIST_TAIL = 43; // + list id
 export const USED = 46; // bytes of the records in the arena, live and taken (not wrap padding)
+export const ABASE = 47; // byte offset of the arena half in use: 0, or ARENA_BYTES (priority queues, after a compaction)
+export const STATE_FIRST = COUNT;
 
 /** Waiter lists. */
 export const GETTERS = 0;
@@ -56,6 +60,8 @@ export const S_NEXT = 1;
 export const S_PREV = 2;
 export const S_NEED = 3; // putters: the bytes of arena their item (or batch) needs
 export const S_ITEMS = 4; // putters: how many items (1, or a putMany batch's length)
+export const S_OWNER = 5; // the thread token of the slot's owner
+export const S_LIST = 6; // the list it was registered on
 
 /** S_STATE values. */
 export const WAITING = 0;
@@ -63,8 +69,22 @@ export const SIGNALLED = 1;
 export const CANCELLED = 2;
 export const PASSED_ON = 3;
 
-/** Byte offset of the arena: after the last slot, 8-aligned (it is 64-aligned). */
-export const ARENA_OFFSET = (SLOT_BASE + SLOT_COUNT * SLOT_WORDS) * 4;
+// The undo journal (docs/design.md, "Dead peers"), written only by the lock
+// holder. J_LEN is the one commit word: (entries << 1) | saved, where `saved`
+// says J_BACKUP holds the state line (words STATE_FIRST … +15) as it was
+// before the section's first change to it, and the entries, (word index, old
+// value) pairs from J_ENTRIES on, record the old values of other words
+// (slot links and states, record flags). 0 = no section half done.
+export const J_LEN = SLOT_BASE + SLOT_COUNT * SLOT_WORDS;
+/** The token of a dead thread whose recovery is announced and not yet finished: set by recover() from 0 before it takes the lock, cleared when that thread's slots are freed (not journaled: see docs/design.md). */
+export const PENDING_DEAD = J_LEN + 1;
+export const J_BACKUP = J_LEN + 16;
+export const STATE_WORDS = 16;
+export const J_ENTRIES = J_BACKUP + STATE_WORDS;
+export const J_CAP = 1016;
+
+/** Byte offset of the arena: after the journal, 64-aligned. */
+export const ARENA_OFFSET = (J_ENTRIES + 2 * J_CAP) * 4;
 
 // Records in the arena (byte offsets inside a record).
 export const R_SIZE = 0; // i32 total bytes, 8-aligned; WRAP_MARKER = jump to 0
@@ -89,8 +109,8 @@ export const KIND_NAMES: Record<Kind, string> = {
 };
 
 export const DEFAULT_MAX_BYTES = 1 << 20;
-/** Largest maxBytes accepted: the arena offsets are int32. */
-export const MAX_MAX_BYTES = 0x7fff0000 - ARENA_OFFSET;
+/** Largest maxBytes accepted: the offsets into both arena halves of a priority queue are int32. */
+export const MAX_MAX_BYTES = ((0x7fff0000 - ARENA_OFFSET) >> 1) - 64;
 
 export const align8 = (n: number): number => (n + 7) & ~7;
 
@@ -103,10 +123,15 @@ export function arenaBytesFor(maxBytes: number): number {
   return align8(maxBytes) + HEADER_PRIORITY;
 }
 
+/** The buffer's size: a priority queue has two arena halves, so that compaction never overwrites live records. */
+export function byteLengthFor(kind: Kind, arena: number): number {
+  return ARENA_OFFSET + (kind === KIND_PRIORITY ? 2 * arena : arena);
+}
+
 /** Lays out a fresh buffer: header written, state reset, every slot on the free stack. */
 export function createBuffer(kind: Kind, codecId: number, maxsize: number, maxBytes: number): SharedArrayBuffer {
   const arena = arenaBytesFor(maxBytes);
-  const byteLength = ARENA_OFFSET + arena;
+  const byteLength = byteLengthFor(kind, arena);
   const buffer = new SharedArrayBuffer(byteLength);
   const w = new Int32Array(buffer);
   w[VERSION] = LAYOUT_VERSION;
@@ -142,7 +167,7 @@ export function checkHeader(buffer: SharedArrayBuffer): string | null {
   if (w[VERSION] !== LAYOUT_VERSION) return `its layout version is ${w[VERSION]}, this library reads version ${LAYOUT_VERSION}`;
   if (w[KIND] !== KIND_FIFO && w[KIND] !== KIND_LIFO && w[KIND] !== KIND_PRIORITY) return `its kind word is ${w[KIND]}`;
   if (w[NSLOTS] !== SLOT_COUNT) return `its slot count is ${w[NSLOTS]}`;
-  if (w[BYTE_LENGTH] !== buffer.byteLength || w[ARENA_BYTES] !== buffer.byteLength - ARENA_OFFSET)
+  if (w[BYTE_LENGTH] !== buffer.byteLength || byteLengthFor(w[KIND] as Kind, w[ARENA_BYTES]!) !== buffer.byteLength)
     return `its size words (${w[BYTE_LENGTH]}, ${w[ARENA_BYTES]}) do not match the buffer (${buffer.byteLength} bytes)`;
   if (w[MAX_BYTES]! < 1 || arenaBytesFor(w[MAX_BYTES]!) !== w[ARENA_BYTES]) return `its maxBytes word (${w[MAX_BYTES]}) does not match its arena`;
   return null;

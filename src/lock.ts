@@ -2,40 +2,81 @@ import { LOCK } from './layout.js';
 import { canBlock } from './platform.js';
 
 /**
- * Drepper's three-state futex mutex on the LOCK word: 0 free, 1 held,
- * 2 held and maybe contended. Held only for a bounded critical section
- * (check, copy bytes, update words), never across a wait for an item.
+ * Drepper's futex mutex on the LOCK word, with the owner recorded: 0 free,
+ * else `token << 1`, `| 1` when it may be contended. The token says which
+ * thread holds it, so recover() can take over the lock of a thread that died
+ * inside it (docs/design.md, "Dead peers"). Held only for a bounded critical
+ * section (check, copy bytes, update words), never across a wait for an item.
  */
 
 const SPINS = 100;
 
-export function lock(w: Int32Array): void {
+/**
+ * The longest the async face waits for the lock before it lets its event
+ * loop run and tries again: a lock held that long has a holder that was
+ * descheduled, paused, or killed inside it (and then recover() must get to run).
+ */
+export const LOCK_PATIENCE_MS = 50;
+
+/** Takes the lock, waiting as long as it takes. */
+export function lock(w: Int32Array, me: number): void {
   // Fast path: uncontended. compareExchange is a seq-cst read-modify-write, so
   // every plain write the previous holder made before releasing is visible.
-  if (Atomics.compareExchange(w, LOCK, 0, 1) === 0) return;
-  lockSlow(w);
+  if (Atomics.compareExchange(w, LOCK, 0, me << 1) === 0) return;
+  acquire(w, me, Infinity);
 }
 
-function lockSlow(w: Int32Array): void {
+/**
+ * Takes the lock within `patience` ms; false if it could not. Where the
+ * thread may not block (a browser's main thread) it spins instead of waiting.
+ */
+export function acquire(w: Int32Array, me: number, patience: number): boolean {
   for (let i = 0; i < SPINS; i++) {
-    if (Atomics.load(w, LOCK) === 0 && Atomics.compareExchange(w, LOCK, 0, 1) === 0) return;
+    if (Atomics.load(w, LOCK) === 0 && Atomics.compareExchange(w, LOCK, 0, me << 1) === 0) return true;
   }
   const mayWait = canBlock();
-  // Mark the lock contended (2) before sleeping, so the holder's release
-  // knows to notify. We may take it in state 2 when the exchange returns 0;
-  // that costs at most one needless notify at release.
-  while (Atomics.exchange(w, LOCK, 2) !== 0) {
-    // Sleep only while the word is still 2: a release that happened after the
-    // exchange made it 0, and wait returns "not-equal" at once.
-    if (mayWait) Atomics.wait(w, LOCK, 2);
+  const deadline = patience === Infinity ? Infinity : performance.now() + patience;
+  for (;;) {
+    let v = Atomics.load(w, LOCK);
+    if (v === 0) {
+      // Taken after a wait, it stays marked contended: other sleepers may be
+      // queued behind us, and our release must wake the next one.
+      if (Atomics.compareExchange(w, LOCK, 0, (me << 1) | 1) === 0) return true;
+      continue;
+    }
+    if ((v & 1) === 0) {
+      // Mark it contended before sleeping, so the holder's release notifies.
+      if (Atomics.compareExchange(w, LOCK, v, v | 1) !== v) continue;
+      v |= 1;
+    }
+    const left = deadline - performance.now();
+    if (left <= 0) {
+      // Giving up: a release's single wake-up may have been ours. Pass it on,
+      // so a sleeper behind us does not sleep on a free lock.
+      Atomics.notify(w, LOCK, 1);
+      return false;
+    }
+    // Sleep only while the word is still v: a release (or a new holder) in
+    // between makes wait return "not-equal" at once.
+    if (mayWait) Atomics.wait(w, LOCK, v, left);
   }
 }
 
 export function unlock(w: Int32Array): void {
-  // Publish every write of the critical section with the seq-cst sub; if it
-  // was contended (2), free it and wake one sleeper.
-  if (Atomics.sub(w, LOCK, 1) !== 1) {
-    Atomics.store(w, LOCK, 0);
-    Atomics.notify(w, LOCK, 1);
+  // The seq-cst exchange publishes every write of the critical section; if
+  // the lock was marked contended, wake one sleeper.
+  if ((Atomics.exchange(w, LOCK, 0) & 1) !== 0) Atomics.notify(w, LOCK, 1);
+}
+
+/**
+ * Takes over the lock if the thread `dead` holds it (that thread is known to
+ * have stopped); returns whether it did. The new value keeps the contended
+ * mark, so our release wakes whoever queued behind the dead holder.
+ */
+export function takeOver(w: Int32Array, me: number, dead: number): boolean {
+  for (;;) {
+    const v = Atomics.load(w, LOCK);
+    if (v >>> 1 !== dead) return false;
+    if (Atomics.compareExchange(w, LOCK, v, (me << 1) | 1) === v) return true;
   }
 }

@@ -58,3 +58,34 @@ export function releaseEventLoop(): void {
 }
 
 function noop(): void {}
+
+let token: number | undefined;
+/** Whether this thread's token is its Node threadId + 1 (so recover() can name threads). */
+let tokenIsThreadId = false;
+
+/**
+ * This thread's token, recorded in the lock word and in the waiter slots it
+ * owns: Node's `threadId + 1` (so `recover(worker)` can name a thread by its
+ * Worker), elsewhere a random number per realm. Always in [1, 2^30).
+ */
+export function threadToken(): number {
+  if (token === undefined) {
+    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    const threadId = (proc?.getBuiltinModule?.('node:worker_threads') as { threadId?: unknown } | undefined)?.threadId;
+    tokenIsThreadId = typeof threadId === 'number' && threadId + 1 < 0x1000000;
+    token = tokenIsThreadId ? (threadId as number) + 1 : 0x1000000 + Math.floor(Math.random() * 0x3effffff);
+  }
+  return token;
+}
+
+/** The token of the thread with this Node threadId. */
+export function tokenOf(threadId: unknown): number {
+  threadToken();
+  if (!tokenIsThreadId)
+    throw new TypeError('janus-queue: watch() and recover() need Node threads that know their threadId (process.getBuiltinModule, Node >= 20.16); this runtime has none');
+  if (typeof threadId !== 'number' || !Number.isInteger(threadId) || threadId < 0 || threadId + 1 >= 0x1000000)
+    throw new TypeError(
+      `janus-queue: expected the threadId of a Node worker (an integer >= 0), got ${String(threadId)}; a Worker's threadId reads -1 once it has exited, so take it (or call watch()) while it runs`,
+    );
+  return threadId + 1;
+}

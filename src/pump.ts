@@ -1,5 +1,6 @@
 import { BLOCKED, type Batch, type Core, type Result } from './core.js';
 import { type ListId, PUTTERS, SIGNALLED, WAITING } from './layout.js';
+import { LOCK_PATIENCE_MS } from './lock.js';
 import { holdEventLoop, releaseEventLoop, waitAsyncFn } from './platform.js';
 
 /** One pending asyncQ call. */
@@ -26,6 +27,7 @@ export interface PumpRules {
   /** Settles the calls a non-BLOCKED result serves, removing them from `calls`. */
   settle(r: Result, calls: Call[]): void;
 }
+
 
 const POLL_MIN_MS = 1;
 const POLL_MAX_MS = 8;
@@ -65,26 +67,54 @@ export class Pump {
     this.calls.splice(i, 1);
     finish(call);
     outcome();
-    if (this.calls.length === 0 || (i === 0 && this.rules.list === PUTTERS)) this.withdraw();
+    if (this.calls.length === 0 || (i === 0 && this.rules.list === PUTTERS)) this.withdraw(LOCK_PATIENCE_MS);
   }
 
   private async run(): Promise<void> {
     const { core, rules, calls } = this;
     this.running = true;
-    let signalled = false;
+    // The slot whose wait has settled and is still to be ended, or -1.
+    let ended = -1;
     let poll = POLL_MIN_MS;
+    let patience = LOCK_PATIENCE_MS;
     try {
-      while (calls.length > 0) {
-        let r: Result;
+      while (ended >= 0 || calls.length > 0) {
+        let r: Result = BLOCKED;
         let s = -1;
-        core.lock();
+        if (!core.tryLock(patience)) {
+          // Held for long: its holder may have died, and this thread's event
+          // loop must keep running to learn it and recover (docs/design.md).
+          // Retries from a timer never block: timer callbacks that each
+          // blocked longer than the timer's delay would keep libuv in its
+          // timer phase for ever, starving I/O (a Worker's 'exit' event).
+          patience = 0;
+          await sleep(1);
+          continue;
+        }
+        patience = LOCK_PATIENCE_MS;
         try {
+          // A settled wait is ended in the same critical section that uses
+          // its signal (the next attempt) or passes it on: a signal must never
+          // live only in this thread's memory, where a thread killed between
+          // two sections would take it along (docs/design.md, "Dead peers").
+          let signalled = false;
+          if (ended >= 0) {
+            signalled = core.lists.endWaitLocked(rules.list, ended) === SIGNALLED;
+            ended = -1;
+            this.slot = -1;
+            waiting.delete(this);
+          }
+          if (calls.length === 0) {
+            // No call left to use it: give it to the next waiter.
+            if (signalled) core.lists.passOnLocked(rules.list);
+            break;
+          }
           r = rules.attempt(calls[0]!);
-          if (r === BLOCKED) s = core.registerLocked(rules.list, calls[0]!.need ?? 0, calls[0]!.batch?.lens.length ?? 1, signalled);
+          // A signalled waiter that still finds nothing keeps its place: the head.
+          if (r === BLOCKED) s = core.lists.registerLocked(rules.list, calls[0]!.need ?? 0, calls[0]!.batch?.lens.length ?? 1, signalled);
         } finally {
           core.unlock();
         }
-        signalled = false;
         if (r !== BLOCKED) {
           rules.settle(r, calls);
           continue;
@@ -97,22 +127,11 @@ export class Pump {
         }
         this.slot = s;
         this.withdrawn = false;
+        // Listed as waiting until the wait is ended (not merely settled): a
+        // thread that exits or blocks meanwhile must still withdraw the slot.
         waitingHere(this);
-        try {
-          await waitForState(core.w, core.stateIndex(s));
-        } finally {
-          waiting.delete(this);
-        }
-        core.lock();
-        try {
-          signalled = core.endWaitLocked(rules.list, s) === SIGNALLED;
-          this.slot = -1;
-          // A signal meant for this pump, which no longer has a call to use it:
-          // give it to the next waiter, so no wake-up is absorbed.
-          if (signalled && calls.length === 0) core.passOnLocked(rules.list);
-        } finally {
-          core.unlock();
-        }
+        await waitForState(core.w, core.stateIndex(s));
+        ended = s;
       }
     } catch (e) {
       // The core refused the shared state (a corrupted buffer): nothing waits
@@ -125,27 +144,33 @@ export class Pump {
         call.reject(e);
       }
     } finally {
+      if (this.slot < 0) waiting.delete(this);
       this.running = false;
     }
   }
 
   /**
-   * Withdraws this pump's listed slot (the lock is taken here): its wait then
+   * Withdraws this pump's listed slot (the lock is taken here, waiting at
+   * most `patience` ms at a time, else retried from a timer): its wait then
    * settles at once and the pump re-registers if calls remain. Any signal it
    * already holds is passed on (Core.withdrawLocked).
    */
-  withdraw(): void {
+  withdraw(patience = Infinity): void {
     if (this.slot < 0 || this.withdrawn) return;
-    this.withdrawn = true;
     let locked = false;
     try {
-      this.core.lock();
-      locked = true;
-      this.core.withdrawLocked(this.rules.list, this.slot);
+      locked = this.core.tryLock(patience);
+      if (!locked) {
+        setTimeout(() => this.withdraw(0), 1); // see run(): the event loop must not stall, and a retry never blocks
+        return;
+      }
+      this.withdrawn = true;
+      this.core.lists.withdrawLocked(this.rules.list, this.slot);
     } catch {
       // The shared state is corrupted (src/integrity.ts): end our own wait
       // anyway, so the pump meets the error and rejects what is left instead
       // of holding the event loop for ever.
+      this.withdrawn = true;
       this.core.abandon(this.slot);
     } finally {
       if (locked) this.core.unlock();
@@ -154,11 +179,12 @@ export class Pump {
 
   /** Withdraws and frees the slot: for a thread that exits, whose pump will never run again. */
   release(): void {
-    if (this.slot < 0) return;
-    this.core.lock();
+    // A thread that exits cannot retry later; if the lock stays held (its
+    // holder died), the slot is left to recover() of this thread.
+    if (this.slot < 0 || !this.core.tryLock(LOCK_PATIENCE_MS)) return;
     try {
-      if (!this.withdrawn) this.core.withdrawLocked(this.rules.list, this.slot);
-      this.core.endWaitLocked(this.rules.list, this.slot);
+      if (!this.withdrawn) this.core.lists.withdrawLocked(this.rules.list, this.slot);
+      this.core.lists.endWaitLocked(this.rules.list, this.slot);
       this.slot = -1;
       this.withdrawn = true;
     } finally {

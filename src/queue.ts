@@ -15,10 +15,20 @@ import {
 } from './layout.js';
 import { requireSharedMemory } from './platform.js';
 import { Shared } from './shared.js';
+import type { Core } from './core.js';
+import { threadToken, tokenOf } from './platform.js';
 import { SyncFace } from './sync-queue.js';
 import type { AsyncQueue, AttachOptions, QueueHandle, QueueOptions, SyncQueue } from './types.js';
 
 const OPTION_NAMES = new Set(['maxsize', 'maxBytes', 'codec']);
+
+/** What {@link Queue.watch} needs of a Node `Worker` (a `node:worker_threads` `Worker` has both). */
+export interface WatchedWorker {
+  /** The worker's thread id, read when `watch` is called (Node sets it to -1 once the worker has exited). */
+  readonly threadId: number;
+  /** Registers the listener for the worker's `'exit'` event, which Node emits once the thread has stopped. */
+  once(event: 'exit', listener: (exitCode: number) => void): unknown;
+}
 
 /** Set by attach() for the constructor it calls: the checked buffer and codec. */
 let attaching: { buffer: SharedArrayBuffer; codec: unknown } | undefined;
@@ -53,6 +63,7 @@ export class Queue<T = unknown> {
   readonly syncQ: SyncQueue<T>;
   /** The promise face, for the event loop. */
   readonly asyncQ: AsyncQueue<T>;
+  private readonly core: Core;
 
   /**
    * Attaches a queue created in any thread, from its `handle`: the result is
@@ -104,8 +115,46 @@ export class Queue<T = unknown> {
     const name = CODEC_NAMES[codec.id]!;
     this.handle = Object.freeze({ janusQueue: 1, kind: KIND_NAMES[kind] as QueueHandle['kind'], codec: name, buffer });
     const shared = new Shared(buffer, codec);
+    this.core = shared.core;
     this.syncQ = new SyncFace<T>(shared);
     this.asyncQ = new AsyncFace<T>(shared);
+  }
+
+  /**
+   * Watches a Node `Worker` that uses this queue: when its thread stops, for
+   * whatever reason (`terminate()` at any point, a crash, `process.exit()`),
+   * repairs what it left in the queue (see `recover`). Resolves with the
+   * worker's exit code once that is done: the moment to decide what its
+   * death means, e.g. `shutdown()` when the last consumer is gone. Call it
+   * when you create the worker (Node clears `worker.threadId` at exit).
+   */
+  watch(worker: WatchedWorker): Promise<number> {
+    const threadId = worker.threadId;
+    const token = tokenOf(threadId);
+    return new Promise((resolve, reject) => {
+      worker.once('exit', (code: number) => {
+        this.core.recover(token).then(() => resolve(code), reject);
+      });
+    });
+  }
+
+  /**
+   * Repairs what the stopped thread `threadId` left in the queue: a critical
+   * section it was killed in is undone and the lock released; its waiters are
+   * removed, and any wake-up they had is passed on. Call it only once that
+   * thread has certainly stopped (after its Worker's `'exit'` event; `watch`
+   * does this for you). Resolves with whether the thread held anything. Items
+   * the thread had already taken are gone, and `unfinishedTasks` still
+   * counts them.
+   */
+  recover(threadId: number): Promise<boolean> {
+    try {
+      const token = tokenOf(threadId);
+      if (token === threadToken()) throw new TypeError(`janus-queue: recover(${threadId}) names the calling thread, which is running; pass the threadId of a thread that has stopped`);
+      return this.core.recover(token);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /** True once the queue is shut down, by any thread. */

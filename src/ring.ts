@@ -1,5 +1,6 @@
 import { checkRecord, corrupted, tooManySteps } from './integrity.js';
-import { ARENA_OFFSET, COUNT, DEAD, HEAD, HEADER_PLAIN, HEADER_PRIORITY, LAST, LIVE, R_FLAGS, R_PRIORITY, R_SIZE, TAIL, TAKEN, USED, WRAP_MARKER } from './layout.js';
+import { ABASE, ARENA_OFFSET, COUNT, DEAD, HEAD, HEADER_PLAIN, HEADER_PRIORITY, LAST, LIVE, R_FLAGS, R_PRIORITY, R_SIZE, TAIL, TAKEN, USED, WRAP_MARKER } from './layout.js';
+import type { Journal } from './journal.js';
 
 /**
  * Where records go in the arena: a ring of whole records (never split), read
@@ -7,6 +8,11 @@ import { ARENA_OFFSET, COUNT, DEAD, HEAD, HEADER_PLAIN, HEADER_PRIORITY, LAST, L
  * marker; the ring resets to 0 whenever it empties. FIFO takes at HEAD, LIFO
  * at LAST (its HEAD stays 0, so it never wraps), priority anywhere, leaving a
  * hole that compaction reclaims when a put needs the room. See docs/design.md.
+ *
+ * Offsets are relative to the arena half in use (`at()` turns one into a byte
+ * index). Words the committed state reaches change only through the journal;
+ * a new record, a wrap marker after TAIL and a compaction's copy go to space
+ * the committed state does not reach, so they are written plainly.
  */
 export class Ring {
   constructor(
@@ -14,24 +20,41 @@ export class Ring {
     private readonly u8: Uint8Array,
     private readonly f64: Float64Array,
     private readonly arena: number,
+    private readonly j: Journal,
   ) {}
 
+  /** The byte index of the arena half in use: read from ABASE by sync() once per critical section. */
+  private base = ARENA_OFFSET;
+
+  /** Reads which arena half is in use: after taking the lock, and after a rollback. */
+  sync(): void {
+    this.base = ARENA_OFFSET + this.w[ABASE]!;
+  }
+
+  /** The byte index in the buffer of arena offset `off`. */
+  at(off: number): number {
+    return this.base + off;
+  }
+
   reset(): void {
+    // Usually reset already (a put into an empty queue): each word is saved
+    // and written only if it changes.
     const w = this.w;
-    w[HEAD] = 0;
-    w[TAIL] = 0;
-    w[LAST] = -1;
-    w[USED] = 0;
-    w[DEAD] = 0;
+    const j = this.j;
+    if (w[HEAD] !== 0) j.set(HEAD, 0);
+    if (w[TAIL] !== 0) j.set(TAIL, 0);
+    if (w[LAST] !== -1) j.set(LAST, -1);
+    if (w[USED] !== 0) j.set(USED, 0);
+    if (w[DEAD] !== 0) j.set(DEAD, 0);
   }
 
   /** The offset of the record after the one at `off`, following a wrap marker. Only called when one exists. */
   next(off: number): number {
-    const size = this.w[(ARENA_OFFSET + off + R_SIZE) >> 2]!;
+    const size = this.w[(this.at(off) + R_SIZE) >> 2]!;
     // A size that would not move forward, or past the arena, is a scribble (src/integrity.ts).
     if (!(size >= HEADER_PLAIN && (size & 7) === 0 && off + size <= this.arena)) throw corrupted(`the record at arena offset ${off} has size ${size}`);
     const n = off + size;
-    if (n >= this.arena || this.w[(ARENA_OFFSET + n + R_SIZE) >> 2] === WRAP_MARKER) return 0;
+    if (n >= this.arena || this.w[(this.at(n) + R_SIZE) >> 2] === WRAP_MARKER) return 0;
     return n;
   }
 
@@ -49,8 +72,9 @@ export class Ring {
     }
     if (off < 0) return -1;
     const tail = w[TAIL]!;
-    if (off === 0 && tail !== 0 && tail < this.arena) w[(ARENA_OFFSET + tail + R_SIZE) >> 2] = WRAP_MARKER;
-    w[TAIL] = off + size;
+    // After TAIL: space the committed state does not reach.
+    if (off === 0 && tail !== 0 && tail < this.arena) w[(this.at(tail) + R_SIZE) >> 2] = WRAP_MARKER;
+    this.j.set(TAIL, off + size);
     return off;
   }
 
@@ -114,7 +138,7 @@ export class Ring {
     let best = -1;
     let bestP = 0;
     for (let seen = 0, steps = 0, count = w[COUNT]!; ; off = this.next(off)) {
-      const b = ARENA_OFFSET + off;
+      const b = this.at(off);
       if (++steps > this.maxRecords()) throw tooManySteps('the walk over the records');
       checkRecord(w, b, off, this.arena, HEADER_PRIORITY, false);
       if (w[(b + R_FLAGS) >> 2] !== LIVE) continue;
@@ -130,19 +154,20 @@ export class Ring {
   /** Leaves a hole where a taken priority record was; holes at HEAD are skipped at once. */
   takeFromMiddle(off: number): void {
     const w = this.w;
-    const b = ARENA_OFFSET + off;
-    w[(b + R_FLAGS) >> 2] = TAKEN;
-    w[DEAD]! += w[(b + R_SIZE) >> 2]!;
+    const j = this.j;
+    const b = this.at(off);
+    j.setWord((b + R_FLAGS) >> 2, TAKEN);
+    j.set(DEAD, w[DEAD]! + w[(b + R_SIZE) >> 2]!);
     // COUNT > 0 here, so a live record lies ahead of any hole at HEAD.
     let head = w[HEAD]!;
-    for (let steps = 0; w[(ARENA_OFFSET + head + R_FLAGS) >> 2] === TAKEN; ) {
+    for (let steps = 0; w[(this.at(head) + R_FLAGS) >> 2] === TAKEN; ) {
       if (++steps > this.maxRecords()) throw tooManySteps('the walk over the holes');
-      const size = w[(ARENA_OFFSET + head + R_SIZE) >> 2]!;
-      w[DEAD]! -= size;
-      w[USED]! -= size;
+      const size = w[(this.at(head) + R_SIZE) >> 2]!;
+      j.set(DEAD, w[DEAD]! - size);
+      j.set(USED, w[USED]! - size);
       head = this.next(head);
     }
-    w[HEAD] = head;
+    j.set(HEAD, head);
   }
 
   /** More steps than this over the records from HEAD means a cycle: each record takes 16 bytes or more, plus one wrap. */
@@ -155,27 +180,39 @@ export class Ring {
     return this.w[USED]! - this.w[DEAD]!;
   }
 
-  /** Moves the live records, in order, to the start of the arena. Priority queues only; O(bytes), and only when a put needs it. */
+  /**
+   * Copies the live records, in order, to the start of the other arena half
+   * (which the committed state does not reach), then switches to it: a thread
+   * killed before the switch commits leaves the old half intact. Priority
+   * queues only; O(bytes), and only when a put needs the room.
+   */
   private compact(): void {
     const w = this.w;
     const count = w[COUNT]!;
-    const tmp = new Uint8Array(this.liveBytes());
+    const half = w[ABASE] === 0 ? this.arena : 0;
+    const to = ARENA_OFFSET + half;
     let at = 0;
+    const live = this.liveBytes();
+    let last = -1;
     for (let off = w[HEAD]!, seen = 0, steps = 0; seen < count; off = this.next(off)) {
-      const b = ARENA_OFFSET + off;
+      const b = this.at(off);
       if (++steps > this.maxRecords()) throw tooManySteps('the walk over the records');
       checkRecord(w, b, off, this.arena, HEADER_PRIORITY, false);
       if (w[(b + R_FLAGS) >> 2] !== LIVE) continue;
       const size = w[(b + R_SIZE) >> 2]!;
-      if (at + size > tmp.length) throw corrupted('the live records hold more bytes than USED - DEAD says');
-      tmp.set(this.u8.subarray(b, b + size), at);
+      if (at + size > live) throw corrupted('the live records hold more bytes than USED - DEAD says');
+      this.u8.copyWithin(to + at, b, b + size);
+      last = at;
       at += size;
       seen++;
     }
-    this.u8.set(tmp.subarray(0, at), ARENA_OFFSET);
-    w[HEAD] = 0;
-    w[TAIL] = at;
-    w[USED] = at;
-    w[DEAD] = 0;
+    const j = this.j;
+    j.set(ABASE, half);
+    this.base = to;
+    j.set(HEAD, 0);
+    j.set(TAIL, at);
+    j.set(LAST, last);
+    j.set(USED, at);
+    j.set(DEAD, 0);
   }
 }

@@ -56,7 +56,7 @@ export function blockingCall(
       if (remaining <= 0) return r;
       const room = wakeRoom > 1 && core.count() >= core.maxsize ? wakeRoom : 1;
       wakeRoom = 1;
-      const s = core.registerLocked(list, need, room > 1 ? room : items, atHead); // -1: every slot is taken
+      const s = core.lists.registerLocked(list, need, room > 1 ? room : items, atHead); // -1: every slot is taken
       held = false;
       core.unlock();
       // This thread is about to block: its async pumps, of this queue or any
@@ -86,7 +86,7 @@ export function blockingCall(
       held = true;
       // A waiter that was signalled and still finds nothing (a *Nowait call got
       // there first) goes back to the head of the list: it keeps its place.
-      atHead = core.endWaitLocked(list, s) === SIGNALLED;
+      atHead = core.lists.endWaitLocked(list, s) === SIGNALLED;
     }
   } finally {
     if (held) core.unlock();

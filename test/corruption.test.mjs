@@ -12,10 +12,11 @@ import { GETTERS, untilWaiters } from './helpers/waiters.mjs';
 import { isClearError, isCorrupted } from './fuzz/clear.mjs';
 import { rng } from './stress/rng.mjs';
 
-const W = { LOCK: 16, COUNT: 32, HEAD: 33, TAIL: 34, LAST: 35, DEAD: 36, UNFINISHED: 37, SHUTDOWN: 38, FREE_SLOT: 39, LIST_HEAD: 40, LIST_TAIL: 43, USED: 46 };
+const W = { LOCK: 16, COUNT: 32, HEAD: 33, TAIL: 34, LAST: 35, DEAD: 36, UNFINISHED: 37, SHUTDOWN: 38, FREE_SLOT: 39, LIST_HEAD: 40, LIST_TAIL: 43, USED: 46, ABASE: 47 };
 const SLOT_BASE = 48;
 const SLOT_WORDS = 16;
-const ARENA_OFFSET = (SLOT_BASE + 128 * SLOT_WORDS) * 4;
+// After the 128 slots and the undo journal (src/layout.ts: J_ENTRIES + 2 * J_CAP words).
+const ARENA_OFFSET = (SLOT_BASE + 128 * SLOT_WORDS + 16 + 2 * 1024) * 4;
 const CLASSES = [
   ['Queue', Queue, (i) => `v${i}`],
   ['LifoQueue', LifoQueue, (i) => `v${i}`],
@@ -38,6 +39,7 @@ const IMPOSSIBLE = {
   UNFINISHED: [-1, -0x80000000],
   SHUTDOWN: [2, -1],
   USED: [-1, 1e6],
+  ABASE: [8, -8, 1e6], // the arena half in use: 0, or (a PriorityQueue after a compaction) the arena size
 };
 /** Slot links, checked where they are read: by a call that registers a waiter, and by shutdown's walk. */
 const IMPOSSIBLE_LINKS = {

@@ -9,13 +9,14 @@ import { LifoQueue, PriorityQueue, Queue } from 'janus-queue';
 import { isClearError } from './clear.mjs';
 
 const LOCK = 16;
-const STATE_WORDS = [32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46];
+const STATE_WORDS = [32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47];
 const HEAD = 33;
 const TAIL = 34;
 const COUNT = 32;
 const SLOT_BASE = 48;
 const SLOT_WORDS = 16;
-const ARENA_OFFSET = (SLOT_BASE + 128 * SLOT_WORDS) * 4;
+// After the 128 slots and the undo journal (src/layout.ts: J_ENTRIES + 2 * J_CAP words).
+const ARENA_OFFSET = (SLOT_BASE + 128 * SLOT_WORDS + 16 + 2 * 1024) * 4;
 const CLASSES = { Queue, LifoQueue, PriorityQueue };
 
 /** Word indices of the record headers (size, len, prev, flags) of the records from HEAD to TAIL. */
