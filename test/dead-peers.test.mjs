@@ -216,6 +216,44 @@ describe('recovery, at exact kill points', () => {
   });
 });
 
+describe('a worker that throws', () => {
+  it('an uncaught error with asyncQ.get and asyncQ.join pending: its waiters are gone, watch() resolves with exit code 1, and the queue serves the others', async () => {
+    const q = new Queue();
+    q.syncQ.put('held'); // one unfinished task, so a join waits
+    q.syncQ.get();
+    const seen = new Int32Array(new SharedArrayBuffer(4)); // set once both pumps are listed
+    const worker = new Worker(
+      `const { workerData } = require('node:worker_threads');
+       const { Queue } = require('janus-queue');
+       const q = Queue.attach(workerData.handle);
+       q.asyncQ.get();
+       q.asyncQ.join();
+       // Throw once both pumps are listed (words 40 and 42: LIST_HEAD of getters and joiners, src/layout.ts).
+       const w = new Int32Array(workerData.handle.buffer);
+       const check = () => {
+         if (Atomics.load(w, 40) < 0 || Atomics.load(w, 42) < 0) return setTimeout(check, 1);
+         Atomics.store(workerData.seen, 0, 1);
+         throw new Error('boom');
+       };
+       check();`,
+      { eval: true, workerData: { handle: q.handle, seen } },
+    );
+    const errored = new Promise((resolve) => worker.once('error', resolve));
+    const code = await within(q.watch(worker), 'watch() of a worker that threw');
+    assert.equal((await errored).message, 'boom');
+    assert.equal(code, 1);
+    assert.equal(Atomics.load(seen, 0), 1, 'both pumps were listed before the throw');
+    assert.equal(waiterCount(q.handle, GETTERS), 0);
+    assert.equal(freeSlots(q.handle), 128);
+    const live = q.asyncQ.get();
+    q.syncQ.put('next');
+    assert.equal(await live, 'next');
+    q.syncQ.taskDone();
+    q.syncQ.taskDone();
+    assert.equal(await q.asyncQ.join({ timeout: 0 }), true);
+  });
+});
+
 describe('recovery, in the exact states a kill leaves', () => {
   it('a thread killed inside the lock with a half-done section: rolled back, the lock freed, blocked threads released, and main never stalls', async () => {
     const q = new Queue();
