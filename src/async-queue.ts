@@ -1,7 +1,7 @@
 import { CLOSED, OK, type Result } from './core.js';
 import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
 import { Face, getFailure, putFailure } from './face.js';
-import { GETTERS, JOINERS, PUTTERS } from './layout.js';
+import { GETTERS, JOINERS, LOCK, PUTTERS } from './layout.js';
 import { LOCK_PATIENCE_MS } from './lock.js';
 import { type Call, Pump, finish } from './pump.js';
 import { type Shared, checkMax, checkTimeout, now, putTimeout } from './shared.js';
@@ -54,8 +54,10 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       this.refusePutIfShutDown();
       const timeout = putTimeout(options?.timeout, this.shared.maxsize());
       const { bytes, len, priority, need } = this.shared.prepare(item);
+      let patience = LOCK_PATIENCE_MS; // for the pump's first attempt: 0 after one in vain here
       if (this.putters.calls.length === 0 || timeout === 0) {
         const r = this.tryPut(bytes, len, priority, LOCK_PATIENCE_MS);
+        if (r === NO_LOCK) patience = 0;
         if (r === OK) return Promise.resolve();
         if (r === NO_LOCK && timeout === 0) {
           // Later: a copy of its own (encode may have returned a scratch view).
@@ -66,7 +68,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       }
       // It waits: keep a private copy of the bytes (encode may have returned
       // a scratch view, and the caller may change a Uint8Array it gave us).
-      return this.pending(this.putters, { bytes: bytes.slice(0, len), len, priority, need }, timeout, signal, () => new QueueFull()) as Promise<void>;
+      return this.pending(this.putters, { bytes: bytes.slice(0, len), len, priority, need }, timeout, signal, () => new QueueFull(), false, patience) as Promise<void>;
     } catch (e) {
       return Promise.reject(e);
     }
@@ -78,13 +80,15 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       if (signal?.aborted) return Promise.reject(signal.reason);
       this.refuseGetIfShutDown();
       const timeout = checkTimeout(options?.timeout, 'get()');
+      let patience = LOCK_PATIENCE_MS;
       if (this.getters.calls.length === 0 || timeout === 0) {
         const r = this.tryGet(LOCK_PATIENCE_MS);
+        if (r === NO_LOCK) patience = 0;
         if (r === OK) return Promise.resolve(this.shared.taken() as T);
         if (r === NO_LOCK && timeout === 0) return this.onceLater(this.getAttempt, (r) => (r === OK ? (this.shared.taken() as T) : throwIt(getFailure(r))), signal);
         if (r === CLOSED || timeout === 0) throw getFailure(r as Result);
       }
-      return this.pending(this.getters, {}, timeout, signal, () => new QueueEmpty()) as Promise<T>;
+      return this.pending(this.getters, {}, timeout, signal, () => new QueueEmpty(), false, patience) as Promise<T>;
     } catch (e) {
       return Promise.reject(e);
     }
@@ -98,15 +102,17 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       const timeout = putTimeout(options?.timeout, this.shared.maxsize());
       const batch = this.shared.prepareMany(items);
       if (batch.lens.length === 0) return Promise.resolve();
+      let patience = LOCK_PATIENCE_MS;
       if (this.putters.calls.length === 0 || timeout === 0) {
         const attempt = (): Result => this.shared.core.putManyLocked(batch);
         const r = this.tryLocked(attempt);
+        if (r === NO_LOCK) patience = 0;
         if (r === OK) return Promise.resolve();
         if (r === NO_LOCK && timeout === 0) return this.onceLater(attempt, settlePut, signal);
         if (r === CLOSED || timeout === 0) throw putFailure(r as Result);
       }
       // prepareMany's buffer is already this call's own.
-      return this.pending(this.putters, { batch, need: batch.need }, timeout, signal, () => new QueueFull()) as Promise<void>;
+      return this.pending(this.putters, { batch, need: batch.need }, timeout, signal, () => new QueueFull(), false, patience) as Promise<void>;
     } catch (e) {
       return Promise.reject(e);
     }
@@ -119,14 +125,16 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       if (signal?.aborted) return Promise.reject(signal.reason);
       this.refuseGetIfShutDown();
       const timeout = checkTimeout(options?.timeout, 'getMany()');
+      let patience = LOCK_PATIENCE_MS;
       if (this.getters.calls.length === 0 || timeout === 0) {
         const attempt = (): Result => this.shared.core.getManyLocked(max);
         const r = this.tryLocked(attempt);
+        if (r === NO_LOCK) patience = 0;
         if (r === OK) return Promise.resolve(this.shared.takenMany() as T[]);
         if (r === NO_LOCK && timeout === 0) return this.onceLater(attempt, (r) => (r === OK ? (this.shared.takenMany() as T[]) : throwIt(getFailure(r))), signal);
         if (r === CLOSED || timeout === 0) throw getFailure(r as Result);
       }
-      return this.pending(this.getters, { max }, timeout, signal, () => new QueueEmpty()) as Promise<T[]>;
+      return this.pending(this.getters, { max }, timeout, signal, () => new QueueEmpty(), false, patience) as Promise<T[]>;
     } catch (e) {
       return Promise.reject(e);
     }
@@ -215,11 +223,20 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
   private tryLocked(attempt: () => Result, patience = LOCK_PATIENCE_MS): Result | typeof NO_LOCK {
     const core = this.shared.core;
     if (!core.tryLock(patience)) return NO_LOCK;
+    let r: Result;
     try {
-      return attempt();
-    } finally {
-      core.unlock();
+      r = attempt();
+    } catch (e) {
+      // A failed attempt changes nothing (see Core.unlockFailed).
+      try {
+        core.unlockFailed();
+      } catch {
+        if ((Atomics.exchange(core.w, LOCK, 0) & 1) !== 0) Atomics.notify(core.w, LOCK, 1);
+      }
+      throw e;
     }
+    core.unlock();
+    return r;
   }
 
   /**
@@ -250,6 +267,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
     signal: AbortSignal | undefined,
     onTimeout: () => unknown,
     timeoutResolves = false,
+    patience = LOCK_PATIENCE_MS,
   ): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const call: Call = { ...fields, resolve, reject };
@@ -274,7 +292,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
         call.onAbort = () => pump.remove(call, () => reject(signal.reason));
         signal.addEventListener('abort', call.onAbort, { once: true });
       }
-      pump.add(call);
+      pump.add(call, patience);
     });
   }
 }

@@ -4,6 +4,7 @@ import {
   GETTERS,
   HEAD,
   J_CAP,
+  J_LEN,
   JOINERS,
   KIND,
   KIND_FIFO,
@@ -34,7 +35,7 @@ import {
 } from './layout.js';
 import { checkRecord, corrupted, stateOk, stateProblem } from './integrity.js';
 import { Journal } from './journal.js';
-import { LOCK_PATIENCE_MS, acquire, lock, takeOver, unlock } from './lock.js';
+import { type Acquired, LOCK_PATIENCE_MS, NOT_TAKEN, WAS_OURS, acquire, lock, takeOver, unlock } from './lock.js';
 import { threadToken } from './platform.js';
 import { Ring } from './ring.js';
 import { WaiterLists, slotWord } from './waiters.js';
@@ -111,29 +112,88 @@ export class Core {
   }
 
   lock(): void {
-    lock(this.w, this.me);
-    this.j.begin();
-    this.check();
+    const got = lock(this.w, this.me);
+    // No call between taking the lock and this try: whatever throws from
+    // here on (a corrupted buffer, a stack overflow) releases it.
+    try {
+      this.enter(got);
+    } catch (e) {
+      if ((Atomics.exchange(this.w, LOCK, 0) & 1) !== 0) Atomics.notify(this.w, LOCK, 1);
+      throw e;
+    }
   }
 
   /** lock() that gives up after `patience` ms (the async face, which must not stall its event loop). */
   tryLock(patience: number): boolean {
-    if (!acquire(this.w, this.me, patience)) return false;
-    this.j.begin();
-    this.check();
+    const got = acquire(this.w, this.me, patience);
+    if (got === NOT_TAKEN) return false;
+    try {
+      this.enter(got);
+    } catch (e) {
+      if ((Atomics.exchange(this.w, LOCK, 0) & 1) !== 0) Atomics.notify(this.w, LOCK, 1);
+      throw e;
+    }
     return true;
   }
 
   /**
-   * Checks the state words before any is trusted as an offset or a count
-   * (src/integrity.ts); on garbage, releases the lock and refuses.
+   * Starts a critical section, the lock just taken. A section left without
+   * its commit (J_LEN not 0: an exception that escaped this thread's
+   * section, see lock.ts WAS_OURS, or one whose undo failed) is undone first.
+   * Then the state words are checked (src/integrity.ts); on garbage this
+   * throws, and the caller releases the lock.
    */
-  private check(): void {
-    if (!stateOk(this.w, this.arena, this.header, this.maxsize)) {
-      unlock(this.w);
-      throw corrupted(stateProblem(this.w, this.arena, this.header, this.maxsize) ?? 'the state words changed while checked');
+  private enter(got: Acquired): void {
+    if (got === WAS_OURS || this.w[J_LEN] !== 0) {
+      this.lists.toNotify.length = 0;
+      this.j.rollback();
     }
+    this.j.begin();
+    if (!stateOk(this.w, this.arena, this.header, this.maxsize))
+      throw corrupted(stateProblem(this.w, this.arena, this.header, this.maxsize) ?? 'the state words changed while checked');
     this.ring.sync();
+  }
+
+  /**
+   * Runs `section` with the lock held (see lock()): commits and releases
+   * after it, or, if it throws, undoes it (unlockFailed) and rethrows.
+   */
+  locked<R>(section: () => R): R {
+    this.lock();
+    let r: R;
+    try {
+      r = section();
+    } catch (e) {
+      try {
+        this.unlockFailed();
+      } catch {
+        // No stack left even for that (see unlockFailed).
+        if ((Atomics.exchange(this.w, LOCK, 0) & 1) !== 0) Atomics.notify(this.w, LOCK, 1);
+      }
+      throw e;
+    }
+    this.unlock();
+    return r;
+  }
+
+  /**
+   * Releases the lock after a critical section that threw: what it wrote is
+   * undone first, so a failed call leaves the queue as it was, and the
+   * wake-ups it had decided on (now undone too) are not sent.
+   *
+   * Its callers call it inside a try, and if even this call throws (a stack
+   * overflow: it runs at the depth where the section overflowed) they release
+   * the lock inline, with no call but the Atomics built-ins. The section,
+   * still in the journal (J_LEN not 0), is then undone by whoever takes the
+   * lock next (enter()).
+   */
+  unlockFailed(): void {
+    this.lists.toNotify.length = 0;
+    try {
+      this.j.rollback();
+    } finally {
+      unlock(this.w);
+    }
   }
 
   unlock(): void {
@@ -181,6 +241,7 @@ export class Core {
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
     let repaired = tookOver;
+    let failed = false;
     try {
       // The dead holder's half-done section (or a dead recoverer's: rolling
       // back the same entries twice is harmless).
@@ -208,8 +269,16 @@ export class Core {
           break;
         }
       }
+    } catch (e) {
+      failed = true;
+      try {
+        this.unlockFailed();
+      } catch {
+        if ((Atomics.exchange(w, LOCK, 0) & 1) !== 0) Atomics.notify(w, LOCK, 1); // see unlockFailed
+      }
+      throw e;
     } finally {
-      this.unlock();
+      if (!failed) this.unlock();
     }
     // 4. Notifies the dead thread owed after its last release: every waiter
     //    whose state says it should be awake is woken (a spurious wake-up is

@@ -37,23 +37,12 @@ export abstract class Face {
 
   shutdown(immediate = false): void {
     const core = this.shared.core;
-    core.lock();
-    try {
-      core.shutdownLocked(immediate === true);
-    } finally {
-      core.unlock();
-    }
+    core.locked(() => core.shutdownLocked(immediate === true));
   }
 
   taskDone(): void {
     const core = this.shared.core;
-    core.lock();
-    let ok: boolean;
-    try {
-      ok = core.taskDoneLocked();
-    } finally {
-      core.unlock();
-    }
+    const ok = core.locked(() => core.taskDoneLocked());
     if (!ok) throw new RangeError('taskDone() called too many times');
   }
 

@@ -1,5 +1,5 @@
 import { BLOCKED, type Batch, type Core, type Result } from './core.js';
-import { type ListId, PUTTERS, SIGNALLED, WAITING } from './layout.js';
+import { LOCK, type ListId, PUTTERS, SIGNALLED, WAITING } from './layout.js';
 import { LOCK_PATIENCE_MS } from './lock.js';
 import { holdEventLoop, releaseEventLoop, waitAsyncFn } from './platform.js';
 
@@ -50,9 +50,15 @@ export class Pump {
     private readonly rules: PumpRules,
   ) {}
 
-  add(call: Call): void {
+  /**
+   * Queues a call; starts the pump if it is not running. `patience`: how long
+   * the pump's first attempt may wait for the lock (0 when the caller has
+   * just waited LOCK_PATIENCE_MS for it in vain: a new promise call blocks
+   * its thread at most that long once).
+   */
+  add(call: Call, patience = LOCK_PATIENCE_MS): void {
     this.calls.push(call);
-    if (!this.running) void this.run();
+    if (!this.running) void this.run(patience);
   }
 
   /**
@@ -70,13 +76,13 @@ export class Pump {
     if (this.calls.length === 0 || (i === 0 && this.rules.list === PUTTERS)) this.withdraw(LOCK_PATIENCE_MS);
   }
 
-  private async run(): Promise<void> {
+  private async run(firstPatience: number): Promise<void> {
     const { core, rules, calls } = this;
     this.running = true;
     // The slot whose wait has settled and is still to be ended, or -1.
     let ended = -1;
     let poll = POLL_MIN_MS;
-    let patience = LOCK_PATIENCE_MS;
+    let patience = firstPatience;
     try {
       while (ended >= 0 || calls.length > 0) {
         let r: Result = BLOCKED;
@@ -92,6 +98,7 @@ export class Pump {
           continue;
         }
         patience = LOCK_PATIENCE_MS;
+        let failed = false;
         try {
           // A settled wait is ended in the same critical section that uses
           // its signal (the next attempt) or passes it on: a signal must never
@@ -112,8 +119,17 @@ export class Pump {
           r = rules.attempt(calls[0]!);
           // A signalled waiter that still finds nothing keeps its place: the head.
           if (r === BLOCKED) s = core.lists.registerLocked(rules.list, calls[0]!.need ?? 0, calls[0]!.batch?.lens.length ?? 1, signalled);
+        } catch (e) {
+          failed = true;
+          // Undone (see Core.unlockFailed); the calls are rejected below.
+          try {
+            core.unlockFailed();
+          } catch {
+            if ((Atomics.exchange(core.w, LOCK, 0) & 1) !== 0) Atomics.notify(core.w, LOCK, 1);
+          }
+          throw e;
         } finally {
-          core.unlock();
+          if (!failed) core.unlock();
         }
         if (r !== BLOCKED) {
           rules.settle(r, calls);
@@ -167,9 +183,17 @@ export class Pump {
       this.withdrawn = true;
       this.core.lists.withdrawLocked(this.rules.list, this.slot);
     } catch {
-      // The shared state is corrupted (src/integrity.ts): end our own wait
-      // anyway, so the pump meets the error and rejects what is left instead
-      // of holding the event loop for ever.
+      // The shared state is corrupted (src/integrity.ts): undo the section,
+      // and end our own wait anyway, so the pump meets the error and rejects
+      // what is left instead of holding the event loop for ever.
+      if (locked) {
+        locked = false;
+        try {
+          this.core.unlockFailed();
+        } catch {
+          if ((Atomics.exchange(this.core.w, LOCK, 0) & 1) !== 0) Atomics.notify(this.core.w, LOCK, 1);
+        }
+      }
       this.withdrawn = true;
       this.core.abandon(this.slot);
     } finally {
@@ -185,11 +209,17 @@ export class Pump {
     try {
       if (!this.withdrawn) this.core.lists.withdrawLocked(this.rules.list, this.slot);
       this.core.lists.endWaitLocked(this.rules.list, this.slot);
-      this.slot = -1;
-      this.withdrawn = true;
-    } finally {
-      this.core.unlock();
+    } catch (e) {
+      try {
+        this.core.unlockFailed();
+      } catch {
+        if ((Atomics.exchange(this.core.w, LOCK, 0) & 1) !== 0) Atomics.notify(this.core.w, LOCK, 1);
+      }
+      throw e;
     }
+    this.core.unlock();
+    this.slot = -1;
+    this.withdrawn = true;
   }
 }
 
@@ -221,7 +251,11 @@ function waitingHere(pump: Pump): void {
 
 /** Withdraws every waiting pump of this thread, each under its own queue's lock (none may be held by the caller). */
 export function withdrawWaitingPumps(): void {
-  for (const p of waiting) p.withdraw();
+  // Each waits for its lock at most LOCK_PATIENCE_MS: a queue whose lock a
+  // dead thread holds must not keep this thread from its own call (nor from
+  // the event loop that would recover it). A pump not withdrawn then is
+  // retried from a timer once the thread returns.
+  for (const p of waiting) p.withdraw(LOCK_PATIENCE_MS);
 }
 
 /** Clears a call's timer and abort listener. */

@@ -1,6 +1,6 @@
 import type { Core } from './core.js';
 import { BLOCKED, type Result } from './core.js';
-import { type ListId, PUTTERS, SIGNALLED, WAITING } from './layout.js';
+import { LOCK, type ListId, PUTTERS, SIGNALLED, WAITING } from './layout.js';
 import { withdrawWaitingPumps } from './pump.js';
 import { now } from './shared.js';
 
@@ -88,6 +88,18 @@ export function blockingCall(
       // there first) goes back to the head of the list: it keeps its place.
       atHead = core.lists.endWaitLocked(list, s) === SIGNALLED;
     }
+  } catch (e) {
+    // A failed call changes nothing: its section is undone.
+    if (held) {
+      held = false;
+      try {
+        core.unlockFailed();
+      } catch {
+        // No stack left even for that (see Core.unlockFailed).
+        if ((Atomics.exchange(core.w, LOCK, 0) & 1) !== 0) Atomics.notify(core.w, LOCK, 1);
+      }
+    }
+    throw e;
   } finally {
     if (held) core.unlock();
   }

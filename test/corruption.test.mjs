@@ -100,6 +100,24 @@ describe('a scribbled buffer: a clear "corrupted" TypeError, the lock left free,
     assert.equal(Atomics.load(w, W.LOCK), 0);
   });
 
+  for (const [name, C] of [['Queue', Queue], ['LifoQueue', LifoQueue]]) {
+    it(`${name}: a getMany that meets a scribbled record after taking one item fails and changes nothing (its section is undone)`, () => {
+      const q = filled(C, (i) => `v${i}`, 3);
+      const w = new Int32Array(q.handle.buffer);
+      const second = w[ARENA_OFFSET >> 2]; // the middle record starts where the first ends
+      const flags = (ARENA_OFFSET + second + 12) >> 2;
+      w[flags] = 7;
+      const before = new Int32Array(q.handle.buffer.slice(0)).subarray(32, 48); // the state words
+      assert.throws(() => q.syncQ.getMany(3, { block: false }), isCorrupted);
+      assert.deepEqual(Array.from(w.subarray(32, 48)), Array.from(before), 'the state words are as before the call');
+      assert.equal(Atomics.load(w, W.LOCK), 0);
+      w[flags] = 1; // LIVE again: the queue holds exactly its three items
+      assert.equal(q.syncQ.qsize(), 3);
+      const order = name === 'Queue' ? ['v0', 'v1', 'v2'] : ['v2', 'v1', 'v0'];
+      assert.deepEqual(q.syncQ.getMany(3, { block: false }), order);
+    });
+  }
+
   it("a priority queue whose records never show the live one COUNT promises: the scan refuses instead of looping", () => {
     const q = filled(PriorityQueue, (i) => [i, i], 2);
     const w = new Int32Array(q.handle.buffer);

@@ -283,6 +283,23 @@ describe('recovery, in the exact states a kill leaves', () => {
     assert.equal(q.syncQ.get(), 'c');
   });
 
+  it("a timed syncQ call on a healthy queue returns on time while this thread's pump waits on a queue whose lock a dead thread holds", async () => {
+    const a = new Queue();
+    const b = new Queue();
+    const pending = b.asyncQ.get(); // this thread's pump, listed on b
+    await untilWaiters(b.handle, GETTERS, 1);
+    const w = new Int32Array(b.handle.buffer);
+    const dead = 4321;
+    Atomics.store(w, LOCK, (dead + 1) << 1); // b's lock, held by a thread that died
+    // Blocking here withdraws this thread's pumps first; the one on b cannot
+    // have b's lock, and must not keep this call (or this event loop) for ever.
+    assert.throws(() => a.syncQ.get({ timeout: 20 }), (e) => e.name === 'QueueEmpty');
+    assert.equal(await within(b.recover(dead), 'recover b'), true);
+    b.syncQ.put('after');
+    assert.equal(await within(pending, "b's pending get"), 'after');
+    assert.equal(freeSlots(b.handle), 128);
+  });
+
   it('recover() of a thread that held nothing changes nothing and says so', async () => {
     const q = new PriorityQueue();
     q.syncQ.put([1, 'x']);

@@ -1,5 +1,6 @@
 // Bugs found by review, each pinned by the smallest case that showed it.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { describe, it } from 'node:test';
 import { PriorityQueue, Queue } from 'janus-queue';
@@ -91,4 +92,19 @@ describe('regressions', () => {
     q.syncQ.put(1);
     assert.equal(q.syncQ.unfinishedTasks, 0x7fffffff);
   });
+});
+
+describe('an exception anywhere inside a call (a stack overflow at every depth)', () => {
+  // In a child process each, so the code is cold, as in the first calls of a
+  // program: the fixture reports a lock left held, a section left
+  // uncommitted, or a failed call that changed the queue.
+  for (const op of ['put', 'get', 'putMany', 'getMany']) {
+    for (const kind of ['Queue', 'PriorityQueue']) {
+      it(`${kind} ${op}: the call works or changes nothing, and the lock is never left held`, () => {
+        const out = execFileSync(process.execPath, [new URL('./fixtures/stack-overflow.mjs', import.meta.url).pathname, op, kind], { encoding: 'utf8' }).trim();
+        assert.match(out, /^ok \d+$/, out);
+        assert.ok(Number(out.split(' ')[1]) > 1000, 'the probe made its calls');
+      });
+    }
+  }
 });
