@@ -1,7 +1,7 @@
-import { CLOSED, OK, type Result } from './core.js';
+import { CLOSED, NO_LOCK, OK, type Result } from './core.js';
 import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
 import { Face, getFailure, putFailure } from './face.js';
-import { GETTERS, JOINERS, LOCK, PUTTERS } from './layout.js';
+import { GETTERS, JOINERS, PUTTERS } from './layout.js';
 import { LOCK_PATIENCE_MS } from './lock.js';
 import { type Call, Pump, finish } from './pump.js';
 import { type Shared, checkMax, checkTimeout, now, putTimeout } from './shared.js';
@@ -221,22 +221,8 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
    * *Nowait calls pass Infinity: they wait for the lock as long as it takes.
    */
   private tryLocked(attempt: () => Result, patience = LOCK_PATIENCE_MS): Result | typeof NO_LOCK {
-    const core = this.shared.core;
-    if (!core.tryLock(patience)) return NO_LOCK;
-    let r: Result;
-    try {
-      r = attempt();
-    } catch (e) {
-      // A failed attempt changes nothing (see Core.unlockFailed).
-      try {
-        core.unlockFailed();
-      } catch {
-        if ((Atomics.exchange(core.w, LOCK, 0) & 1) !== 0) Atomics.notify(core.w, LOCK, 1);
-      }
-      throw e;
-    }
-    core.unlock();
-    return r;
+    // A failed attempt changes nothing (Core.unlockFailed).
+    return this.shared.core.lockedWithin(patience, attempt);
   }
 
   /**
@@ -299,8 +285,6 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
 
 const MAX_TIMER_MS = 0x7fffffff;
 const NO_BYTES: Uint8Array = new Uint8Array(0);
-/** tryLocked(): the lock could not be had within LOCK_PATIENCE_MS. */
-const NO_LOCK = -1;
 
 const settlePut = (r: Result): void => {
   if (r !== OK) throw putFailure(r);

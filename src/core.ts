@@ -45,6 +45,8 @@ export const OK = 0;
 export const BLOCKED = 1; // empty for a get, full for a put, unfinished tasks for a join
 export const CLOSED = 2; // shut down
 export type Result = typeof OK | typeof BLOCKED | typeof CLOSED;
+/** lockedWithin(): the lock could not be had within its patience. */
+export const NO_LOCK = -1;
 
 /** A putMany batch, encoded: the items' bytes end to end, and per item its length, record size and priority. */
 export interface Batch {
@@ -159,7 +161,12 @@ export class Core {
    * after it, or, if it throws, undoes it (unlockFailed) and rethrows.
    */
   locked<R>(section: () => R): R {
-    this.lock();
+    return this.lockedWithin(Infinity, section) as R;
+  }
+
+  /** locked(), waiting for the lock at most `patience` ms (tryLock); NO_LOCK if it could not have it. */
+  lockedWithin<R>(patience: number, section: () => R): R | typeof NO_LOCK {
+    if (!this.tryLock(patience)) return NO_LOCK;
     let r: R;
     try {
       r = section();
