@@ -35,7 +35,7 @@ import {
 } from './layout.js';
 import { checkRecord, corrupted, stateOk, stateProblem } from './integrity.js';
 import { Journal } from './journal.js';
-import { type Acquired, LOCK_PATIENCE_MS, NOT_TAKEN, WAS_OURS, acquire, lock, takeOver, unlock } from './lock.js';
+import { LOCK_PATIENCE_MS, acquire, takeOver, unlock } from './lock.js';
 import { threadToken } from './platform.js';
 import { Ring } from './ring.js';
 import { WaiterLists, slotWord } from './waiters.js';
@@ -113,24 +113,18 @@ export class Core {
     this.lists = new WaiterLists(this.w, this.j, this.ring, this.maxsize, this.arena, this.me);
   }
 
+  /** Takes the lock, waiting as long as it takes, and starts a critical section. */
   lock(): void {
-    const got = lock(this.w, this.me);
-    // No call between taking the lock and this try: whatever throws from
-    // here on (a corrupted buffer, a stack overflow) releases it.
-    try {
-      this.enter(got);
-    } catch (e) {
-      if ((Atomics.exchange(this.w, LOCK, 0) & 1) !== 0) Atomics.notify(this.w, LOCK, 1);
-      throw e;
-    }
+    this.tryLock(Infinity);
   }
 
   /** lock() that gives up after `patience` ms (the async face, which must not stall its event loop). */
   tryLock(patience: number): boolean {
-    const got = acquire(this.w, this.me, patience);
-    if (got === NOT_TAKEN) return false;
+    if (!acquire(this.w, this.me, patience)) return false;
+    // No call between taking the lock and this try: whatever throws from
+    // here on (a corrupted buffer, a stack overflow) releases it.
     try {
-      this.enter(got);
+      this.enter();
     } catch (e) {
       if ((Atomics.exchange(this.w, LOCK, 0) & 1) !== 0) Atomics.notify(this.w, LOCK, 1);
       throw e;
@@ -140,13 +134,13 @@ export class Core {
 
   /**
    * Starts a critical section, the lock just taken. A section left without
-   * its commit (J_LEN not 0: an exception that escaped this thread's
-   * section, see lock.ts WAS_OURS, or one whose undo failed) is undone first.
+   * its commit (J_LEN not 0: one whose undo could not run, see unlockFailed,
+   * or one an exception left holding the lock, see acquire) is undone first.
    * Then the state words are checked (src/integrity.ts); on garbage this
    * throws, and the caller releases the lock.
    */
-  private enter(got: Acquired): void {
-    if (got === WAS_OURS || this.w[J_LEN] !== 0) {
+  private enter(): void {
+    if (this.w[J_LEN] !== 0) {
       this.lists.toNotify.length = 0;
       this.j.rollback();
     }

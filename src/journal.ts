@@ -6,14 +6,16 @@ const ARENA_WORD = ARENA_OFFSET >> 2;
 /**
  * The undo journal of the critical section in progress (docs/design.md,
  * "Dead peers"). Every write that the committed state can reach goes through
- * set(), which saves the old value first; if the holder dies before
- * commit(), recover() rolls the section back, so a half-done operation is
- * never seen. Only the lock holder touches it.
+ * it, and the old value is saved first. If the holder dies before commit(),
+ * recover() rolls the section back; if the section throws, the holder does
+ * (Core.unlockFailed). Either way a half-done operation is never seen. Only
+ * the lock holder touches it.
  *
- * The state line (COUNT … ABASE, 16 words) is saved whole, once, before the
- * section's first change to it: a put or a get changes three to six of its
- * words, and one copy of the line costs less than an entry per word. Other
- * words (slot links and states, record flags) get an entry each.
+ * A state word (COUNT … ABASE) is saved at a fixed place, once per section,
+ * the first time the section changes it (set()): a put or a get changes
+ * three to six of them, some twice. Other words (slot links and states,
+ * record flags) get an entry each (setWord(), setAtomic()). One word, J_LEN =
+ * (entries << 16) | mask of saved state words, says what counts.
  */
 export class Journal {
   /** The state words (bit k: STATE_FIRST + k) this section has saved. */

@@ -70,11 +70,11 @@ export const CANCELLED = 2;
 export const PASSED_ON = 3;
 
 // The undo journal (docs/design.md, "Dead peers"), written only by the lock
-// holder. J_LEN is the one commit word: (entries << 1) | saved, where `saved`
-// says J_BACKUP holds the state line (words STATE_FIRST … +15) as it was
-// before the section's first change to it, and the entries, (word index, old
-// value) pairs from J_ENTRIES on, record the old values of other words
-// (slot links and states, record flags). 0 = no section half done.
+// holder. J_LEN is the one commit word: (entries << 16) | mask, where bit k
+// of the mask says J_BACKUP + k holds the old value of state word
+// STATE_FIRST + k, and the entries, (word index, old value) pairs from
+// J_ENTRIES on, hold the old values of other words (slot links and states,
+// record flags). 0 = no section half done.
 export const J_LEN = SLOT_BASE + SLOT_COUNT * SLOT_WORDS;
 /** The token of a dead thread whose recovery is announced and not yet finished: set by recover() from 0 before it takes the lock, cleared when that thread's slots are freed (not journaled: see docs/design.md). */
 export const PENDING_DEAD = J_LEN + 1;

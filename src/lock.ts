@@ -18,36 +18,23 @@ const SPINS = 100;
  */
 export const LOCK_PATIENCE_MS = 50;
 
-/** acquire(): could not take the lock within its patience. */
-export const NOT_TAKEN = 0;
-/** acquire(): took the lock. */
-export const TAKEN = 1;
-/**
- * acquire(): the lock was already this thread's. The lock is never taken
- * twice by one thread (no critical section calls out), so a section of this
- * thread was left by an exception thrown between taking the lock and
- * entering the code that releases it (a stack overflow can land there): the
- * caller rolls that section back and goes on holding the lock.
- */
-export const WAS_OURS = 2;
-export type Acquired = typeof NOT_TAKEN | typeof TAKEN | typeof WAS_OURS;
-
-/** Takes the lock, waiting as long as it takes. */
-export function lock(w: Int32Array, me: number): Acquired {
-  // Fast path: uncontended. compareExchange is a seq-cst read-modify-write, so
-  // every plain write the previous holder made before releasing is visible.
-  if (Atomics.compareExchange(w, LOCK, 0, me << 1) === 0) return TAKEN;
-  return acquire(w, me, Infinity);
-}
-
 /**
  * Takes the lock within `patience` ms; false if it could not. Where the
  * thread may not block (a browser's main thread) it spins instead of waiting.
+ *
+ * A lock that already holds this thread's token counts as taken. No thread
+ * takes the lock twice (no critical section calls out), so that lock was left
+ * by an exception thrown between taking it and the code that releases it (a
+ * stack overflow can land there); the section it left is still in the
+ * journal, and Core.enter() rolls it back.
  */
-export function acquire(w: Int32Array, me: number, patience: number): Acquired {
-  if (Atomics.load(w, LOCK) >>> 1 === me) return WAS_OURS;
+export function acquire(w: Int32Array, me: number, patience: number): boolean {
+  // Fast path: uncontended. compareExchange is a seq-cst read-modify-write, so
+  // every plain write the previous holder made before releasing is visible.
+  const seen = Atomics.compareExchange(w, LOCK, 0, me << 1);
+  if (seen === 0 || seen >>> 1 === me) return true;
   for (let i = 0; i < SPINS; i++) {
-    if (Atomics.load(w, LOCK) === 0 && Atomics.compareExchange(w, LOCK, 0, me << 1) === 0) return TAKEN;
+    if (Atomics.load(w, LOCK) === 0 && Atomics.compareExchange(w, LOCK, 0, me << 1) === 0) return true;
   }
   const mayWait = canBlock();
   const deadline = patience === Infinity ? Infinity : performance.now() + patience;
@@ -56,7 +43,7 @@ export function acquire(w: Int32Array, me: number, patience: number): Acquired {
     if (v === 0) {
       // Taken after a wait, it stays marked contended: other sleepers may be
       // queued behind us, and our release must wake the next one.
-      if (Atomics.compareExchange(w, LOCK, 0, (me << 1) | 1) === 0) return TAKEN;
+      if (Atomics.compareExchange(w, LOCK, 0, (me << 1) | 1) === 0) return true;
       continue;
     }
     if ((v & 1) === 0) {
@@ -69,7 +56,7 @@ export function acquire(w: Int32Array, me: number, patience: number): Acquired {
       // Giving up: a release's single wake-up may have been ours. Pass it on,
       // so a sleeper behind us does not sleep on a free lock.
       Atomics.notify(w, LOCK, 1);
-      return NOT_TAKEN;
+      return false;
     }
     // Sleep only while the word is still v: a release (or a new holder) in
     // between makes wait return "not-equal" at once.

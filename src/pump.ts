@@ -1,4 +1,4 @@
-import { BLOCKED, type Batch, type Core, type Result } from './core.js';
+import { BLOCKED, type Batch, type Core, NO_LOCK, type Result } from './core.js';
 import { LOCK, type ListId, PUTTERS, SIGNALLED, WAITING } from './layout.js';
 import { LOCK_PATIENCE_MS } from './lock.js';
 import { holdEventLoop, releaseEventLoop, waitAsyncFn } from './platform.js';
@@ -173,51 +173,33 @@ export class Pump {
    */
   withdraw(patience = Infinity): void {
     if (this.slot < 0 || this.withdrawn) return;
-    let locked = false;
+    const slot = this.slot;
     try {
-      locked = this.core.tryLock(patience);
-      if (!locked) {
+      if (this.core.lockedWithin(patience, () => this.core.lists.withdrawLocked(this.rules.list, slot)) === NO_LOCK) {
         setTimeout(() => this.withdraw(0), 1); // see run(): the event loop must not stall, and a retry never blocks
         return;
       }
-      this.withdrawn = true;
-      this.core.lists.withdrawLocked(this.rules.list, this.slot);
     } catch {
-      // The shared state is corrupted (src/integrity.ts): undo the section,
-      // and end our own wait anyway, so the pump meets the error and rejects
-      // what is left instead of holding the event loop for ever.
-      if (locked) {
-        locked = false;
-        try {
-          this.core.unlockFailed();
-        } catch {
-          if ((Atomics.exchange(this.core.w, LOCK, 0) & 1) !== 0) Atomics.notify(this.core.w, LOCK, 1);
-        }
-      }
-      this.withdrawn = true;
-      this.core.abandon(this.slot);
-    } finally {
-      if (locked) this.core.unlock();
+      // The shared state is corrupted (src/integrity.ts; the section was
+      // undone): end our own wait anyway, so the pump meets the error and
+      // rejects what is left instead of holding the event loop for ever.
+      this.core.abandon(slot);
     }
+    this.withdrawn = true;
   }
 
   /** Withdraws and frees the slot: for a thread that exits, whose pump will never run again. */
   release(): void {
     // A thread that exits cannot retry later; if the lock stays held (its
     // holder died), the slot is left to recover() of this thread.
-    if (this.slot < 0 || !this.core.tryLock(LOCK_PATIENCE_MS)) return;
-    try {
-      if (!this.withdrawn) this.core.lists.withdrawLocked(this.rules.list, this.slot);
-      this.core.lists.endWaitLocked(this.rules.list, this.slot);
-    } catch (e) {
-      try {
-        this.core.unlockFailed();
-      } catch {
-        if ((Atomics.exchange(this.core.w, LOCK, 0) & 1) !== 0) Atomics.notify(this.core.w, LOCK, 1);
-      }
-      throw e;
-    }
-    this.core.unlock();
+    const slot = this.slot;
+    if (slot < 0) return;
+    const lists = this.core.lists;
+    const done = this.core.lockedWithin(LOCK_PATIENCE_MS, () => {
+      if (!this.withdrawn) lists.withdrawLocked(this.rules.list, slot);
+      lists.endWaitLocked(this.rules.list, slot);
+    });
+    if (done === NO_LOCK) return;
     this.slot = -1;
     this.withdrawn = true;
   }
