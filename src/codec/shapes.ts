@@ -1,0 +1,169 @@
+import { isWellFormed, utf8 } from './bytes-io.js';
+
+/**
+ * Shapes: the key lists of plain objects, so that an object of a shape seen
+ * before is written as its shape's key block (copied whole, a memcpy) and its
+ * values, and read back by a function made for that shape, which builds the
+ * object as one literal (every key a fast, fixed property) instead of adding
+ * keys one by one.
+ *
+ * The block travels in every item: no dictionary is shared between threads,
+ * so there is nothing to publish, to fill up, or to repair after a dead
+ * thread, and any thread decodes any item on its own. A decoder recognises a
+ * block it has seen by a hash and a byte compare (docs/design.md, "Codecs").
+ *
+ * Block: [u16 byte length of the rest][u8 key count][per key: u8 byte length, UTF-8].
+ */
+
+/** Objects with more keys than this, or a key longer than KEY_BYTES, are written key by key. */
+export const SHAPE_KEYS = 64;
+const KEY_BYTES = 255;
+/** At most this many trie nodes per encoder: objects used as dictionaries (many distinct key sets) do not grow it for ever. */
+const MAX_NODES = 4096;
+
+interface Node {
+  next: Map<string, Node> | undefined;
+  /** The block of the shape that ends here; null if it cannot be one (a key too long or with a lone surrogate). */
+  block: Uint8Array | null | undefined;
+}
+
+const encoder = new TextEncoder();
+
+/** The encoder's side: key lists to blocks, through a trie of keys. One per encoder (a thread may have several). */
+export class ShapeBlocks {
+  private readonly root: Node = { next: undefined, block: undefined };
+  private nodes = 0;
+  /** The keys and block of the last shape found: messages of one shape in a row skip the trie. */
+  private lastKeys: readonly string[] = [];
+  private lastBlock: Uint8Array | undefined;
+
+  /** The block for these keys, or undefined when they are written key by key. */
+  blockFor(keys: readonly string[]): Uint8Array | undefined {
+    const n = keys.length;
+    if (n > SHAPE_KEYS) return undefined;
+    const last = this.lastKeys;
+    if (n === last.length && this.lastBlock !== undefined) {
+      let i = 0;
+      while (i < n && keys[i] === last[i]) i++;
+      if (i === n) return this.lastBlock;
+    }
+    const block = this.find(keys);
+    if (block !== undefined) {
+      this.lastKeys = keys;
+      this.lastBlock = block;
+    }
+    return block;
+  }
+
+  private find(keys: readonly string[]): Uint8Array | undefined {
+    const n = keys.length;
+    let node = this.root;
+    for (let i = 0; i < n; i++) {
+      const k = keys[i]!;
+      let next = node.next?.get(k);
+      if (next === undefined) {
+        if (this.nodes >= MAX_NODES) return undefined;
+        this.nodes++;
+        next = { next: undefined, block: undefined };
+        (node.next ??= new Map()).set(k, next);
+      }
+      node = next;
+    }
+    if (node.block === undefined) node.block = makeBlock(keys);
+    return node.block ?? undefined;
+  }
+}
+
+function makeBlock(keys: readonly string[]): Uint8Array | null {
+  const parts: Uint8Array[] = [];
+  let size = 3;
+  for (const k of keys) {
+    if (!isWellFormed(k)) return null;
+    const b = encoder.encode(k);
+    if (b.length > KEY_BYTES) return null;
+    parts.push(b);
+    size += 1 + b.length;
+  }
+  if (size - 2 > 0xffff) return null;
+  const block = new Uint8Array(size);
+  block[0] = (size - 2) & 0xff;
+  block[1] = (size - 2) >> 8;
+  block[2] = keys.length;
+  let p = 3;
+  for (const b of parts) {
+    block[p++] = b.length;
+    block.set(b, p);
+    p += b.length;
+  }
+  return block;
+}
+
+/** A shape as the decoder knows it. */
+export interface Shape {
+  readonly keys: readonly string[];
+  /** Builds the object from the next values of `d` (made once the shape is seen twice), or undefined. */
+  make: ((d: { value(): unknown }) => Record<string, unknown>) | undefined;
+  seen: number;
+  /** The block's bytes after its length, to tell a hash collision apart. */
+  readonly bytes: Uint8Array;
+}
+
+const SLOTS = 512;
+/** Whether this runtime lets us make functions from text (a page's Content-Security-Policy may forbid it). */
+let canCompile: boolean | undefined;
+
+/** The decoder's side: blocks to shapes, in a table indexed by a hash of the block. */
+export class ShapeTable {
+  private readonly table: (Shape | undefined)[] = new Array<Shape | undefined>(SLOTS).fill(undefined);
+
+  /** Reads the block at `buf[at]` (its length already checked to be in bounds): the shape and the block's end. */
+  read(buf: Uint8Array, at: number, len: number): Shape {
+    let h = len;
+    for (let j = at; j < at + len; j++) h = Math.imul(h ^ buf[j]!, 0x01000193);
+    const slot = (h >>> 0) & (SLOTS - 1);
+    let s = this.table[slot];
+    if (s === undefined || !same(s.bytes, buf, at, len)) {
+      s = parse(buf, at, len);
+      this.table[slot] = s;
+    } else if (s.make === undefined && ++s.seen === 2) s.make = compile(s.keys);
+    return s;
+  }
+}
+
+function same(a: Uint8Array, buf: Uint8Array, at: number, len: number): boolean {
+  if (a.length !== len) return false;
+  for (let j = 0; j < len; j++) if (a[j] !== buf[at + j]) return false;
+  return true;
+}
+
+function parse(buf: Uint8Array, at: number, len: number): Shape {
+  const end = at + len;
+  const n = buf[at]!;
+  const keys: string[] = [];
+  let p = at + 1;
+  for (let i = 0; i < n; i++) {
+    if (p >= end) throw new TypeError('janus-queue: corrupted item bytes (shape)');
+    const k = buf[p++]!;
+    if (p + k > end) throw new TypeError('janus-queue: corrupted item bytes (shape)');
+    keys.push(utf8(buf, p, k));
+    p += k;
+  }
+  if (p !== end) throw new TypeError('janus-queue: corrupted item bytes (shape)');
+  return { keys, make: undefined, seen: 1, bytes: buf.slice(at, end) };
+}
+
+function compile(keys: readonly string[]): Shape['make'] {
+  if (canCompile === false || new Set(keys).size !== keys.length) return undefined;
+  try {
+    // An object literal, its keys quoted by JSON.stringify (valid JS string
+    // literals); "__proto__" as a computed key, which defines a property
+    // instead of setting the prototype. Values are read in key order.
+    const props = keys.map((k) => `${k === '__proto__' ? '["__proto__"]' : JSON.stringify(k)}: d.value()`).join(', ');
+    const make = new Function('d', `return { ${props} };`) as Shape['make'];
+    canCompile = true;
+    return make;
+  } catch {
+    canCompile = false;
+    return undefined;
+  }
+}
