@@ -1,0 +1,132 @@
+// Where each microsecond goes: the cost of each step of a put and a get, one
+// thread and across threads, with the futex calls counted, beside the
+// physical floors measured in the same run (a bare SPSC ring carrying the
+// same bytes, structuredClone, v8.serialize of one item and of a batch).
+//   npm run bench -- --breakdown               (this build)
+//   node bench/breakdown.mjs --against /old/tree  (also an older tree: its dist/ and src/codec)
+// Single-thread figures are the minimum over repetitions of CPU time per
+// item (process.cpuUsage): on a shared machine the steadiest figure.
+import os from 'node:os';
+import v8 from 'node:v8';
+import { Worker } from 'node:worker_threads';
+import { loadCodecs } from './lib/codecs.mjs';
+import { Ring } from './lib/ring.mjs';
+import { smallObject } from './lib/payloads.mjs';
+import { quick } from './lib/harness.mjs';
+
+const LOCK_INDEX = 16; // the lock word (src/layout.ts, LOCK)
+const N = quick ? 2000 : 100000;
+const REPS = quick ? 2 : 9;
+const here = new URL('../', import.meta.url);
+const i = process.argv.indexOf('--against');
+const trees = [...(i > 0 ? [{ name: 'before', root: new URL(`file://${process.argv[i + 1].replace(/\/?$/, '/')}`) }] : []), { name: 'this', root: here }];
+
+/** CPU µs per call of fn(i), the minimum over REPS runs of N calls. */
+function perItem(fn, n = N) {
+  for (let k = 0; k < Math.min(n, 2000); k++) fn(k);
+  let best = Infinity;
+  for (let r = 0; r < REPS; r++) {
+    const c0 = process.cpuUsage();
+    for (let k = 0; k < n; k++) fn(k);
+    const c = process.cpuUsage(c0);
+    best = Math.min(best, (c.user + c.system) / n);
+  }
+  return best;
+}
+
+async function perItemAsync(fn, n = N) {
+  let best = Infinity;
+  for (let r = 0; r < REPS; r++) {
+    const c0 = process.cpuUsage();
+    for (let k = 0; k < n; k++) await fn(k);
+    const c = process.cpuUsage(c0);
+    best = Math.min(best, (c.user + c.system) / n);
+  }
+  return best;
+}
+
+async function singleThread(tree) {
+  const { Queue } = await import(new URL('dist/index.js', tree.root).href);
+  const codec = (await loadCodecs({ from: new URL(`bench/results/.codec-${tree.name}/`, here).href, src: new URL('src/', tree.root).href })).structured;
+  const item = smallObject(7);
+  const bytes = codec.encode(item, 1 << 20).slice();
+  const scratch = new Uint8Array(1 << 16);
+  const sab = new Uint8Array(new SharedArrayBuffer(1 << 16));
+  const bq = new Queue({ codec: 'bytes' });
+  const sq = new Queue();
+  const tq = new Queue({ codec: 'bytes' });
+  const aq = new Queue();
+  const ring = new Ring(Ring.create());
+  scratch.set(bytes);
+  const r = {
+    'encode (default codec, small object)': perItem((k) => codec.encode(smallObject(k), 1 << 20)),
+    'decode (default codec, small object)': perItem(() => codec.decode(scratch.subarray(0, bytes.length))),
+    'copy the encoded bytes into shared memory and out': perItem(() => (sab.set(bytes, 64), scratch.set(sab.subarray(64, 64 + bytes.length)))),
+    'take lock + commit + release (taskDone)': (() => {
+      for (let k = 0; k < N * (REPS + 1) + 2000; k++) tq.syncQ.putNowait(new Uint8Array(0));
+      return perItem(() => tq.syncQ.taskDone());
+    })(),
+    'putNowait of the encoded bytes (bytes codec): lock, reserve, copy in, publish': perItem(() => (bq.syncQ.putNowait(bytes), 0)),
+    'getNowait of them: lock, take, copy out (a fresh array), release': perItem(() => bq.syncQ.getNowait()),
+    'putNowait + getNowait, default codec, small object': perItem((k) => (sq.syncQ.putNowait(smallObject(k)), sq.syncQ.getNowait())),
+    'asyncQ.putNowait + await asyncQ.get(), small object': await perItemAsync((k) => (aq.asyncQ.putNowait(smallObject(k)), aq.asyncQ.get())),
+    'floor: bare ring put + take of the encoded bytes': perItem(() => (ring.put(bytes), ring.take(scratch))),
+    'floor: structuredClone, small object': perItem((k) => structuredClone(smallObject(k))),
+    'floor: v8.serialize + deserialize, small object': perItem((k) => v8.deserialize(v8.serialize(smallObject(k)))),
+    'floor: v8.serialize + deserialize, batch of 100, per object': perItem((k) => v8.deserialize(v8.serialize(Array.from({ length: 100 }, (_, j) => smallObject(k + j)))), N / 100) / 100,
+    'floor: make the small object alone': perItem((k) => smallObject(k)),
+    'encoded size of the small object (bytes, not µs)': bytes.length,
+  };
+  return r;
+}
+
+/** Worker (syncQ.put) -> main (await asyncQ.get), or the bare ring with the codec on both sides: rate, CPU, futex counts per 100k items. */
+async function crossThread(tree, role) {
+  const { countAtomics } = await import('./lib/futex-count.mjs');
+  const { Queue } = await import(new URL('dist/index.js', tree.root).href);
+  const n = N;
+  const q = new Queue({ maxsize: 1024 });
+  const ringSab = Ring.create();
+  const codecDir = new URL(`bench/results/.codec-${tree.name}/`, here).href;
+  const codec = (await loadCodecs({ build: false, from: codecDir })).structured;
+  const w = new Worker(new URL('breakdown-worker.mjs', import.meta.url), {
+    workerData: { role, n, handle: q.handle, ring: ringSab, lockIndex: LOCK_INDEX, dist: new URL('dist/index.js', tree.root).href, codecDir },
+  });
+  await new Promise((resolve, reject) => (w.once('message', resolve), w.once('error', reject)));
+  const done = new Promise((resolve) => w.on('message', (m) => m?.done && resolve(m)));
+  const counts = countAtomics(LOCK_INDEX);
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  w.postMessage('go');
+  if (role === 'queue') for (let k = 0; k < n; k++) await q.asyncQ.get();
+  else {
+    const ring = new Ring(ringSab);
+    const scratch = new Uint8Array(1 << 16);
+    for (let k = 0; k < n; k++) codec.decode(scratch.subarray(0, ring.take(scratch)));
+  }
+  const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  const mine = counts.snapshot();
+  counts.restore();
+  const theirs = await done;
+  await w.terminate();
+  const per100k = {};
+  for (const [side, cs] of [['consumer', mine], ['producer', theirs.counts]]) for (const [k, v] of Object.entries(cs)) per100k[`${side}: ${k}`] = Math.round((v * 100000) / n);
+  return { rate: n / (ms / 1000), cpu: (c.user + c.system) / n, counts: per100k };
+}
+
+const fmt = (x) => (x < 10 ? x.toFixed(3) : x.toFixed(1));
+console.log(`breakdown: Node ${process.version}, ${os.availableParallelism?.() ?? os.cpus().length} cores, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, ${N} items, min of ${REPS}`);
+const single = {};
+for (const t of trees) single[t.name] = await singleThread(t);
+console.log(`\none thread, CPU µs per item${trees.length > 1 ? ` (${trees.map((t) => t.name).join(' / ')})` : ''}`);
+for (const k of Object.keys(single.this)) console.log(`  ${k.padEnd(92)} ${trees.map((t) => fmt(single[t.name][k]).padStart(8)).join(' ')}`);
+for (const t of trees) {
+  for (const role of ['queue', 'ring']) {
+    if (role === 'ring' && t !== trees.at(-1)) continue;
+    const r = await crossThread(t, role);
+    console.log(`\nworker syncQ.put -> main await asyncQ.get, small objects (${t.name}${role === 'ring' ? ': bare ring + this codec, main takes synchronously' : ''}): ${Math.round(r.rate / 1000)} k/s, CPU ${fmt(r.cpu)} µs/item (all threads)`);
+    for (const [k, v] of Object.entries(r.counts).sort()) console.log(`  ${k.padEnd(60)} ${String(v).padStart(8)} per 100k items`);
+  }
+}
+process.exit(0);
