@@ -1,6 +1,7 @@
 // A fresh clone packs a working package: `npm pack` in a clone of the
 // committed HEAD (no dist/ there) builds first (the `prepack` script), so the
-// tarball holds dist/, not only README, CHANGELOG and package.json.
+// tarball holds dist/, not only README, CHANGELOG and package.json; and the
+// build's output does not spoil what `npm pack --json` prints.
 //
 // The clone reuses this checkout's node_modules through a symlink (the same
 // lockfile; `npm ci` there would take minutes). It builds in its own folder,
@@ -24,7 +25,9 @@ before(() => {
   execFileSync('git', ['clone', '--quiet', '--no-hardlinks', root, clone], { stdio: 'ignore' });
   assert.equal(existsSync(join(clone, 'dist')), false, 'a fresh clone has no dist/ (it is git-ignored)');
   symlinkSync(join(root, 'node_modules'), join(clone, 'node_modules'), 'dir');
-  execFileSync(npm, ['pack', '--pack-destination', dir], { cwd: clone, stdio: 'ignore', timeout: 120000 });
+  // The build prints to stderr, so what `npm pack --json` prints stays JSON.
+  const out = execFileSync(npm, ['pack', '--json', '--pack-destination', dir], { cwd: clone, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 120000 });
+  assert.doesNotThrow(() => JSON.parse(out), `npm pack --json printed more than JSON:\n${out.slice(0, 300)}`);
   const found = readdirSync(dir).filter((f) => f.endsWith('.tgz'));
   assert.equal(found.length, 1, `npm pack made ${found.length} tarballs`);
   listing = execFileSync('tar', ['-tzvf', join(dir, found[0])], { encoding: 'utf8' }).trim().split('\n');
