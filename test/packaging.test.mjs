@@ -22,7 +22,9 @@ let tarball;
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'janus-queue-pack-'));
-  execFileSync('npm', ['pack', '--pack-destination', dir], { cwd: root, stdio: 'ignore' });
+  // --ignore-scripts: dist/ is built already (npm test, check:package), and a
+  // prepack rebuild would empty dist/ under test files running beside this one.
+  execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', dir], { cwd: root, stdio: 'ignore' });
   // Found by listing, not from `npm pack --json`, whose shape changed in npm 12.
   const found = readdirSync(dir).filter((f) => f.endsWith('.tgz'));
   assert.equal(found.length, 1, `npm pack made ${found.length} tarballs`);
