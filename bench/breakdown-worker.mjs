@@ -17,6 +17,9 @@ const run = {
     const q = Queue.attach(d.handle);
     for (let i = 0; i < d.n; i++) q.syncQ.put(smallObject(i));
   },
+  post() {
+    for (let i = 0; i < d.n; i++) parentPort.postMessage(smallObject(i));
+  },
   ring() {
     const ring = new Ring(d.ring);
     const codec = codecs.structured;
@@ -30,5 +33,6 @@ parentPort.once('message', () => {
   run();
   const c = process.cpuUsage(c0);
   parentPort.postMessage({ done: true, cpu: c.user + c.system, counts: counts.snapshot() });
+  counts.restore();
 });
 parentPort.postMessage('ready');

@@ -34,6 +34,26 @@ function perItem(fn, n = N) {
   return best;
 }
 
+/** CPU µs per putNowait of `bytes` (N in a row) and per getNowait of them, the minimum over REPS rounds. */
+function putThenGet(q, bytes) {
+  let put = Infinity;
+  let get = Infinity;
+  for (let r = 0; r <= REPS; r++) {
+    let c0 = process.cpuUsage();
+    for (let k = 0; k < N; k++) q.syncQ.putNowait(bytes);
+    let c = process.cpuUsage(c0);
+    if (r > 0) put = Math.min(put, (c.user + c.system) / N);
+    c0 = process.cpuUsage();
+    for (let k = 0; k < N; k++) q.syncQ.getNowait();
+    c = process.cpuUsage(c0);
+    if (r > 0) get = Math.min(get, (c.user + c.system) / N);
+  }
+  return {
+    'putNowait of the encoded bytes (bytes codec): lock, reserve, copy in, publish': put,
+    'getNowait of them: lock, take, copy out (a fresh array), release': get,
+  };
+}
+
 async function perItemAsync(fn, n = N) {
   let best = Infinity;
   for (let r = 0; r < REPS; r++) {
@@ -52,9 +72,9 @@ async function singleThread(tree) {
   const bytes = codec.encode(item, 1 << 20).slice();
   const scratch = new Uint8Array(1 << 16);
   const sab = new Uint8Array(new SharedArrayBuffer(1 << 16));
-  const bq = new Queue({ codec: 'bytes' });
+  const bq = new Queue({ codec: 'bytes', maxBytes: 64 << 20 });
   const sq = new Queue();
-  const tq = new Queue({ codec: 'bytes' });
+  const tq = new Queue({ codec: 'bytes', maxBytes: 64 << 20 });
   const aq = new Queue();
   const ring = new Ring(Ring.create());
   scratch.set(bytes);
@@ -66,8 +86,7 @@ async function singleThread(tree) {
       for (let k = 0; k < N * (REPS + 1) + 2000; k++) tq.syncQ.putNowait(new Uint8Array(0));
       return perItem(() => tq.syncQ.taskDone());
     })(),
-    'putNowait of the encoded bytes (bytes codec): lock, reserve, copy in, publish': perItem(() => (bq.syncQ.putNowait(bytes), 0)),
-    'getNowait of them: lock, take, copy out (a fresh array), release': perItem(() => bq.syncQ.getNowait()),
+    ...putThenGet(bq, bytes),
     'putNowait + getNowait, default codec, small object': perItem((k) => (sq.syncQ.putNowait(smallObject(k)), sq.syncQ.getNowait())),
     'asyncQ.putNowait + await asyncQ.get(), small object': await perItemAsync((k) => (aq.asyncQ.putNowait(smallObject(k)), aq.asyncQ.get())),
     'floor: bare ring put + take of the encoded bytes': perItem(() => (ring.put(bytes), ring.take(scratch))),
@@ -93,12 +112,16 @@ async function crossThread(tree, role) {
     workerData: { role, n, handle: q.handle, ring: ringSab, lockIndex: LOCK_INDEX, dist: new URL('dist/index.js', tree.root).href, codecDir },
   });
   await new Promise((resolve, reject) => (w.once('message', resolve), w.once('error', reject)));
-  const done = new Promise((resolve) => w.on('message', (m) => m?.done && resolve(m)));
+  let got = 0;
+  let all;
+  const arrived = new Promise((resolve) => (all = resolve));
+  const done = new Promise((resolve) => w.on('message', (m) => (m?.done ? resolve(m) : ++got === n && all())));
   const counts = countAtomics(LOCK_INDEX);
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   w.postMessage('go');
   if (role === 'queue') for (let k = 0; k < n; k++) await q.asyncQ.get();
+  else if (role === 'post') await arrived;
   else {
     const ring = new Ring(ringSab);
     const scratch = new Uint8Array(1 << 16);
@@ -122,10 +145,11 @@ for (const t of trees) single[t.name] = await singleThread(t);
 console.log(`\none thread, CPU µs per item${trees.length > 1 ? ` (${trees.map((t) => t.name).join(' / ')})` : ''}`);
 for (const k of Object.keys(single.this)) console.log(`  ${k.padEnd(92)} ${trees.map((t) => fmt(single[t.name][k]).padStart(8)).join(' ')}`);
 for (const t of trees) {
-  for (const role of ['queue', 'ring']) {
-    if (role === 'ring' && t !== trees.at(-1)) continue;
+  for (const role of ['queue', 'ring', 'post']) {
+    if (role !== 'queue' && t !== trees.at(-1)) continue;
     const r = await crossThread(t, role);
-    console.log(`\nworker syncQ.put -> main await asyncQ.get, small objects (${t.name}${role === 'ring' ? ': bare ring + this codec, main takes synchronously' : ''}): ${Math.round(r.rate / 1000)} k/s, CPU ${fmt(r.cpu)} µs/item (all threads)`);
+    const what = { queue: `janus-queue ${t.name}: worker syncQ.put -> main await asyncQ.get`, ring: 'floor: bare ring + this codec, main takes synchronously', post: 'alternative: postMessage, one object per message' }[role];
+    console.log(`\nworker -> main, small objects, ${what}: ${Math.round(r.rate / 1000)} k/s, CPU ${fmt(r.cpu)} µs/item (all threads)`);
     for (const [k, v] of Object.entries(r.counts).sort()) console.log(`  ${k.padEnd(60)} ${String(v).padStart(8)} per 100k items`);
   }
 }
