@@ -81,13 +81,14 @@ export const isUint8Array = (v: unknown): v is Uint8Array => typeof v === 'objec
 export type Brand = 'Date' | 'RegExp' | 'Map' | 'Set' | 'ArrayBuffer' | 'SharedArrayBuffer' | 'Boolean' | 'Number' | 'String' | 'BigInt';
 export function brandOf(v: object): Brand | undefined {
   // The tag is only a hint (Symbol.toStringTag can say anything): the hinted
-  // brand is checked first, then every other one.
-  const hint = tagOf(v).slice(8, -1);
-  const order = BRANDS.includes(hint as Brand) ? [hint as Brand, ...BRANDS] : BRANDS;
-  for (const b of order) if (probe(CHECKS[b], v) !== undefined) return b;
+  // brand is checked first (it is almost always right), then every other one.
+  const hint = HINTS[tagOf(v)];
+  if (hint !== undefined && probe(CHECKS[hint], v) !== undefined) return hint;
+  for (const b of BRANDS) if (b !== hint && probe(CHECKS[b], v) !== undefined) return b;
   return undefined;
 }
 const BRANDS: Brand[] = ['Date', 'Map', 'Set', 'RegExp', 'ArrayBuffer', 'SharedArrayBuffer', 'Boolean', 'Number', 'String', 'BigInt'];
+const HINTS: Record<string, Brand | undefined> = Object.assign(Object.create(null) as Record<string, Brand | undefined>, Object.fromEntries(['Date', 'Map', 'Set', 'RegExp', 'ArrayBuffer', 'SharedArrayBuffer', 'Boolean', 'Number', 'String', 'BigInt'].map((b) => [`[object ${b}]`, b as Brand])));
 const CHECKS: Record<Brand, (this: unknown) => unknown> = {
   Date: dateGetTime,
   RegExp: regExpSource,

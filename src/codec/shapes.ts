@@ -21,41 +21,59 @@ const KEY_BYTES = 255;
 /** At most this many trie nodes per encoder: objects used as dictionaries (many distinct key sets) do not grow it for ever. */
 const MAX_NODES = 4096;
 
-interface Node {
-  next: Map<string, Node> | undefined;
-  /** The block of the shape that ends here; null if it cannot be one (a key too long or with a lone surrogate). */
-  block: Uint8Array | null | undefined;
-}
-
 const encoder = new TextEncoder();
 
-/** The encoder's side: key lists to blocks, through a trie of keys. One per encoder (a thread may have several). */
-export class ShapeBlocks {
-  private readonly root: Node = { next: undefined, block: undefined };
-  private nodes = 0;
-  /** The keys and block of the last shape found: messages of one shape in a row skip the trie. */
-  private lastKeys: readonly string[] = [];
-  private lastBlock: Uint8Array | undefined;
+/** What the encoder needs of a shape's writer: each value, a key a getter deleted, the limit check. */
+export interface ShapeWriter {
+  value(v: unknown): void;
+  absent(): void;
+  over(): void;
+}
 
-  /** The block for these keys, or undefined when they are written key by key. */
-  blockFor(keys: readonly string[]): Uint8Array | undefined {
+/** A shape as the encoder knows it. */
+export interface EncoderShape {
+  readonly block: Uint8Array;
+  /** Writes the values of an object of this shape (made once the shape is seen twice), or undefined. */
+  write: ((o: object, e: ShapeWriter, own: (o: object, k: string) => boolean) => void) | undefined;
+  seen: number;
+}
+
+interface Node {
+  next: Map<string, Node> | undefined;
+  /** The shape that ends here; null if it cannot be one (a key too long or with a lone surrogate). */
+  shape: EncoderShape | null | undefined;
+}
+
+/** The encoder's side: key lists to shapes, through a trie of keys. One per encoder (a thread may have several). */
+export class ShapeBlocks {
+  private readonly root: Node = { next: undefined, shape: undefined };
+  private nodes = 0;
+  /** The keys and shape last found: messages of one shape in a row skip the trie. */
+  private lastKeys: readonly string[] = [];
+  private last: EncoderShape | undefined;
+
+  /** The shape of these keys, or undefined when they are written key by key. */
+  shapeFor(keys: readonly string[]): EncoderShape | undefined {
     const n = keys.length;
     if (n > SHAPE_KEYS) return undefined;
     const last = this.lastKeys;
-    if (n === last.length && this.lastBlock !== undefined) {
+    let shape: EncoderShape | undefined;
+    if (n === last.length && this.last !== undefined) {
       let i = 0;
       while (i < n && keys[i] === last[i]) i++;
-      if (i === n) return this.lastBlock;
+      if (i === n) shape = this.last;
     }
-    const block = this.find(keys);
-    if (block !== undefined) {
+    if (shape === undefined) {
+      shape = this.find(keys);
+      if (shape === undefined) return undefined;
       this.lastKeys = keys;
-      this.lastBlock = block;
+      this.last = shape;
     }
-    return block;
+    if (shape.write === undefined && ++shape.seen === 2) shape.write = compileWriter(keys);
+    return shape;
   }
 
-  private find(keys: readonly string[]): Uint8Array | undefined {
+  private find(keys: readonly string[]): EncoderShape | undefined {
     const n = keys.length;
     let node = this.root;
     for (let i = 0; i < n; i++) {
@@ -64,13 +82,16 @@ export class ShapeBlocks {
       if (next === undefined) {
         if (this.nodes >= MAX_NODES) return undefined;
         this.nodes++;
-        next = { next: undefined, block: undefined };
+        next = { next: undefined, shape: undefined };
         (node.next ??= new Map()).set(k, next);
       }
       node = next;
     }
-    if (node.block === undefined) node.block = makeBlock(keys);
-    return node.block ?? undefined;
+    if (node.shape === undefined) {
+      const block = makeBlock(keys);
+      node.shape = block === null ? null : { block, write: undefined, seen: 0 };
+    }
+    return node.shape ?? undefined;
   }
 }
 
@@ -125,7 +146,7 @@ export class ShapeTable {
     if (s === undefined || !same(s.bytes, buf, at, len)) {
       s = parse(buf, at, len);
       this.table[slot] = s;
-    } else if (s.make === undefined && ++s.seen === 2) s.make = compile(s.keys);
+    } else if (s.make === undefined && ++s.seen === 2) s.make = compileMaker(s.keys);
     return s;
   }
 }
@@ -152,18 +173,39 @@ function parse(buf: Uint8Array, at: number, len: number): Shape {
   return { keys, make: undefined, seen: 1, bytes: buf.slice(at, end) };
 }
 
-function compile(keys: readonly string[]): Shape['make'] {
-  if (canCompile === false || new Set(keys).size !== keys.length) return undefined;
+/**
+ * A function made from text, or undefined where the runtime forbids it.
+ * Keys go into the text only quoted by JSON.stringify (valid JS string
+ * literals, whatever the key holds).
+ */
+function compile<F>(params: string[], body: string): F | undefined {
+  if (canCompile === false) return undefined;
   try {
-    // An object literal, its keys quoted by JSON.stringify (valid JS string
-    // literals); "__proto__" as a computed key, which defines a property
-    // instead of setting the prototype. Values are read in key order.
-    const props = keys.map((k) => `${k === '__proto__' ? '["__proto__"]' : JSON.stringify(k)}: d.value()`).join(', ');
-    const make = new Function('d', `return { ${props} };`) as Shape['make'];
+    const f = new Function(...params, body) as F;
     canCompile = true;
-    return make;
+    return f;
   } catch {
     canCompile = false;
     return undefined;
   }
+}
+
+/** The decoder's function for a shape: an object literal, "__proto__" as a computed key (which defines a property instead of setting the prototype), values read in key order. */
+function compileMaker(keys: readonly string[]): Shape['make'] {
+  if (new Set(keys).size !== keys.length) return undefined;
+  const props = keys.map((k) => `${k === '__proto__' ? '["__proto__"]' : JSON.stringify(k)}: d.value()`).join(', ');
+  return compile<Shape['make']>(['d'], `return { ${props} };`);
+}
+
+/**
+ * The encoder's function for a shape: each value by a named [[Get]] (one
+ * inline cache per key, instead of a keyed load that sees every shape), and
+ * a key that a getter of an earlier one deleted is written ABSENT.
+ */
+function compileWriter(keys: readonly string[]): EncoderShape['write'] {
+  const steps = keys.map((k) => {
+    const q = JSON.stringify(k);
+    return `v = o[${q}]; if (v === undefined && !own(o, ${q})) e.absent(); else e.value(v); e.over();`;
+  });
+  return compile<EncoderShape['write']>(['o', 'e', 'own'], `let v; ${steps.join(' ')}`);
 }

@@ -67,7 +67,8 @@ export class StructuredEncoder {
     return this.w.result();
   }
 
-  private value(v: unknown): void {
+  /** Writes one value (public for the functions a shape makes, shapes.ts). */
+  value(v: unknown): void {
     const w = this.w;
     switch (typeof v) {
       case 'string':
@@ -96,6 +97,15 @@ export class StructuredEncoder {
   }
 
   /** [u8 sign][string: the magnitude in hex]. Hex conversion is linear in the size; shifting word by word is quadratic. */
+  /** A key of a SHAPE object that a getter deleted before it was read. */
+  absent(): void {
+    this.w.u8(F.ABSENT);
+  }
+
+  over(): void {
+    this.w.over();
+  }
+
   private bigint(v: bigint): void {
     const negative = v < 0n;
     this.w.u8(negative ? 1 : 0);
@@ -146,18 +156,21 @@ export class StructuredEncoder {
     const w = this.w;
     const id = this.ids.add(o, w.pos);
     const keys = Object.keys(o);
-    const block = this.shapes.blockFor(keys);
+    const shape = this.shapes.shapeFor(keys);
     const r = o as Record<string, unknown>;
-    if (block !== undefined) {
+    if (shape !== undefined) {
       w.u8(F.SHAPE);
-      w.small(block);
-      for (let i = 0; i < keys.length; i++) {
-        const k = keys[i]!;
-        const v = r[k];
-        // A getter of an earlier key may have deleted this one: structuredClone leaves it out.
-        if (v === undefined && !hasOwn(o, k)) w.u8(F.ABSENT);
-        else this.value(v);
-        w.over();
+      w.small(shape.block);
+      if (shape.write !== undefined) shape.write(o, this, hasOwn);
+      else {
+        for (let i = 0; i < keys.length; i++) {
+          const k = keys[i]!;
+          const v = r[k];
+          // A getter of an earlier key may have deleted this one: structuredClone leaves it out.
+          if (v === undefined && !hasOwn(o, k)) w.u8(F.ABSENT);
+          else this.value(v);
+          w.over();
+        }
       }
     } else {
       w.u8(F.OBJECT);
