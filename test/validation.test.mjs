@@ -2,17 +2,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as janus from 'janus-queue';
-import { LifoQueue, PriorityQueue, Queue, QueueEmpty, QueueFull, QueueShutDown } from 'janus-queue';
+import { LifoQueue, PriorityQueue, Queue, QueueCorrupted, QueueEmpty, QueueFull, QueueShutDown } from 'janus-queue';
 
 describe('exports', () => {
-  it('are the three queues and the three error classes, each error with its name', () => {
-    assert.deepEqual(Object.keys(janus).sort(), ['LifoQueue', 'PriorityQueue', 'Queue', 'QueueEmpty', 'QueueFull', 'QueueShutDown']);
-    for (const [E, name] of [[QueueEmpty, 'QueueEmpty'], [QueueFull, 'QueueFull'], [QueueShutDown, 'QueueShutDown']]) {
+  it('are the three queues and the four error classes, each error with its name', () => {
+    assert.deepEqual(Object.keys(janus).sort(), ['LifoQueue', 'PriorityQueue', 'Queue', 'QueueCorrupted', 'QueueEmpty', 'QueueFull', 'QueueShutDown']);
+    for (const [E, name] of [[QueueEmpty, 'QueueEmpty'], [QueueFull, 'QueueFull'], [QueueShutDown, 'QueueShutDown'], [QueueCorrupted, 'QueueCorrupted']]) {
       const e = new E();
       assert.ok(e instanceof Error);
       assert.equal(e.name, name);
       assert.notEqual(new E(), e, 'not a singleton');
     }
+    assert.ok(new QueueCorrupted() instanceof TypeError, 'a corrupted buffer is still a TypeError to older catch blocks');
     assert.ok(new LifoQueue() instanceof Queue);
     assert.ok(new PriorityQueue() instanceof Queue);
     assert.ok(new PriorityQueue() instanceof PriorityQueue);
