@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as janus from 'janus-queue';
 import { LifoQueue, PriorityQueue, Queue, QueueCorrupted, QueueEmpty, QueueFull, QueueShutDown } from 'janus-queue';
+import { KIND, MAGIC, MAX_BYTES, VERSION } from './helpers/layout.mjs';
 
 describe('exports', () => {
   it('are the three queues and the four error classes, each error with its name', () => {
@@ -97,11 +98,11 @@ describe('handles and attach', () => {
   }
 
   it('refuses a buffer with a corrupted header: magic, version, kind, sizes', () => {
-    assert.throws(() => Queue.attach(corrupted(0, 1234)), { name: 'TypeError', message: /magic/ });
-    assert.throws(() => Queue.attach(corrupted(1, 99)), { name: 'TypeError', message: /version is 99/ });
-    assert.throws(() => Queue.attach(corrupted(2, 42)), { name: 'TypeError', message: /kind/ });
+    assert.throws(() => Queue.attach(corrupted(MAGIC, 1234)), { name: 'TypeError', message: /magic/ });
+    assert.throws(() => Queue.attach(corrupted(VERSION, 99)), { name: 'TypeError', message: /version is 99/ });
+    assert.throws(() => Queue.attach(corrupted(KIND, 42)), { name: 'TypeError', message: /kind/ });
     assert.throws(() => Queue.attach(corrupted(undefined, 0, new Queue().handle.buffer.byteLength + 8)), { name: 'TypeError', message: /size/ });
-    assert.throws(() => Queue.attach(corrupted(8, 5)), { name: 'TypeError', message: /maxBytes/ });
+    assert.throws(() => Queue.attach(corrupted(MAX_BYTES, 5)), { name: 'TypeError', message: /maxBytes/ });
   });
 
   it('refuses a codec at attach that differs from a built-in one', () => {

@@ -25,10 +25,7 @@
 // Slots are one per thread (slot reuse is not modelled: a late notify to a
 // reused slot is a spurious wake-up, which every waiter tolerates).
 
-const WAITING = 0;
-const SIGNALLED = 1;
-const CANCELLED = 2;
-const PASSED_ON = 3;
+import { CANCELLED, PASSED_ON, SIGNALLED, WAITING } from '../helpers/layout.mjs';
 
 /** `bugs`: switch off one rule of the protocol, to show the explorer finds what it guards against. */
 export function explore(threads, { bugs = {} } = {}) {
