@@ -158,6 +158,21 @@ export function createBuffer(kind: Kind, codecId: number, maxsize: number, maxBy
   return buffer;
 }
 
+/** What a queue buffer's header says (written once by createBuffer; read it after checkHeader found it sound). */
+export interface Header {
+  readonly kind: Kind;
+  readonly codecId: number;
+  /** As given; <= 0 means no limit by count. */
+  readonly maxsize: number;
+  readonly arenaBytes: number;
+  readonly maxBytes: number;
+}
+
+export function readHeader(buffer: SharedArrayBuffer): Header {
+  const w = new Int32Array(buffer, 0, MAX_BYTES + 1);
+  return { kind: w[KIND] as Kind, codecId: w[CODEC]!, maxsize: w[MAXSIZE]!, arenaBytes: w[ARENA_BYTES]!, maxBytes: w[MAX_BYTES]! };
+}
+
 /** Checks a buffer's header; returns a reason it is not a usable queue buffer, or null. */
 export function checkHeader(buffer: SharedArrayBuffer): string | null {
   if (buffer.byteLength < ARENA_OFFSET + HEADER_PRIORITY) return `its buffer is too small (${buffer.byteLength} bytes)`;
