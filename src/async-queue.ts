@@ -1,10 +1,11 @@
-import { CLOSED, NO_LOCK, OK, type Result } from './core.js';
+import { AsyncWait, type Call, finish } from './async-wait.js';
+import { now } from './clock.js';
+import { CLOSED, OK, type Result } from './core.js';
 import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
 import { Face, getFailure, putFailure } from './face.js';
 import { GETTERS, JOINERS, PUTTERS } from './layout.js';
-import { LOCK_PATIENCE_MS } from './lock.js';
-import { type Call, Pump, finish } from './pump.js';
-import { type Shared, checkMax, checkTimeout, now, putTimeout } from './shared.js';
+import { LOCK_PATIENCE_MS, NO_LOCK, retrySoon } from './section.js';
+import { type Shared, checkMax, checkTimeout, putTimeout } from './shared.js';
 import { readableFrom, writableTo } from './streams.js';
 import type { AsyncOptions, AsyncQueue, ReadableOptions, WritableOptions } from './types.js';
 
@@ -14,14 +15,14 @@ import type { AsyncOptions, AsyncQueue, ReadableOptions, WritableOptions } from 
  * must wait, it joins its pump's FIFO. It never blocks the thread.
  */
 export class AsyncFace<T> extends Face implements AsyncQueue<T> {
-  private readonly getters: Pump;
-  private readonly putters: Pump;
-  private readonly joiners: Pump;
+  private readonly getters: AsyncWait;
+  private readonly putters: AsyncWait;
+  private readonly joiners: AsyncWait;
 
   constructor(shared: Shared) {
     super(shared);
     const core = shared.core;
-    this.getters = new Pump(core, {
+    this.getters = new AsyncWait(core, {
       list: GETTERS,
       attempt: (head) => (head.max === undefined ? core.getLocked() : core.getManyLocked(head.max)),
       settle: (r, calls) => {
@@ -30,7 +31,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
         settleWith(head, () => (head.max === undefined ? shared.taken() : shared.takenMany()));
       },
     });
-    this.putters = new Pump(core, {
+    this.putters = new AsyncWait(core, {
       list: PUTTERS,
       attempt: (head) => (head.batch ? core.putManyLocked(head.batch) : core.putLocked(head.bytes!, head.len!, head.priority!)),
       settle: (r, calls) => {
@@ -38,7 +39,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
         else rejectAll(calls, () => new QueueShutDown());
       },
     });
-    this.joiners = new Pump(core, {
+    this.joiners = new AsyncWait(core, {
       list: JOINERS,
       attempt: () => core.joinLocked(),
       settle: (_r, calls) => {
@@ -221,8 +222,8 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
    * *Nowait calls pass Infinity: they wait for the lock as long as it takes.
    */
   private tryLocked(attempt: () => Result, patience = LOCK_PATIENCE_MS): Result | typeof NO_LOCK {
-    // A failed attempt changes nothing (Core.unlockFailed).
-    return this.shared.core.lockedWithin(patience, attempt);
+    // A failed attempt changes nothing (src/section.ts).
+    return this.shared.core.section.run(patience, attempt);
   }
 
   /**
@@ -232,13 +233,13 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
    * throws. An abort meanwhile rejects with the signal's reason.
    */
   private async onceLater<V>(attempt: () => Result, settle: (r: Result) => V, signal: AbortSignal | undefined): Promise<V> {
-    for (;;) {
-      await new Promise((resolve) => setTimeout(resolve, 1));
+    let r: Result | typeof NO_LOCK = NO_LOCK;
+    await retrySoon(() => {
       if (signal?.aborted) throw signal.reason;
-      // A retry from a timer never blocks (see Pump.run).
-      const r = this.tryLocked(attempt, 0);
-      if (r !== NO_LOCK) return settle(r);
-    }
+      r = this.tryLocked(attempt, 0);
+      return r !== NO_LOCK;
+    });
+    return settle(r as Result);
   }
 
   /**
@@ -247,7 +248,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
    * `signal.reason`. Either way it is removed before it touched the queue.
    */
   private pending(
-    pump: Pump,
+    pump: AsyncWait,
     fields: Partial<Call>,
     timeout: number,
     signal: AbortSignal | undefined,

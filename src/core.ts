@@ -4,7 +4,6 @@ import {
   GETTERS,
   HEAD,
   J_CAP,
-  J_LEN,
   JOINERS,
   KIND,
   KIND_FIFO,
@@ -12,41 +11,37 @@ import {
   KIND_PRIORITY,
   LAST,
   LIVE,
-  LOCK,
   type Kind,
+  type ListId,
   MAXSIZE,
-  PENDING_DEAD,
   PUTTERS,
   R_FLAGS,
   R_LEN,
   R_PREV,
   R_PRIORITY,
   R_SIZE,
-  CANCELLED,
-  S_STATE,
   SHUTDOWN,
   SLOT_COUNT,
   TAIL,
   UNFINISHED,
   USED,
-  WAITING,
   align8,
   headerBytes,
 } from './layout.js';
 import { checkRecord, corrupted, stateOk, stateProblem } from './integrity.js';
 import { Journal } from './journal.js';
-import { LOCK_PATIENCE_MS, acquire, takeOver, unlock } from './lock.js';
 import { threadToken } from './platform.js';
+import { Recovery } from './recovery.js';
 import { Ring } from './ring.js';
-import { WaiterLists, slotWord } from './waiters.js';
+import { Section } from './section.js';
+import { SlotWait } from './slot-wait.js';
+import { WaiterLists } from './waiters.js';
 
 /** Results of the core's operations. */
 export const OK = 0;
 export const BLOCKED = 1; // empty for a get, full for a put, unfinished tasks for a join
 export const CLOSED = 2; // shut down
 export type Result = typeof OK | typeof BLOCKED | typeof CLOSED;
-/** lockedWithin(): the lock could not be had within its patience. */
-export const NO_LOCK = -1;
 
 /** A putMany batch, encoded: the items' bytes end to end, and per item its length, record size and priority. */
 export interface Batch {
@@ -82,7 +77,10 @@ export class Core {
   readonly arena: number;
   readonly header: number;
   readonly lists: WaiterLists;
-  private readonly me = threadToken();
+  /** Every critical section on this queue instance runs through it. */
+  readonly section: Section;
+  /** Dead-peer recovery, for Queue.watch / Queue.recover. */
+  readonly recovery: Recovery;
   private readonly u8: Uint8Array;
   private readonly f64: Float64Array;
   private readonly j: Journal;
@@ -109,186 +107,23 @@ export class Core {
     this.arena = this.w[ARENA_BYTES]!;
     this.header = headerBytes(this.kind);
     this.j = new Journal(this.w);
+    const me = threadToken();
+    this.section = new Section(this.w, me, this.j, () => this.begun());
     this.ring = new Ring(this.w, this.u8, this.f64, this.arena, this.j);
-    this.lists = new WaiterLists(this.w, this.j, this.ring, this.maxsize, this.arena, this.me);
+    this.lists = new WaiterLists(this.w, this.section.toNotify, this.j, this.ring, this.maxsize, this.arena, me);
+    this.recovery = new Recovery(this.w, this.section, this.j, this.ring, this.lists);
   }
 
-  /** Takes the lock, waiting as long as it takes, and starts a critical section. */
-  lock(): void {
-    this.tryLock(Infinity);
-  }
-
-  /** lock() that gives up after `patience` ms (the async face, which must not stall its event loop). */
-  tryLock(patience: number): boolean {
-    if (!acquire(this.w, this.me, patience)) return false;
-    // No call between taking the lock and this try: whatever throws from
-    // here on (a corrupted buffer, a stack overflow) releases it.
-    try {
-      this.enter();
-    } catch (e) {
-      if ((Atomics.exchange(this.w, LOCK, 0) & 1) !== 0) Atomics.notify(this.w, LOCK, 1);
-      throw e;
-    }
-    return true;
-  }
-
-  /**
-   * Starts a critical section, the lock just taken. A section left without
-   * its commit (J_LEN not 0: one whose undo could not run, see unlockFailed,
-   * or one an exception left holding the lock, see acquire) is undone first.
-   * Then the state words are checked (src/integrity.ts); on garbage this
-   * throws, and the caller releases the lock.
-   */
-  private enter(): void {
-    if (this.w[J_LEN] !== 0) {
-      this.lists.toNotify.length = 0;
-      this.j.rollback();
-    }
-    this.j.begin();
+  /** Called by the section with the lock just taken: the state words are checked before any is used (src/integrity.ts). */
+  private begun(): void {
     if (!stateOk(this.w, this.arena, this.header, this.maxsize))
       throw corrupted(stateProblem(this.w, this.arena, this.header, this.maxsize) ?? 'the state words changed while checked');
     this.ring.sync();
   }
 
-  /**
-   * Runs `section` with the lock held (see lock()): commits and releases
-   * after it, or, if it throws, undoes it (unlockFailed) and rethrows.
-   */
-  locked<R>(section: () => R): R {
-    return this.lockedWithin(Infinity, section) as R;
-  }
-
-  /** locked(), waiting for the lock at most `patience` ms (tryLock); NO_LOCK if it could not have it. */
-  lockedWithin<R>(patience: number, section: () => R): R | typeof NO_LOCK {
-    if (!this.tryLock(patience)) return NO_LOCK;
-    let r: R;
-    try {
-      r = section();
-    } catch (e) {
-      try {
-        this.unlockFailed();
-      } catch {
-        // No stack left even for that (see unlockFailed).
-        if ((Atomics.exchange(this.w, LOCK, 0) & 1) !== 0) Atomics.notify(this.w, LOCK, 1);
-      }
-      throw e;
-    }
-    this.unlock();
-    return r;
-  }
-
-  /**
-   * Releases the lock after a critical section that threw: what it wrote is
-   * undone first, so a failed call leaves the queue as it was, and the
-   * wake-ups it had decided on (now undone too) are not sent.
-   *
-   * Its callers call it inside a try, and if even this call throws (a stack
-   * overflow: it runs at the depth where the section overflowed) they release
-   * the lock inline, with no call but the Atomics built-ins. The section,
-   * still in the journal (J_LEN not 0), is then undone by whoever takes the
-   * lock next (enter()).
-   */
-  unlockFailed(): void {
-    this.lists.toNotify.length = 0;
-    try {
-      this.j.rollback();
-    } finally {
-      unlock(this.w);
-    }
-  }
-
-  unlock(): void {
-    // Commit is the last write of the section, before the release.
-    this.j.commit();
-    unlock(this.w);
-    const toNotify = this.lists.toNotify;
-    const n = toNotify.length;
-    if (n === 0) return;
-    for (let i = 0; i < n; i++) {
-      // The slot's state was stored (SIGNALLED) under the lock; the waiter
-      // re-checks it after any wake, so a notify that arrives late, even at a
-      // slot since reused by another waiter, is only a spurious wake-up.
-      Atomics.notify(this.w, slotWord(toNotify[i]!) + S_STATE, 1);
-    }
-    toNotify.length = 0;
-  }
-
-  /**
-   * Repairs what the stopped thread with token `dead` left: its half-done
-   * critical section (rolled back), its waiter slots (freed, their signals
-   * passed on), its lost notifies (re-sent). Resolves with whether this call
-   * found anything to repair. Asynchronous: the lock may be held by another
-   * thread that died too, whose own recovery must get to run on this event
-   * loop. The order, and why a recoverer killed at any point after step 1
-   * leaves its work to whoever recovers it: docs/design.md, "Dead peers".
-   */
-  async recover(dead: number): Promise<boolean> {
-    const w = this.w;
-    let tookOver = false;
-    let retried = false;
-    for (;;) {
-      // 1. Announce the dead thread before touching anything else: a
-      //    compareExchange from 0, since recoverers announce without the
-      //    lock. If another recovery is announced, it is finished first (3.).
-      const pending = Atomics.load(w, PENDING_DEAD);
-      if (pending === 0 && Atomics.compareExchange(w, PENDING_DEAD, 0, dead) !== 0) continue;
-      // 2. The lock: taken over from the dead thread (or from the one whose
-      //    recovery is pending: both are known to have stopped), else
-      //    acquired as usual, without stalling this event loop.
-      tookOver = takeOver(w, this.me, dead) || (pending !== 0 && pending !== dead && takeOver(w, this.me, pending));
-      // A retry from a timer never blocks (see Pump.run).
-      if (tookOver || this.tryLock(retried ? 0 : LOCK_PATIENCE_MS)) break;
-      retried = true;
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
-    let repaired = tookOver;
-    let failed = false;
-    try {
-      // The dead holder's half-done section (or a dead recoverer's: rolling
-      // back the same entries twice is harmless).
-      if (tookOver) {
-        this.j.rollback();
-        this.ring.sync();
-      }
-      // 3. Finish every announced recovery, ours last. Each frees one dead
-      //    thread's slots in a committed section of its own, and only then
-      //    clears the announcement: a kill at any point leaves the work either
-      //    done, or undone and still announced.
-      for (;;) {
-        let p = Atomics.load(w, PENDING_DEAD);
-        if (p === 0) {
-          if (Atomics.compareExchange(w, PENDING_DEAD, 0, dead) !== 0) continue;
-          p = dead;
-        }
-        this.j.begin();
-        const n = this.lists.releaseSlotsOf(p);
-        this.j.commit();
-        // Only announcers write it, from 0: it is still p.
-        Atomics.compareExchange(w, PENDING_DEAD, p, 0);
-        if (p === dead) {
-          repaired ||= n > 0;
-          break;
-        }
-      }
-    } catch (e) {
-      failed = true;
-      try {
-        this.unlockFailed();
-      } catch {
-        if ((Atomics.exchange(w, LOCK, 0) & 1) !== 0) Atomics.notify(w, LOCK, 1); // see unlockFailed
-      }
-      throw e;
-    } finally {
-      if (!failed) this.unlock();
-    }
-    // 4. Notifies the dead thread owed after its last release: every waiter
-    //    whose state says it should be awake is woken (a spurious wake-up is
-    //    harmless), and every thread queued on the lock re-checks it.
-    for (let s = 0; s < SLOT_COUNT; s++) {
-      if (Atomics.load(w, slotWord(s) + S_STATE) !== WAITING) Atomics.notify(w, slotWord(s) + S_STATE);
-    }
-    Atomics.notify(w, LOCK);
-    return repaired;
+  /** A waiter's handle on one list's slots (src/slot-wait.ts): one per waiting party. */
+  slotWait(list: ListId): SlotWait {
+    return new SlotWait(this.w, this.lists, list);
   }
 
   /** The record size, header included, an item of `len` payload bytes takes. */
@@ -484,16 +319,6 @@ export class Core {
     this.lists.signalAll(PUTTERS);
   }
 
-  /**
-   * Ends the wait of this instance's own slot `s` without the lock, for a
-   * queue whose shared state was found corrupted: the waiter wakes, meets
-   * the error and stops, instead of waiting for a signal that may never come.
-   */
-  abandon(s: number): void {
-    Atomics.store(this.w, slotWord(s) + S_STATE, CANCELLED);
-    Atomics.notify(this.w, slotWord(s) + S_STATE);
-  }
-
   // ---- snapshots (no lock) -------------------------------------------------
 
   // Read without the lock, but checked as the lock holder would: a snapshot
@@ -515,10 +340,5 @@ export class Core {
     const v = Atomics.load(this.w, SHUTDOWN);
     if (v === 0 || v === 1) return v === 1;
     throw corrupted(`SHUTDOWN is ${v}`);
-  }
-
-  /** The word index of slot `s`'s state, for waiting on it. */
-  stateIndex(s: number): number {
-    return slotWord(s) + S_STATE;
   }
 }

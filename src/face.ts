@@ -37,12 +37,12 @@ export abstract class Face {
 
   shutdown(immediate = false): void {
     const core = this.shared.core;
-    core.locked(() => core.shutdownLocked(immediate === true));
+    core.section.run(Infinity, () => core.shutdownLocked(immediate === true));
   }
 
   taskDone(): void {
     const core = this.shared.core;
-    const ok = core.locked(() => core.taskDoneLocked());
+    const ok = core.section.run(Infinity, () => core.taskDoneLocked()); // Infinity: never NO_LOCK
     if (!ok) throw new RangeError('taskDone() called too many times');
   }
 

@@ -63,6 +63,11 @@ export const S_ITEMS = 4; // putters: how many items (1, or a putMany batch's le
 export const S_OWNER = 5; // the thread token of the slot's owner
 export const S_LIST = 6; // the list it was registered on
 
+/** The word index of slot `s` (add S_STATE, S_NEXT, … for its words). */
+export function slotWord(s: number): number {
+  return SLOT_BASE + s * SLOT_WORDS;
+}
+
 /** S_STATE values. */
 export const WAITING = 0;
 export const SIGNALLED = 1;

@@ -123,7 +123,7 @@ export class Queue<T = unknown> {
     const token = tokenOf(threadId);
     return new Promise((resolve, reject) => {
       worker.once('exit', (code: number) => {
-        this.core.recover(token).then(() => resolve(code), reject);
+        this.core.recovery.recover(token).then(() => resolve(code), reject);
       });
     });
   }
@@ -141,7 +141,7 @@ export class Queue<T = unknown> {
     try {
       const token = tokenOf(threadId);
       if (token === threadToken()) throw new TypeError(`janus-queue: recover(${threadId}) names the calling thread, which is running; pass the threadId of a thread that has stopped`);
-      return this.core.recover(token);
+      return this.core.recovery.recover(token);
     } catch (e) {
       return Promise.reject(e);
     }

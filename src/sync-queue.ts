@@ -1,14 +1,26 @@
 import { OK, type Result } from './core.js';
 import { QueueShutDown } from './errors.js';
 import { Face, getFailure, putFailure } from './face.js';
+import { deadlineFor } from './clock.js';
 import { GETTERS, JOINERS, PUTTERS } from './layout.js';
 import { canBlock } from './platform.js';
-import { checkMax, checkTimeout, putTimeout } from './shared.js';
+import { type Shared, checkMax, checkTimeout, putTimeout } from './shared.js';
+import { SyncWait } from './sync-wait.js';
 import type { JoinOptions, SyncGetOptions, SyncPutOptions, SyncQueue } from './types.js';
-import { blockingCall, deadlineFor } from './wait.js';
 
 /** The blocking face. Every call is one core attempt, plus a wait on a slot between attempts. */
 export class SyncFace<T> extends Face implements SyncQueue<T> {
+  private readonly getters: SyncWait;
+  private readonly putters: SyncWait;
+  private readonly joiners: SyncWait;
+
+  constructor(shared: Shared) {
+    super(shared);
+    this.getters = new SyncWait(shared.core, GETTERS);
+    this.putters = new SyncWait(shared.core, PUTTERS);
+    this.joiners = new SyncWait(shared.core, JOINERS);
+  }
+
   put(item: T, options?: SyncPutOptions): void {
     this.refusePutIfShutDown();
     const block = options?.block ?? true;
@@ -39,7 +51,7 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
     this.putPriority = p.priority;
     let r: Result;
     try {
-      r = blockingCall(this.shared.core, PUTTERS, p.need, 1, wait, deadlineFor(timeout), this.putAttempt);
+      r = this.putters.call(p.need, 1, wait, deadlineFor(timeout), this.putAttempt);
     } finally {
       this.putBytes = NO_BYTES; // keep no reference to the item past the call
     }
@@ -47,7 +59,7 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
   }
 
   private getItem(wait: boolean, timeout: number): T {
-    const r = blockingCall(this.shared.core, GETTERS, 0, 1, wait, deadlineFor(timeout), this.getAttempt);
+    const r = this.getters.call(0, 1, wait, deadlineFor(timeout), this.getAttempt);
     if (r !== OK) throw getFailure(r);
     return this.shared.taken() as T;
   }
@@ -69,7 +81,7 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
     const batch = this.shared.prepareMany(items, true);
     if (batch.lens.length === 0) return;
     const core = this.shared.core;
-    const r = blockingCall(core, PUTTERS, batch.need, batch.lens.length, wait, deadlineFor(timeout), () => core.putManyLocked(batch));
+    const r = this.putters.call(batch.need, batch.lens.length, wait, deadlineFor(timeout), () => core.putManyLocked(batch));
     if (r !== OK) throw putFailure(r);
   }
 
@@ -81,7 +93,7 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
     const timeout = block ? checkTimeout(options?.timeout, 'getMany()') : 0;
     const wait = block && timeout !== 0;
     if (wait) mustBlock('getMany');
-    const r = blockingCall(core, GETTERS, 0, 1, wait, deadlineFor(timeout), () => core.getManyLocked(max));
+    const r = this.getters.call(0, 1, wait, deadlineFor(timeout), () => core.getManyLocked(max));
     if (r !== OK) throw getFailure(r);
     return this.shared.takenMany() as T[];
   }
@@ -100,7 +112,7 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
     const timeout = checkTimeout(options?.timeout, 'join()');
     if (timeout !== 0) mustBlock('join');
     const core = this.shared.core;
-    return blockingCall(core, JOINERS, 0, 1, timeout !== 0, deadlineFor(timeout), () => core.joinLocked()) === OK;
+    return this.joiners.call(0, 1, timeout !== 0, deadlineFor(timeout), () => core.joinLocked()) === OK;
   }
 
   *[Symbol.iterator](): Iterator<T> {
