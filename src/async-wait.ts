@@ -1,5 +1,4 @@
-import { BLOCKED, type Batch, type Core } from './core.js';
-import { type ListId, PUTTERS } from './layout.js';
+import { BLOCKED, type Batch, type Core, type ListId, PUTTERS } from './core.js';
 import { listWaiting, unlistWaiting } from './pump-registry.js';
 import { LOCK_PATIENCE_MS, NO_LOCK, retrySoon } from './section.js';
 import type { SlotWait } from './slot-wait.js';

@@ -1,11 +1,9 @@
 import {
-  ARENA_BYTES,
   COUNT,
   GETTERS,
   HEAD,
   J_CAP,
   JOINERS,
-  KIND,
   KIND_FIFO,
   KIND_LIFO,
   KIND_PRIORITY,
@@ -13,7 +11,6 @@ import {
   LIVE,
   type Kind,
   type ListId,
-  MAXSIZE,
   PUTTERS,
   R_FLAGS,
   R_LEN,
@@ -27,6 +24,7 @@ import {
   USED,
   align8,
   headerBytes,
+  readHeader,
 } from './layout.js';
 import { checkRecord, corrupted, stateOk, stateProblem } from './integrity.js';
 import { Journal } from './journal.js';
@@ -37,11 +35,27 @@ import { Section } from './section.js';
 import { SlotWait } from './slot-wait.js';
 import { WaiterLists } from './waiters.js';
 
+/** The waiter lists (getters, putters, joiners): what a face waits on (slotWait()). */
+export { GETTERS, JOINERS, PUTTERS, type ListId } from './layout.js';
+
 /** Results of the core's operations. */
 export const OK = 0;
 export const BLOCKED = 1; // empty for a get, full for a put, unfinished tasks for a join
 export const CLOSED = 2; // shut down
 export type Result = typeof OK | typeof BLOCKED | typeof CLOSED;
+
+/** What a get took: the item's bytes, outside shared memory, and its priority (0 but in a PriorityQueue). */
+export interface Taken {
+  /** A view of the instance's scratch buffer, valid until its next get; a fresh array for a codec that keeps it. */
+  readonly bytes: Uint8Array;
+  readonly priority: number;
+}
+
+/** What a getMany took, in the order single gets would have taken it (views valid until the next get, as for Taken). */
+export interface TakenMany {
+  readonly items: Uint8Array[];
+  readonly priorities: number[];
+}
 
 /** A putMany batch, encoded: the items' bytes end to end, and per item its length, record size and priority. */
 export interface Batch {
@@ -61,39 +75,39 @@ export interface Batch {
 const PRIORITY_BATCH = J_CAP - 4 * SLOT_COUNT;
 
 /**
- * Every rule of the queue, in one place that never waits. Both faces call
- * these methods; they only add the waiting. Methods named `…Locked` must be
- * called with the lock held (`lock()` … `unlock()`); `unlock()` commits the
- * journal, releases, then sends the notifications the critical section
- * decided on, so a woken thread does not at once block on the lock.
+ * Every rule of the queue, in one place that never waits: what put, get,
+ * taskDone, shutdown and join do to the shared state, and whom they wake
+ * (CPython's `_put` / `_get`, plus the notifies). Both faces call these
+ * steps; they only add the waiting. A step named `…Locked` runs inside a
+ * critical section (`section.run()`), which commits it and sends the
+ * notifications it decided on after the release, or undoes it if it throws.
+ * The shared words and the waiter lists are this class's own: the faces see
+ * the steps, the snapshots, and a slot handle (slotWait()) for waiting.
  *
  * One Core per attached queue instance (per thread): it owns that instance's
- * scratch buffer for item bytes and its list of slots to notify.
+ * scratch buffer for item bytes.
  */
 export class Core {
-  readonly w: Int32Array;
-  readonly kind: Kind;
+  private readonly kind: Kind;
+  /** A PriorityQueue: every item carries a priority. */
+  readonly isPriority: boolean;
+  /** As given; <= 0 means no limit by count. */
   readonly maxsize: number;
+  readonly maxBytes: number;
+  /** The arena's size in bytes. */
   readonly arena: number;
-  readonly header: number;
-  readonly lists: WaiterLists;
   /** Every critical section on this queue instance runs through it. */
   readonly section: Section;
   /** Dead-peer recovery, for Queue.watch / Queue.recover. */
   readonly recovery: Recovery;
+  private readonly header: number;
+  private readonly w: Int32Array;
   private readonly u8: Uint8Array;
   private readonly f64: Float64Array;
   private readonly j: Journal;
   private readonly ring: Ring;
+  private readonly lists: WaiterLists;
   private scratch = new Uint8Array(256);
-
-  /** The item the last successful getLocked() took: its bytes (outside shared memory) and priority. */
-  taken: Uint8Array = this.scratch;
-  takenPriority = 0;
-  /** The items the last successful getManyLocked() took, and their priorities. */
-  readonly takenMany: Uint8Array[] = [];
-  readonly takenPriorities: number[] = [];
-  private readonly takenLens: number[] = [];
 
   constructor(
     buffer: SharedArrayBuffer,
@@ -102,9 +116,12 @@ export class Core {
     this.w = new Int32Array(buffer);
     this.u8 = new Uint8Array(buffer);
     this.f64 = new Float64Array(buffer, 0, buffer.byteLength >> 3);
-    this.kind = this.w[KIND] as Kind;
-    this.maxsize = this.w[MAXSIZE]!;
-    this.arena = this.w[ARENA_BYTES]!;
+    const h = readHeader(buffer);
+    this.kind = h.kind;
+    this.isPriority = h.kind === KIND_PRIORITY;
+    this.maxsize = h.maxsize;
+    this.maxBytes = h.maxBytes;
+    this.arena = h.arenaBytes;
     this.header = headerBytes(this.kind);
     this.j = new Journal(this.w);
     const me = threadToken();
@@ -199,50 +216,49 @@ export class Core {
     for (let i = 0; i < n && this.lists.has(GETTERS); i++) this.lists.signalFirst(GETTERS);
   }
 
-  /** Takes one item into `taken`/`takenPriority`. Python's order: an item if any, then shut down, then empty. */
-  getLocked(): Result {
+  /** Takes one item. Python's order: an item if any, then shut down, then empty. */
+  getLocked(): Taken | typeof BLOCKED | typeof CLOSED {
     const w = this.w;
     if (w[COUNT] === 0) return w[SHUTDOWN] ? CLOSED : BLOCKED;
     const off = this.pick();
     const b = this.ring.at(off);
-    this.taken = this.copyOut(b + this.header, w[(b + R_LEN) >> 2]!, 0);
-    this.takenPriority = this.header > R_PRIORITY ? this.f64[(b + R_PRIORITY) >> 3]! : 0;
+    const taken: Taken = { bytes: this.copyOut(b + this.header, w[(b + R_LEN) >> 2]!, 0), priority: this.priorityAt(b) };
     this.remove(off);
     // Notify putters whenever room is freed.
     this.lists.signalPutters();
-    return OK;
+    return taken;
   }
 
-  /**
-   * getLocked for up to `max` items, in the order single gets would take
-   * them: into `takenMany` (views of the scratch buffer, or fresh arrays) and
-   * `takenPriorities`.
-   */
-  getManyLocked(max: number): Result {
+  /** getLocked for up to `max` items, in the order single gets would take them. */
+  getManyLocked(max: number): TakenMany | typeof BLOCKED | typeof CLOSED {
     const w = this.w;
     if (w[COUNT] === 0) return w[SHUTDOWN] ? CLOSED : BLOCKED;
     const k = Math.min(max, w[COUNT]!, this.kind === KIND_PRIORITY ? PRIORITY_BATCH : Infinity);
-    const lens = this.takenLens;
-    lens.length = 0;
-    this.takenMany.length = 0;
-    this.takenPriorities.length = 0;
+    const items: Uint8Array[] = [];
+    const priorities: number[] = [];
+    const lens: number[] = [];
     for (let i = 0, at = 0; i < k; i++) {
       const off = this.pick();
       const b = this.ring.at(off);
       const len = w[(b + R_LEN) >> 2]!;
       const item = this.copyOut(b + this.header, len, at);
-      if (this.freshCopy) this.takenMany.push(item);
+      if (this.freshCopy) items.push(item);
       else at += len;
       lens.push(len);
-      this.takenPriorities.push(this.header > R_PRIORITY ? this.f64[(b + R_PRIORITY) >> 3]! : 0);
+      priorities.push(this.priorityAt(b));
       this.remove(off);
     }
     if (!this.freshCopy) {
       // Views are made once all items are in: the scratch buffer may have grown meanwhile.
-      for (let i = 0, at = 0; i < k; at += lens[i++]!) this.takenMany.push(this.scratch.subarray(at, at + lens[i]!));
+      for (let i = 0, at = 0; i < k; at += lens[i++]!) items.push(this.scratch.subarray(at, at + lens[i]!));
     }
     this.lists.signalPutters();
-    return OK;
+    return { items, priorities };
+  }
+
+  /** The priority of the record at byte `b` (0 but in a priority queue). */
+  private priorityAt(b: number): number {
+    return this.header > R_PRIORITY ? this.f64[(b + R_PRIORITY) >> 3]! : 0;
   }
 
   /** The offset of the record the next get takes: the oldest, the newest, or the first of the lowest priority. */

@@ -1,10 +1,10 @@
-import { AsyncFace } from './async-queue.js';
+import { AsyncFace } from './async-face.js';
 import { type CodecName, type WireCodec, codecName, describe, isCustomCodec, makeCodec } from './codec/index.js';
-import type { Core } from './core.js';
+import { Core } from './core.js';
+import { Items } from './items.js';
 import { DEFAULT_MAX_BYTES, KIND_FIFO, KIND_LIFO, KIND_NAMES, KIND_PRIORITY, type Kind, MAX_MAX_BYTES, checkHeader, createBuffer, readHeader } from './layout.js';
 import { requireSharedMemory, threadToken, tokenOf } from './platform.js';
-import { Shared } from './shared.js';
-import { SyncFace } from './sync-queue.js';
+import { SyncFace } from './sync-face.js';
 import type { AsyncQueue, AttachOptions, QueueHandle, QueueOptions, SyncQueue } from './types.js';
 
 const OPTION_NAMES = new Set(['maxsize', 'maxBytes', 'codec']);
@@ -104,10 +104,11 @@ export class Queue<T = unknown> {
     }
     const name = codecName(codec.id)!;
     this.handle = Object.freeze({ janusQueue: 1, kind: KIND_NAMES[kind] as QueueHandle['kind'], codec: name, buffer });
-    const shared = new Shared(buffer, codec);
-    this.core = shared.core;
-    this.syncQ = new SyncFace<T>(shared);
-    this.asyncQ = new AsyncFace<T>(shared);
+    const core = new Core(buffer, codec.freshCopy);
+    const items = new Items(codec, core);
+    this.core = core;
+    this.syncQ = new SyncFace<T>(core, items);
+    this.asyncQ = new AsyncFace<T>(core, items);
   }
 
   /**

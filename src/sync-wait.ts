@@ -1,6 +1,5 @@
 import { now } from './clock.js';
-import { BLOCKED, type Core } from './core.js';
-import { type ListId, PUTTERS } from './layout.js';
+import { BLOCKED, type Core, type ListId, PUTTERS } from './core.js';
 import { withdrawWaitingPumps } from './pump-registry.js';
 import type { SlotWait } from './slot-wait.js';
 

@@ -1,10 +1,10 @@
-import { OK, type Result } from './core.js';
+import { checkMax, checkTimeout, putTimeout } from './checks.js';
+import { deadlineFor } from './clock.js';
+import { type Core, GETTERS, JOINERS, OK, PUTTERS, type Result } from './core.js';
 import { QueueShutDown } from './errors.js';
 import { Face, getFailure, putFailure } from './face.js';
-import { deadlineFor } from './clock.js';
-import { GETTERS, JOINERS, PUTTERS } from './layout.js';
+import type { Items } from './items.js';
 import { canBlock } from './platform.js';
-import { type Shared, checkMax, checkTimeout, putTimeout } from './shared.js';
 import { SyncWait } from './sync-wait.js';
 import type { JoinOptions, SyncGetOptions, SyncPutOptions, SyncQueue } from './types.js';
 
@@ -14,17 +14,17 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
   private readonly putters: SyncWait;
   private readonly joiners: SyncWait;
 
-  constructor(shared: Shared) {
-    super(shared);
-    this.getters = new SyncWait(shared.core, GETTERS);
-    this.putters = new SyncWait(shared.core, PUTTERS);
-    this.joiners = new SyncWait(shared.core, JOINERS);
+  constructor(core: Core, items: Items) {
+    super(core, items);
+    this.getters = new SyncWait(core, GETTERS);
+    this.putters = new SyncWait(core, PUTTERS);
+    this.joiners = new SyncWait(core, JOINERS);
   }
 
   put(item: T, options?: SyncPutOptions): void {
     this.refusePutIfShutDown();
     const block = options?.block ?? true;
-    const timeout = block ? putTimeout(options?.timeout, this.shared.maxsize()) : 0;
+    const timeout = block ? putTimeout(options?.timeout, this.core.maxsize) : 0;
     const wait = block && timeout !== 0;
     if (wait) mustBlock('put');
     this.putItem(item, wait, timeout);
@@ -45,7 +45,7 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
    * path of a small item is the codec's work and the copies.
    */
   private putItem(item: T, wait: boolean, timeout: number): void {
-    const p = this.shared.prepare(item);
+    const p = this.items.prepare(item);
     this.putBytes = p.bytes;
     this.putLen = p.len;
     this.putPriority = p.priority;
@@ -60,8 +60,8 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
 
   private getItem(wait: boolean, timeout: number): T {
     const r = this.getters.call(0, 1, wait, deadlineFor(timeout), this.getAttempt);
-    if (r !== OK) throw getFailure(r);
-    return this.shared.taken() as T;
+    if (typeof r === 'number') throw getFailure(r);
+    return this.items.decode(r) as T;
   }
 
   // The item putItem is putting: a sync call runs to its end before this
@@ -69,18 +69,18 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
   private putBytes: Uint8Array = NO_BYTES;
   private putLen = 0;
   private putPriority = 0;
-  private readonly putAttempt = (): Result => this.shared.core.putLocked(this.putBytes, this.putLen, this.putPriority);
-  private readonly getAttempt = (): Result => this.shared.core.getLocked();
+  private readonly putAttempt = (): Result => this.core.putLocked(this.putBytes, this.putLen, this.putPriority);
+  private readonly getAttempt = () => this.core.getLocked();
 
   putMany(items: Iterable<T>, options?: SyncPutOptions): void {
     this.refusePutIfShutDown();
     const block = options?.block ?? true;
-    const timeout = block ? putTimeout(options?.timeout, this.shared.maxsize()) : 0;
+    const timeout = block ? putTimeout(options?.timeout, this.core.maxsize) : 0;
     const wait = block && timeout !== 0;
     if (wait) mustBlock('putMany');
-    const batch = this.shared.prepareMany(items, true);
+    const batch = this.items.prepareMany(items, true);
     if (batch.lens.length === 0) return;
-    const core = this.shared.core;
+    const core = this.core;
     const r = this.putters.call(batch.need, batch.lens.length, wait, deadlineFor(timeout), () => core.putManyLocked(batch));
     if (r !== OK) throw putFailure(r);
   }
@@ -88,14 +88,14 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
   getMany(max: number, options?: SyncGetOptions): T[] {
     checkMax(max);
     this.refuseGetIfShutDown();
-    const core = this.shared.core;
+    const core = this.core;
     const block = options?.block ?? true;
     const timeout = block ? checkTimeout(options?.timeout, 'getMany()') : 0;
     const wait = block && timeout !== 0;
     if (wait) mustBlock('getMany');
     const r = this.getters.call(0, 1, wait, deadlineFor(timeout), () => core.getManyLocked(max));
-    if (r !== OK) throw getFailure(r);
-    return this.shared.takenMany() as T[];
+    if (typeof r === 'number') throw getFailure(r);
+    return this.items.decodeMany(r) as T[];
   }
 
   putNowait(item: T): void {
@@ -111,7 +111,7 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
   join(options?: JoinOptions): boolean {
     const timeout = checkTimeout(options?.timeout, 'join()');
     if (timeout !== 0) mustBlock('join');
-    const core = this.shared.core;
+    const core = this.core;
     return this.joiners.call(0, 1, timeout !== 0, deadlineFor(timeout), () => core.joinLocked()) === OK;
   }
 
