@@ -1,34 +1,8 @@
-import {
-  COUNT,
-  GETTERS,
-  HEAD,
-  J_CAP,
-  JOINERS,
-  KIND_FIFO,
-  KIND_LIFO,
-  KIND_PRIORITY,
-  LAST,
-  LIVE,
-  type Kind,
-  type ListId,
-  PUTTERS,
-  R_FLAGS,
-  R_LEN,
-  R_PREV,
-  R_PRIORITY,
-  R_SIZE,
-  SHUTDOWN,
-  SLOT_COUNT,
-  TAIL,
-  UNFINISHED,
-  USED,
-  align8,
-  headerBytes,
-  readHeader,
-} from './layout.js';
-import { checkRecord, corrupted, stateOk, stateProblem } from './integrity.js';
+import { corrupted, stateOk, stateProblem } from './integrity.js';
 import { Journal } from './journal.js';
+import { COUNT, GETTERS, J_CAP, JOINERS, KIND_PRIORITY, type ListId, PUTTERS, SHUTDOWN, SLOT_COUNT, UNFINISHED, headerBytes, readHeader } from './layout.js';
 import { threadToken } from './platform.js';
+import { Records } from './records.js';
 import { Recovery } from './recovery.js';
 import { Ring } from './ring.js';
 import { Section } from './section.js';
@@ -84,11 +58,11 @@ const PRIORITY_BATCH = J_CAP - 4 * SLOT_COUNT;
  * The shared words and the waiter lists are this class's own: the faces see
  * the steps, the snapshots, and a slot handle (slotWait()) for waiting.
  *
- * One Core per attached queue instance (per thread): it owns that instance's
- * scratch buffer for item bytes.
+ * The items themselves, as records in the arena, are src/records.ts's.
+ *
+ * One Core per attached queue instance (per thread).
  */
 export class Core {
-  private readonly kind: Kind;
   /** A PriorityQueue: every item carries a priority. */
   readonly isPriority: boolean;
   /** As given; <= 0 means no limit by count. */
@@ -102,31 +76,27 @@ export class Core {
   readonly recovery: Recovery;
   private readonly header: number;
   private readonly w: Int32Array;
-  private readonly u8: Uint8Array;
-  private readonly f64: Float64Array;
   private readonly j: Journal;
   private readonly ring: Ring;
+  private readonly records: Records;
   private readonly lists: WaiterLists;
-  private scratch = new Uint8Array(256);
 
-  constructor(
-    buffer: SharedArrayBuffer,
-    private readonly freshCopy: boolean,
-  ) {
+  /** `freshCopy`: the codec keeps the bytes it decodes (see Records). */
+  constructor(buffer: SharedArrayBuffer, freshCopy: boolean) {
     this.w = new Int32Array(buffer);
-    this.u8 = new Uint8Array(buffer);
-    this.f64 = new Float64Array(buffer, 0, buffer.byteLength >> 3);
+    const u8 = new Uint8Array(buffer);
+    const f64 = new Float64Array(buffer, 0, buffer.byteLength >> 3);
     const h = readHeader(buffer);
-    this.kind = h.kind;
     this.isPriority = h.kind === KIND_PRIORITY;
     this.maxsize = h.maxsize;
     this.maxBytes = h.maxBytes;
     this.arena = h.arenaBytes;
-    this.header = headerBytes(this.kind);
+    this.header = headerBytes(h.kind);
     this.j = new Journal(this.w);
     const me = threadToken();
     this.section = new Section(this.w, me, this.j, () => this.begun());
-    this.ring = new Ring(this.w, this.u8, this.f64, this.arena, this.j);
+    this.ring = new Ring(this.w, u8, f64, this.arena, this.j);
+    this.records = new Records(this.w, u8, f64, this.j, this.ring, h.kind, this.arena, freshCopy);
     this.lists = new WaiterLists(this.w, this.section.toNotify, this.j, this.ring, this.maxsize, this.arena, me);
     this.recovery = new Recovery(this.w, this.section, this.j, this.ring, this.lists);
   }
@@ -145,10 +115,10 @@ export class Core {
 
   /** The record size, header included, an item of `len` payload bytes takes. */
   recordSize(len: number): number {
-    return align8(this.header + len);
+    return this.records.size(len);
   }
 
-  // ---- items -------------------------------------------------------------
+  // ---- items (CPython's put / get, with the queue's own checks) -------------
 
   /**
    * Python's order: shut down first, then full (by count, then by room).
@@ -159,10 +129,7 @@ export class Core {
     const w = this.w;
     if (w[SHUTDOWN]) return CLOSED;
     if (this.maxsize > 0 && w[COUNT]! >= this.maxsize) return BLOCKED;
-    const size = this.recordSize(len);
-    const off = this.ring.place(size);
-    if (off < 0) return BLOCKED;
-    this.write(off, size, bytes, len, priority);
+    if (!this.records.append(bytes, len, priority)) return BLOCKED;
     this.added(1);
     return OK;
   }
@@ -176,38 +143,12 @@ export class Core {
     const n = batch.lens.length;
     if (w[SHUTDOWN]) return CLOSED;
     if (this.maxsize > 0 && w[COUNT]! + n > this.maxsize) return BLOCKED;
-    if (!this.ring.fitsAll(batch.sizes) && !(this.ring.compactHoles() && this.ring.fitsAll(batch.sizes))) return BLOCKED;
-    for (let i = 0, at = 0; i < n; i++) {
-      const len = batch.lens[i]!;
-      const size = batch.sizes[i]!;
-      this.write(this.ring.place(size), size, batch.bytes.subarray(at, at + len), len, batch.priorities[i] ?? 0);
-      at += len;
-    }
+    if (!this.records.appendAll(batch)) return BLOCKED;
     this.added(n);
     return OK;
   }
 
-  /**
-   * Writes and counts one record at `off`, a place the ring has just given
-   * it (counted at once: place() resets an empty ring). The record is in free
-   * space, so only the state words go through the journal.
-   */
-  private write(off: number, size: number, bytes: Uint8Array, len: number, priority: number): void {
-    const w = this.w;
-    const b = this.ring.at(off);
-    w[(b + R_SIZE) >> 2] = size;
-    w[(b + R_LEN) >> 2] = len;
-    w[(b + R_PREV) >> 2] = w[LAST]!;
-    w[(b + R_FLAGS) >> 2] = LIVE;
-    if (this.header > R_PRIORITY) this.f64[(b + R_PRIORITY) >> 3] = priority;
-    this.u8.set(bytes, b + this.header);
-    const j = this.j;
-    j.set(LAST, off);
-    j.set(USED, w[USED]! + size);
-    j.set(COUNT, w[COUNT]! + 1);
-  }
-
-  /** Counts `n` items just written as unfinished tasks, and wakes a getter for each. */
+  /** Counts `n` items just added as unfinished tasks, and wakes a getter for each. */
   private added(n: number): void {
     const w = this.w;
     // A 31-bit counter: it saturates rather than wrap (README, Limitations).
@@ -220,10 +161,7 @@ export class Core {
   getLocked(): Taken | typeof BLOCKED | typeof CLOSED {
     const w = this.w;
     if (w[COUNT] === 0) return w[SHUTDOWN] ? CLOSED : BLOCKED;
-    const off = this.pick();
-    const b = this.ring.at(off);
-    const taken: Taken = { bytes: this.copyOut(b + this.header, w[(b + R_LEN) >> 2]!, 0), priority: this.priorityAt(b) };
-    this.remove(off);
+    const taken = this.records.takeOne();
     // Notify putters whenever room is freed.
     this.lists.signalPutters();
     return taken;
@@ -233,75 +171,9 @@ export class Core {
   getManyLocked(max: number): TakenMany | typeof BLOCKED | typeof CLOSED {
     const w = this.w;
     if (w[COUNT] === 0) return w[SHUTDOWN] ? CLOSED : BLOCKED;
-    const k = Math.min(max, w[COUNT]!, this.kind === KIND_PRIORITY ? PRIORITY_BATCH : Infinity);
-    const items: Uint8Array[] = [];
-    const priorities: number[] = [];
-    const lens: number[] = [];
-    for (let i = 0, at = 0; i < k; i++) {
-      const off = this.pick();
-      const b = this.ring.at(off);
-      const len = w[(b + R_LEN) >> 2]!;
-      const item = this.copyOut(b + this.header, len, at);
-      if (this.freshCopy) items.push(item);
-      else at += len;
-      lens.push(len);
-      priorities.push(this.priorityAt(b));
-      this.remove(off);
-    }
-    if (!this.freshCopy) {
-      // Views are made once all items are in: the scratch buffer may have grown meanwhile.
-      for (let i = 0, at = 0; i < k; at += lens[i++]!) items.push(this.scratch.subarray(at, at + lens[i]!));
-    }
+    const taken = this.records.take(Math.min(max, w[COUNT]!, this.isPriority ? PRIORITY_BATCH : Infinity));
     this.lists.signalPutters();
-    return { items, priorities };
-  }
-
-  /** The priority of the record at byte `b` (0 but in a priority queue). */
-  private priorityAt(b: number): number {
-    return this.header > R_PRIORITY ? this.f64[(b + R_PRIORITY) >> 3]! : 0;
-  }
-
-  /** The offset of the record the next get takes: the oldest, the newest, or the first of the lowest priority. */
-  private pick(): number {
-    const off = this.kind === KIND_FIFO ? this.w[HEAD]! : this.kind === KIND_LIFO ? this.w[LAST]! : this.ring.findMin();
-    checkRecord(this.w, this.ring.at(off), off, this.arena, this.header, true);
-    return off;
-  }
-
-  /** Removes the record at `off` (just copied out) from the ring. */
-  private remove(off: number): void {
-    const w = this.w;
-    const j = this.j;
-    const b = this.ring.at(off);
-    j.set(COUNT, w[COUNT]! - 1);
-    if (w[COUNT] === 0) this.ring.reset();
-    else if (this.kind === KIND_FIFO) {
-      j.set(USED, w[USED]! - w[(b + R_SIZE) >> 2]!);
-      j.set(HEAD, this.ring.next(off));
-    } else if (this.kind === KIND_LIFO) {
-      j.set(USED, w[USED]! - w[(b + R_SIZE) >> 2]!);
-      j.set(TAIL, off);
-      j.set(LAST, w[(b + R_PREV) >> 2]!);
-    } else this.ring.takeFromMiddle(off);
-  }
-
-  /**
-   * Copies an item's bytes out of shared memory: into a fresh array when the
-   * codec keeps it, else into the scratch buffer at `at` (growing it, and
-   * keeping its first `at` bytes).
-   */
-  private copyOut(from: number, len: number, at: number): Uint8Array {
-    // A fresh copy: slice() allocates the non-shared array and copies in one
-    // call, with no view of shared memory (about 20% faster for 64 KiB).
-    if (this.freshCopy) return this.u8.slice(from, from + len);
-    if (this.scratch.length < at + len) {
-      const grown = new Uint8Array(Math.max(at + len, this.scratch.length * 2));
-      grown.set(this.scratch.subarray(0, at));
-      this.scratch = grown;
-    }
-    const dst = this.scratch.subarray(at, at + len);
-    dst.set(this.u8.subarray(from, from + len));
-    return dst;
+    return taken;
   }
 
   // ---- tasks and shutdown --------------------------------------------------
@@ -326,8 +198,7 @@ export class Core {
     j.set(SHUTDOWN, 1);
     if (immediate && w[COUNT]! > 0) {
       j.set(UNFINISHED, Math.max(0, w[UNFINISHED]! - w[COUNT]!));
-      j.set(COUNT, 0);
-      this.ring.reset();
+      this.records.clear();
       if (w[UNFINISHED] === 0) this.lists.signalAll(JOINERS);
     }
     // Every getter and putter re-checks: putters throw, getters drain or throw.
