@@ -1,6 +1,5 @@
 import { AsyncWait, type Call, finish } from './async-wait.js';
 import { checkMax, checkSignal, checkTimeout, putTimeout } from './checks.js';
-import { now } from './clock.js';
 import { BLOCKED, type Core, GETTERS, JOINERS, OK, PUTTERS, type Taken, type TakenMany } from './core.js';
 import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
 import { Face, getFailure, putFailure } from './face.js';
@@ -131,7 +130,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       const timeout = checkTimeout(options?.timeout, 'join()');
       if (this.core.unfinished() === 0) return Promise.resolve(true);
       if (timeout === 0) return Promise.resolve(false);
-      return this.pending(this.joiners, {}, timeout, signal, () => false, true, LOCK_PATIENCE_MS) as Promise<boolean>;
+      return this.joiners.add({}, timeout, signal, () => false, true, LOCK_PATIENCE_MS) as Promise<boolean>;
     } catch (e) {
       return Promise.reject(e);
     }
@@ -223,7 +222,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
         patience = 0;
       } else if (r !== BLOCKED || timeout === 0) return Promise.resolve(value(r));
     }
-    return this.pending(pump, fields(), timeout, signal, onTimeout, false, patience) as Promise<V>;
+    return pump.add(fields(), timeout, signal, onTimeout, false, patience) as Promise<V>;
   }
 
   /**
@@ -241,50 +240,8 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
     });
     return value(r);
   }
-
-  /**
-   * Queues a call on a pump. On timeout it settles with `onTimeout()`
-   * (rejected for get/put, resolved false for join); on abort it rejects with
-   * `signal.reason`. Either way it is removed before it touched the queue.
-   */
-  private pending(
-    pump: AsyncWait,
-    fields: Partial<Call>,
-    timeout: number,
-    signal: AbortSignal | undefined,
-    onTimeout: () => unknown,
-    timeoutResolves: boolean,
-    patience: number,
-  ): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const call: Call = { ...fields, resolve, reject };
-      if (timeout !== Infinity) {
-        // setTimeout fires at once for delays past 2^31-1 ms: re-arm in steps.
-        const deadline = now() + timeout;
-        const arm = (): void => {
-          const left = deadline - now();
-          if (left > MAX_TIMER_MS) {
-            call.timer = setTimeout(arm, MAX_TIMER_MS);
-            return;
-          }
-          call.timer = setTimeout(() => {
-            call.timer = undefined;
-            pump.remove(call, () => (timeoutResolves ? resolve(onTimeout()) : reject(onTimeout())));
-          }, left);
-        };
-        arm();
-      }
-      if (signal) {
-        call.signal = signal;
-        call.onAbort = () => pump.remove(call, () => reject(signal.reason));
-        signal.addEventListener('abort', call.onAbort, { once: true });
-      }
-      pump.add(call, patience);
-    });
-  }
 }
 
-const MAX_TIMER_MS = 0x7fffffff;
 const NO_BYTES: Uint8Array = new Uint8Array(0);
 
 const settlePut = (r: unknown): void => {

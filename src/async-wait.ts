@@ -1,3 +1,4 @@
+import { now } from './clock.js';
 import { BLOCKED, type Batch, type Core, type ListId, PUTTERS } from './core.js';
 import { listWaiting, unlistWaiting } from './pump-registry.js';
 import { LOCK_PATIENCE_MS, NO_LOCK, retrySoon } from './section.js';
@@ -31,6 +32,7 @@ export interface PumpRules {
 
 /** The step's answer when no call is left. */
 const DONE = Symbol('done');
+const MAX_TIMER_MS = 0x7fffffff;
 
 /**
  * The async face's waiting, for one direction of one queue instance (its
@@ -55,14 +57,42 @@ export class AsyncWait {
   }
 
   /**
-   * Queues a call; starts the pump if it is not running. `patience`: how long
-   * the pump's first attempt may wait for the lock (0 when the caller has
-   * just waited LOCK_PATIENCE_MS for it in vain: a new promise call blocks
-   * its thread at most that long once).
+   * Queues a call (`fields`: what its attempts need) and starts the pump if
+   * it is not running; resolves or rejects as the pump's `settle` decides.
+   * On timeout it settles with `onTimeout()` (rejected for get/put, resolved
+   * false for join); on abort it rejects with `signal.reason`. Either way it
+   * is removed before it touched the queue. `patience`: how long the pump's
+   * first attempt may wait for the lock (0 when the caller has just waited
+   * LOCK_PATIENCE_MS for it in vain: a new promise call blocks its thread at
+   * most that long once).
    */
-  add(call: Call, patience = LOCK_PATIENCE_MS): void {
-    this.calls.push(call);
-    if (!this.running) void this.run(patience);
+  add(fields: Partial<Call>, timeout: number, signal: AbortSignal | undefined, onTimeout: () => unknown, timeoutResolves: boolean, patience: number): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const call: Call = { ...fields, resolve, reject };
+      if (timeout !== Infinity) {
+        // setTimeout fires at once for delays past 2^31-1 ms: re-arm in steps.
+        const deadline = now() + timeout;
+        const arm = (): void => {
+          const left = deadline - now();
+          if (left > MAX_TIMER_MS) {
+            call.timer = setTimeout(arm, MAX_TIMER_MS);
+            return;
+          }
+          call.timer = setTimeout(() => {
+            call.timer = undefined;
+            this.remove(call, () => (timeoutResolves ? resolve(onTimeout()) : reject(onTimeout())));
+          }, left);
+        };
+        arm();
+      }
+      if (signal) {
+        call.signal = signal;
+        call.onAbort = () => this.remove(call, () => reject(signal.reason));
+        signal.addEventListener('abort', call.onAbort, { once: true });
+      }
+      this.calls.push(call);
+      if (!this.running) void this.run(patience);
+    });
   }
 
   /**
@@ -71,7 +101,7 @@ export class AsyncWait {
    * place in the list (no calls left, or a putter's head call changed what
    * it waits for), it withdraws it, passing on any signal it holds.
    */
-  remove(call: Call, outcome: () => void): void {
+  private remove(call: Call, outcome: () => void): void {
     const i = this.calls.indexOf(call);
     if (i < 0) return;
     this.calls.splice(i, 1);
