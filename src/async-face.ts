@@ -53,12 +53,9 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       if (signal?.aborted) return Promise.reject(signal.reason);
       this.refusePutIfShutDown();
       const timeout = putTimeout(options?.timeout, this.core.maxsize);
-      const need = this.load(this.items.prepare(item));
+      this.load(this.items.prepare(item));
       try {
-        // A call that waits keeps a private copy of the bytes (encode may
-        // have returned a scratch view, and the caller may change a
-        // Uint8Array it gave us).
-        return this.call(this.putters, timeout, signal, this.putAttempt, this.putLater, settlePut, () => ({ bytes: this.putBytes.slice(0, this.putLen), len: this.putLen, priority: this.putPriority, need }), () => new QueueFull());
+        return this.call(this.putters, timeout, signal, this.putAttempt, this.putLater, settlePut, this.putFields, full);
       } finally {
         this.putBytes = NO_BYTES; // keep no reference to the item past the call
       }
@@ -73,7 +70,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       if (signal?.aborted) return Promise.reject(signal.reason);
       this.refuseGetIfShutDown();
       const timeout = checkTimeout(options?.timeout, 'get()');
-      return this.call(this.getters, timeout, signal, this.getAttempt, this.getLater, this.gotOne, () => ({}), () => new QueueEmpty());
+      return this.call(this.getters, timeout, signal, this.getAttempt, this.getLater, this.gotOne, noFields, empty);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -88,7 +85,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       const batch = this.items.prepareMany(items); // a buffer of its own
       if (batch.lens.length === 0) return Promise.resolve();
       const attempt = (): unknown => this.core.putManyLocked(batch);
-      return this.call(this.putters, timeout, signal, attempt, () => attempt, settlePut, () => ({ batch, need: batch.need }), () => new QueueFull());
+      return this.call(this.putters, timeout, signal, attempt, () => attempt, settlePut, () => ({ batch, need: batch.need }), full);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -102,7 +99,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       this.refuseGetIfShutDown();
       const timeout = checkTimeout(options?.timeout, 'getMany()');
       const attempt = (): unknown => this.core.getManyLocked(max);
-      return this.call(this.getters, timeout, signal, attempt, () => attempt, this.gotMany, () => ({ max }), () => new QueueEmpty());
+      return this.call(this.getters, timeout, signal, attempt, () => attempt, this.gotMany, () => ({ max }), empty);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -157,19 +154,22 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
     return writableTo(this, options);
   }
 
-  // The attempts of get and put, made once per face so that a call that
-  // needs no wait allocates nothing but its promise. An attempt runs
-  // synchronously, so one set of fields is enough.
+  // The attempts of get and put (and what call() needs of them), made once
+  // per face so that a call that needs no wait allocates nothing but its
+  // promise. An attempt runs synchronously, so one set of fields is enough.
   private putBytes: Uint8Array = NO_BYTES;
   private putLen = 0;
   private putPriority = 0;
+  private putNeed = 0;
   private readonly putAttempt = (): unknown => this.core.putLocked(this.putBytes, this.putLen, this.putPriority);
-  /** Sets the item putAttempt puts; returns its record size. */
-  private load(p: Prepared): number {
+  /** A put that waits keeps a private copy of the bytes (encode may have returned a scratch view, and the caller may change a Uint8Array it gave us). */
+  private readonly putFields = (): Partial<Call> => ({ bytes: this.putBytes.slice(0, this.putLen), len: this.putLen, priority: this.putPriority, need: this.putNeed });
+  /** Sets the item putAttempt puts. */
+  private load(p: Prepared): void {
     this.putBytes = p.bytes;
     this.putLen = p.len;
     this.putPriority = p.priority;
-    return p.need;
+    this.putNeed = p.need;
   }
   private readonly getAttempt = (): unknown => this.core.getLocked();
   /** A put's attempt for later (see call()): with a copy of the bytes of its own, since encode may have returned a scratch view. */
@@ -243,6 +243,9 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
 }
 
 const NO_BYTES: Uint8Array = new Uint8Array(0);
+const noFields = (): Partial<Call> => ({});
+const full = (): Error => new QueueFull();
+const empty = (): Error => new QueueEmpty();
 
 const settlePut = (r: unknown): void => {
   if (r !== OK) throw putFailure(r as number);
