@@ -3,7 +3,7 @@ import { checkMax, checkSignal, checkTimeout, putTimeout } from './checks.js';
 import { BLOCKED, type Core, GETTERS, JOINERS, OK, PUTTERS, type Taken, type TakenMany } from './core.js';
 import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
 import { Face, getFailure, putFailure } from './face.js';
-import type { Items, Prepared } from './items.js';
+import type { Items } from './items.js';
 import { LOCK_PATIENCE_MS, NO_LOCK, retrySoon } from './section.js';
 import { readableFrom, writableTo } from './streams.js';
 import type { AsyncOptions, AsyncQueue, ReadableOptions, WritableOptions } from './types.js';
@@ -57,7 +57,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       try {
         return this.call(this.putters, timeout, signal, this.putAttempt, this.putLater, settlePut, this.putFields, full);
       } finally {
-        this.putBytes = NO_BYTES; // keep no reference to the item past the call
+        this.unload();
       }
     } catch (e) {
       return Promise.reject(e);
@@ -112,7 +112,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       // Infinity: waits for the lock as long as it takes (never NO_LOCK), as the sync calls do.
       settlePut(this.core.section.run(Infinity, this.putAttempt));
     } finally {
-      this.putBytes = NO_BYTES;
+      this.unload();
     }
   }
 
@@ -154,24 +154,11 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
     return writableTo(this, options);
   }
 
-  // The attempts of get and put (and what call() needs of them), made once
-  // per face so that a call that needs no wait allocates nothing but its
-  // promise. An attempt runs synchronously, so one set of fields is enough.
-  private putBytes: Uint8Array = NO_BYTES;
-  private putLen = 0;
-  private putPriority = 0;
-  private putNeed = 0;
-  private readonly putAttempt = (): unknown => this.core.putLocked(this.putBytes, this.putLen, this.putPriority);
+  // What call() needs of put and get besides their attempts (see Face),
+  // made once per face so that a call that needs no wait allocates nothing
+  // but its promise.
   /** A put that waits keeps a private copy of the bytes (encode may have returned a scratch view, and the caller may change a Uint8Array it gave us). */
   private readonly putFields = (): Partial<Call> => ({ bytes: this.putBytes.slice(0, this.putLen), len: this.putLen, priority: this.putPriority, need: this.putNeed });
-  /** Sets the item putAttempt puts. */
-  private load(p: Prepared): void {
-    this.putBytes = p.bytes;
-    this.putLen = p.len;
-    this.putPriority = p.priority;
-    this.putNeed = p.need;
-  }
-  private readonly getAttempt = (): unknown => this.core.getLocked();
   /** A put's attempt for later (see call()): with a copy of the bytes of its own, since encode may have returned a scratch view. */
   private readonly putLater = (): (() => unknown) => {
     const own = this.putBytes.slice(0, this.putLen);
@@ -242,7 +229,6 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
   }
 }
 
-const NO_BYTES: Uint8Array = new Uint8Array(0);
 const noFields = (): Partial<Call> => ({});
 const full = (): Error => new QueueFull();
 const empty = (): Error => new QueueEmpty();

@@ -1,6 +1,6 @@
-import { CLOSED, type Core } from './core.js';
+import { CLOSED, type Core, type Result } from './core.js';
 import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
-import type { Items } from './items.js';
+import type { Items, Prepared } from './items.js';
 
 /**
  * What both faces have in common: the snapshots and the calls that never
@@ -48,6 +48,31 @@ export abstract class Face {
     if (!ok) throw new RangeError('taskDone() called too many times');
   }
 
+  // The attempts of put and get, made once per face so that a call that
+  // needs no wait allocates nothing of its own: the hot path of a small item
+  // is the codec's work and the copies. An attempt runs synchronously, and a
+  // call loads its item and unloads it before it returns, so one set of
+  // fields per face is enough.
+  protected putBytes: Uint8Array = NO_BYTES;
+  protected putLen = 0;
+  protected putPriority = 0;
+  protected putNeed = 0;
+  protected readonly putAttempt = (): Result => this.core.putLocked(this.putBytes, this.putLen, this.putPriority);
+  protected readonly getAttempt = () => this.core.getLocked();
+
+  /** Sets the item putAttempt puts. */
+  protected load(p: Prepared): void {
+    this.putBytes = p.bytes;
+    this.putLen = p.len;
+    this.putPriority = p.priority;
+    this.putNeed = p.need;
+  }
+
+  /** Keeps no reference to the item past its call. */
+  protected unload(): void {
+    this.putBytes = NO_BYTES;
+  }
+
   /** Python's first check of put: a shut-down queue refuses before anything else, even a value it could not encode. */
   protected refusePutIfShutDown(): void {
     if (this.core.isShutDown()) throw new QueueShutDown();
@@ -59,6 +84,8 @@ export abstract class Face {
     if (core.isShutDown() && core.count() === 0) throw new QueueShutDown();
   }
 }
+
+const NO_BYTES: Uint8Array = new Uint8Array(0);
 
 /** The error for a put that did not go in: shut down, or full. */
 export function putFailure(r: number): Error {

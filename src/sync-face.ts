@@ -39,21 +39,14 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
     return this.getItem(wait, timeout);
   }
 
-  /**
-   * put and get after their checks. The attempts are made once per face
-   * (see the constructor), so a call allocates nothing of its own: the hot
-   * path of a small item is the codec's work and the copies.
-   */
+  /** put and get after their checks (the attempts: see Face). */
   private putItem(item: T, wait: boolean, timeout: number): void {
-    const p = this.items.prepare(item);
-    this.putBytes = p.bytes;
-    this.putLen = p.len;
-    this.putPriority = p.priority;
+    this.load(this.items.prepare(item));
     let r: Result;
     try {
-      r = this.putters.call(p.need, 1, wait, deadlineFor(timeout), this.putAttempt);
+      r = this.putters.call(this.putNeed, 1, wait, deadlineFor(timeout), this.putAttempt);
     } finally {
-      this.putBytes = NO_BYTES; // keep no reference to the item past the call
+      this.unload();
     }
     if (r !== OK) throw putFailure(r);
   }
@@ -63,14 +56,6 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
     if (typeof r === 'number') throw getFailure(r);
     return this.items.decode(r) as T;
   }
-
-  // The item putItem is putting: a sync call runs to its end before this
-  // thread can make another, so one set of fields per face is enough.
-  private putBytes: Uint8Array = NO_BYTES;
-  private putLen = 0;
-  private putPriority = 0;
-  private readonly putAttempt = (): Result => this.core.putLocked(this.putBytes, this.putLen, this.putPriority);
-  private readonly getAttempt = () => this.core.getLocked();
 
   putMany(items: Iterable<T>, options?: SyncPutOptions): void {
     this.refusePutIfShutDown();
@@ -128,8 +113,6 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
     }
   }
 }
-
-const NO_BYTES: Uint8Array = new Uint8Array(0);
 
 function mustBlock(call: string): void {
   if (!canBlock())
