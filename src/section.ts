@@ -34,7 +34,11 @@ export async function retrySoon(attempt: () => boolean): Promise<void> {
  * The critical section, written once: take the lock (within a patience),
  * start the journal, run the section, commit, release, then send the
  * notifications it decided on; or, if it throws, undo it and release. Every
- * change to shared state runs inside run(); nothing else takes the lock.
+ * change to the queue's state runs inside run() (recovery: runRecovering());
+ * nothing else takes the lock, so how long a caller waits for it is decided
+ * here, by the patience it passes: the synchronous calls pass Infinity, the
+ * callers that must not stall an event loop LOCK_PATIENCE_MS, and their
+ * retries 0.
  *
  * One Section per attached queue instance (per thread).
  */
