@@ -1,6 +1,7 @@
 import { corrupted, stateOk, stateProblem } from './integrity.js';
 import { Journal } from './journal.js';
-import { COUNT, GETTERS, J_CAP, JOINERS, KIND_PRIORITY, type ListId, PUTTERS, SHUTDOWN, SLOT_COUNT, UNFINISHED, headerBytes, readHeader } from './layout.js';
+import { KIND_PRIORITY } from './kinds.js';
+import { COUNT, GETTERS, J_CAP, JOINERS, type ListId, PUTTERS, SHUTDOWN, SLOT_COUNT, UNFINISHED, headerBytes, readHeader } from './layout.js';
 import { threadToken } from './platform.js';
 import { Records } from './records.js';
 import { Recovery } from './recovery.js';

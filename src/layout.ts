@@ -1,6 +1,12 @@
+import { KIND_FIFO, KIND_LIFO, KIND_PRIORITY, type Kind } from './kinds.js';
+
 /**
- * The shared-memory layout, declared once. Every other file names these
- * constants; none uses a raw offset. See docs/design.md for the same table.
+ * The shared-memory layout, declared once. Only the core and its helpers
+ * (section, recovery, records, ring, journal, waiters, slot-wait, integrity)
+ * name these constants, and none uses a raw offset; the faces never touch
+ * one, and queue.ts uses the header functions at the end of this file. The
+ * white-box tests read them from the build (test/helpers/layout.mjs). See
+ * docs/design.md for the same table.
  *
  * | line | words     | what                                                  |
  * |------|-----------|-------------------------------------------------------|
@@ -102,16 +108,6 @@ export const HEADER_PRIORITY = 24;
 export const WRAP_MARKER = -1;
 export const LIVE = 1;
 export const TAKEN = 2;
-
-export const KIND_FIFO = 1;
-export const KIND_LIFO = 2;
-export const KIND_PRIORITY = 3;
-export type Kind = typeof KIND_FIFO | typeof KIND_LIFO | typeof KIND_PRIORITY;
-export const KIND_NAMES: Record<Kind, string> = {
-  [KIND_FIFO]: 'Queue',
-  [KIND_LIFO]: 'LifoQueue',
-  [KIND_PRIORITY]: 'PriorityQueue',
-};
 
 export const DEFAULT_MAX_BYTES = 1 << 20;
 /** Largest maxBytes accepted: the offsets into both arena halves of a priority queue are int32. */

@@ -1,7 +1,8 @@
 import type { Batch, Taken, TakenMany } from './core.js';
 import { checkRecord } from './integrity.js';
 import type { Journal } from './journal.js';
-import { COUNT, HEAD, KIND_FIFO, KIND_LIFO, type Kind, LAST, LIVE, R_FLAGS, R_LEN, R_PREV, R_PRIORITY, R_SIZE, TAIL, USED, align8, headerBytes } from './layout.js';
+import { KIND_FIFO, KIND_LIFO, type Kind } from './kinds.js';
+import { COUNT, HEAD, LAST, LIVE, R_FLAGS, R_LEN, R_PREV, R_PRIORITY, R_SIZE, TAIL, USED, align8, headerBytes } from './layout.js';
 import type { Ring } from './ring.js';
 
 /**
