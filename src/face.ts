@@ -3,8 +3,9 @@ import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
 import type { Items, Prepared } from './items.js';
 
 /**
- * What both faces have in common: the snapshots and the calls that never
- * wait. Each is one call into the core; neither face adds a rule.
+ * What both faces have in common: the snapshots, the calls that never wait,
+ * and the attempts of put and get. Each is one call into the core; neither
+ * face adds a rule.
  */
 export abstract class Face {
   constructor(
