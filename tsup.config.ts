@@ -6,7 +6,8 @@ import { defineConfig, type Options } from 'tsup';
 // - sync-fn: synchronous calls into async code (Node: worker_threads);
 // - sync-fn-worker, sync-fn-supervisor: the modules a createSyncFn worker
 //   and the thread that watches those workers start with; ESM only (both
-//   builds of sync-fn start them; the worker awaits the user's module).
+//   builds of sync-fn start them; the worker awaits the user's module);
+// - internal: the shared-memory layout, for the tests only (not shipped).
 // The sync-fn entries import the queue as 'janus-queue' (external), so a
 // thread that loads both entries runs one copy of the queue code.
 const common: Options = {
@@ -28,4 +29,7 @@ export default defineConfig([
     clean: true,
   },
   { ...common, entry: { 'sync-fn-worker': 'src/sync-fn/worker.ts', 'sync-fn-supervisor': 'src/sync-fn/supervisor.ts' }, format: ['esm'] },
+  // The layout constants for the white-box tests (test/helpers/layout.mjs);
+  // not shipped (package.json "files").
+  { ...common, entry: { internal: 'src/internal.ts' }, format: ['esm'] },
 ]);

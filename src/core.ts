@@ -1,52 +1,36 @@
-import {
-  ARENA_BYTES,
-  COUNT,
-  GETTERS,
-  HEAD,
-  J_CAP,
-  J_LEN,
-  JOINERS,
-  KIND,
-  KIND_FIFO,
-  KIND_LIFO,
-  KIND_PRIORITY,
-  LAST,
-  LIVE,
-  LOCK,
-  type Kind,
-  MAXSIZE,
-  PENDING_DEAD,
-  PUTTERS,
-  R_FLAGS,
-  R_LEN,
-  R_PREV,
-  R_PRIORITY,
-  R_SIZE,
-  CANCELLED,
-  S_STATE,
-  SHUTDOWN,
-  SLOT_COUNT,
-  TAIL,
-  UNFINISHED,
-  USED,
-  WAITING,
-  align8,
-  headerBytes,
-} from './layout.js';
-import { checkRecord, corrupted, stateOk, stateProblem } from './integrity.js';
+import { corrupted, stateOk, stateProblem } from './integrity.js';
 import { Journal } from './journal.js';
-import { LOCK_PATIENCE_MS, acquire, takeOver, unlock } from './lock.js';
+import { KIND_PRIORITY } from './kinds.js';
+import { COUNT, GETTERS, J_CAP, JOINERS, type ListId, PUTTERS, SHUTDOWN, SLOT_COUNT, UNFINISHED, headerBytes, readHeader } from './layout.js';
 import { threadToken } from './platform.js';
+import { Records } from './records.js';
+import { Recovery } from './recovery.js';
 import { Ring } from './ring.js';
-import { WaiterLists, slotWord } from './waiters.js';
+import { Section } from './section.js';
+import { SlotWait } from './slot-wait.js';
+import { WaiterLists } from './waiters.js';
+
+/** The waiter lists (getters, putters, joiners): what a face waits on (slotWait()). */
+export { GETTERS, JOINERS, PUTTERS, type ListId } from './layout.js';
 
 /** Results of the core's operations. */
 export const OK = 0;
 export const BLOCKED = 1; // empty for a get, full for a put, unfinished tasks for a join
 export const CLOSED = 2; // shut down
 export type Result = typeof OK | typeof BLOCKED | typeof CLOSED;
-/** lockedWithin(): the lock could not be had within its patience. */
-export const NO_LOCK = -1;
+
+/** What a get took: the item's bytes, outside shared memory, and its priority (0 but in a PriorityQueue). */
+export interface Taken {
+  /** A view of the instance's scratch buffer, valid until its next get; a fresh array for a codec that keeps it. */
+  readonly bytes: Uint8Array;
+  readonly priority: number;
+}
+
+/** What a getMany took, in the order single gets would have taken it (views valid until the next get, as for Taken). */
+export interface TakenMany {
+  readonly items: Uint8Array[];
+  readonly priorities: number[];
+}
 
 /** A putMany batch, encoded: the items' bytes end to end, and per item its length, record size and priority. */
 export interface Batch {
@@ -66,237 +50,76 @@ export interface Batch {
 const PRIORITY_BATCH = J_CAP - 4 * SLOT_COUNT;
 
 /**
- * Every rule of the queue, in one place that never waits. Both faces call
- * these methods; they only add the waiting. Methods named `…Locked` must be
- * called with the lock held (`lock()` … `unlock()`); `unlock()` commits the
- * journal, releases, then sends the notifications the critical section
- * decided on, so a woken thread does not at once block on the lock.
+ * Every rule of the queue, in one place that never waits: what put, get,
+ * taskDone, shutdown and join do to the shared state, and whom they wake
+ * (CPython's `_put` / `_get`, plus the notifies). Both faces call these
+ * steps; they only add the waiting. A step named `…Locked` runs inside a
+ * critical section (`section.run()`), which commits it and sends the
+ * notifications it decided on after the release, or undoes it if it throws.
+ * The shared words and the waiter lists are this class's own: the faces see
+ * the steps, the snapshots, and a slot handle (slotWait()) for waiting.
  *
- * One Core per attached queue instance (per thread): it owns that instance's
- * scratch buffer for item bytes and its list of slots to notify.
+ * The items themselves, as records in the arena, are src/records.ts's.
+ *
+ * One Core per attached queue instance (per thread).
  */
 export class Core {
-  readonly w: Int32Array;
-  readonly kind: Kind;
+  /** A PriorityQueue: every item carries a priority. */
+  readonly isPriority: boolean;
+  /** As given; <= 0 means no limit by count. */
   readonly maxsize: number;
+  readonly maxBytes: number;
+  /** The arena's size in bytes. */
   readonly arena: number;
-  readonly header: number;
-  readonly lists: WaiterLists;
-  private readonly me = threadToken();
-  private readonly u8: Uint8Array;
-  private readonly f64: Float64Array;
+  /** Every critical section on this queue instance runs through it. */
+  readonly section: Section;
+  /** Dead-peer recovery, for Queue.watch / Queue.recover. */
+  readonly recovery: Recovery;
+  private readonly header: number;
+  private readonly w: Int32Array;
   private readonly j: Journal;
   private readonly ring: Ring;
-  private scratch = new Uint8Array(256);
+  private readonly records: Records;
+  private readonly lists: WaiterLists;
 
-  /** The item the last successful getLocked() took: its bytes (outside shared memory) and priority. */
-  taken: Uint8Array = this.scratch;
-  takenPriority = 0;
-  /** The items the last successful getManyLocked() took, and their priorities. */
-  readonly takenMany: Uint8Array[] = [];
-  readonly takenPriorities: number[] = [];
-  private readonly takenLens: number[] = [];
-
-  constructor(
-    buffer: SharedArrayBuffer,
-    private readonly freshCopy: boolean,
-  ) {
+  /** `freshCopy`: the codec keeps the bytes it decodes (see Records). */
+  constructor(buffer: SharedArrayBuffer, freshCopy: boolean) {
     this.w = new Int32Array(buffer);
-    this.u8 = new Uint8Array(buffer);
-    this.f64 = new Float64Array(buffer, 0, buffer.byteLength >> 3);
-    this.kind = this.w[KIND] as Kind;
-    this.maxsize = this.w[MAXSIZE]!;
-    this.arena = this.w[ARENA_BYTES]!;
-    this.header = headerBytes(this.kind);
+    const u8 = new Uint8Array(buffer);
+    const f64 = new Float64Array(buffer, 0, buffer.byteLength >> 3);
+    const h = readHeader(buffer);
+    this.isPriority = h.kind === KIND_PRIORITY;
+    this.maxsize = h.maxsize;
+    this.maxBytes = h.maxBytes;
+    this.arena = h.arenaBytes;
+    this.header = headerBytes(h.kind);
     this.j = new Journal(this.w);
-    this.ring = new Ring(this.w, this.u8, this.f64, this.arena, this.j);
-    this.lists = new WaiterLists(this.w, this.j, this.ring, this.maxsize, this.arena, this.me);
+    const me = threadToken();
+    this.section = new Section(this.w, me, this.j, () => this.begun());
+    this.ring = new Ring(this.w, u8, f64, this.arena, this.j);
+    this.records = new Records(this.w, u8, f64, this.j, this.ring, h.kind, this.arena, freshCopy);
+    this.lists = new WaiterLists(this.w, this.section.toNotify, this.j, this.ring, this.maxsize, this.arena, me);
+    this.recovery = new Recovery(this.w, this.section, this.j, this.ring, this.lists);
   }
 
-  /** Takes the lock, waiting as long as it takes, and starts a critical section. */
-  lock(): void {
-    this.tryLock(Infinity);
-  }
-
-  /** lock() that gives up after `patience` ms (the async face, which must not stall its event loop). */
-  tryLock(patience: number): boolean {
-    if (!acquire(this.w, this.me, patience)) return false;
-    // No call between taking the lock and this try: whatever throws from
-    // here on (a corrupted buffer, a stack overflow) releases it.
-    try {
-      this.enter();
-    } catch (e) {
-      if ((Atomics.exchange(this.w, LOCK, 0) & 1) !== 0) Atomics.notify(this.w, LOCK, 1);
-      throw e;
-    }
-    return true;
-  }
-
-  /**
-   * Starts a critical section, the lock just taken. A section left without
-   * its commit (J_LEN not 0: one whose undo could not run, see unlockFailed,
-   * or one an exception left holding the lock, see acquire) is undone first.
-   * Then the state words are checked (src/integrity.ts); on garbage this
-   * throws, and the caller releases the lock.
-   */
-  private enter(): void {
-    if (this.w[J_LEN] !== 0) {
-      this.lists.toNotify.length = 0;
-      this.j.rollback();
-    }
-    this.j.begin();
+  /** Called by the section with the lock just taken: the state words are checked before any is used (src/integrity.ts). */
+  private begun(): void {
     if (!stateOk(this.w, this.arena, this.header, this.maxsize))
       throw corrupted(stateProblem(this.w, this.arena, this.header, this.maxsize) ?? 'the state words changed while checked');
     this.ring.sync();
   }
 
-  /**
-   * Runs `section` with the lock held (see lock()): commits and releases
-   * after it, or, if it throws, undoes it (unlockFailed) and rethrows.
-   */
-  locked<R>(section: () => R): R {
-    return this.lockedWithin(Infinity, section) as R;
-  }
-
-  /** locked(), waiting for the lock at most `patience` ms (tryLock); NO_LOCK if it could not have it. */
-  lockedWithin<R>(patience: number, section: () => R): R | typeof NO_LOCK {
-    if (!this.tryLock(patience)) return NO_LOCK;
-    let r: R;
-    try {
-      r = section();
-    } catch (e) {
-      try {
-        this.unlockFailed();
-      } catch {
-        // No stack left even for that (see unlockFailed).
-        if ((Atomics.exchange(this.w, LOCK, 0) & 1) !== 0) Atomics.notify(this.w, LOCK, 1);
-      }
-      throw e;
-    }
-    this.unlock();
-    return r;
-  }
-
-  /**
-   * Releases the lock after a critical section that threw: what it wrote is
-   * undone first, so a failed call leaves the queue as it was, and the
-   * wake-ups it had decided on (now undone too) are not sent.
-   *
-   * Its callers call it inside a try, and if even this call throws (a stack
-   * overflow: it runs at the depth where the section overflowed) they release
-   * the lock inline, with no call but the Atomics built-ins. The section,
-   * still in the journal (J_LEN not 0), is then undone by whoever takes the
-   * lock next (enter()).
-   */
-  unlockFailed(): void {
-    this.lists.toNotify.length = 0;
-    try {
-      this.j.rollback();
-    } finally {
-      unlock(this.w);
-    }
-  }
-
-  unlock(): void {
-    // Commit is the last write of the section, before the release.
-    this.j.commit();
-    unlock(this.w);
-    const toNotify = this.lists.toNotify;
-    const n = toNotify.length;
-    if (n === 0) return;
-    for (let i = 0; i < n; i++) {
-      // The slot's state was stored (SIGNALLED) under the lock; the waiter
-      // re-checks it after any wake, so a notify that arrives late, even at a
-      // slot since reused by another waiter, is only a spurious wake-up.
-      Atomics.notify(this.w, slotWord(toNotify[i]!) + S_STATE, 1);
-    }
-    toNotify.length = 0;
-  }
-
-  /**
-   * Repairs what the stopped thread with token `dead` left: its half-done
-   * critical section (rolled back), its waiter slots (freed, their signals
-   * passed on), its lost notifies (re-sent). Resolves with whether this call
-   * found anything to repair. Asynchronous: the lock may be held by another
-   * thread that died too, whose own recovery must get to run on this event
-   * loop. The order, and why a recoverer killed at any point after step 1
-   * leaves its work to whoever recovers it: docs/design.md, "Dead peers".
-   */
-  async recover(dead: number): Promise<boolean> {
-    const w = this.w;
-    let tookOver = false;
-    let retried = false;
-    for (;;) {
-      // 1. Announce the dead thread before touching anything else: a
-      //    compareExchange from 0, since recoverers announce without the
-      //    lock. If another recovery is announced, it is finished first (3.).
-      const pending = Atomics.load(w, PENDING_DEAD);
-      if (pending === 0 && Atomics.compareExchange(w, PENDING_DEAD, 0, dead) !== 0) continue;
-      // 2. The lock: taken over from the dead thread (or from the one whose
-      //    recovery is pending: both are known to have stopped), else
-      //    acquired as usual, without stalling this event loop.
-      tookOver = takeOver(w, this.me, dead) || (pending !== 0 && pending !== dead && takeOver(w, this.me, pending));
-      // A retry from a timer never blocks (see Pump.run).
-      if (tookOver || this.tryLock(retried ? 0 : LOCK_PATIENCE_MS)) break;
-      retried = true;
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
-    let repaired = tookOver;
-    let failed = false;
-    try {
-      // The dead holder's half-done section (or a dead recoverer's: rolling
-      // back the same entries twice is harmless).
-      if (tookOver) {
-        this.j.rollback();
-        this.ring.sync();
-      }
-      // 3. Finish every announced recovery, ours last. Each frees one dead
-      //    thread's slots in a committed section of its own, and only then
-      //    clears the announcement: a kill at any point leaves the work either
-      //    done, or undone and still announced.
-      for (;;) {
-        let p = Atomics.load(w, PENDING_DEAD);
-        if (p === 0) {
-          if (Atomics.compareExchange(w, PENDING_DEAD, 0, dead) !== 0) continue;
-          p = dead;
-        }
-        this.j.begin();
-        const n = this.lists.releaseSlotsOf(p);
-        this.j.commit();
-        // Only announcers write it, from 0: it is still p.
-        Atomics.compareExchange(w, PENDING_DEAD, p, 0);
-        if (p === dead) {
-          repaired ||= n > 0;
-          break;
-        }
-      }
-    } catch (e) {
-      failed = true;
-      try {
-        this.unlockFailed();
-      } catch {
-        if ((Atomics.exchange(w, LOCK, 0) & 1) !== 0) Atomics.notify(w, LOCK, 1); // see unlockFailed
-      }
-      throw e;
-    } finally {
-      if (!failed) this.unlock();
-    }
-    // 4. Notifies the dead thread owed after its last release: every waiter
-    //    whose state says it should be awake is woken (a spurious wake-up is
-    //    harmless), and every thread queued on the lock re-checks it.
-    for (let s = 0; s < SLOT_COUNT; s++) {
-      if (Atomics.load(w, slotWord(s) + S_STATE) !== WAITING) Atomics.notify(w, slotWord(s) + S_STATE);
-    }
-    Atomics.notify(w, LOCK);
-    return repaired;
+  /** A waiter's handle on one list's slots (src/slot-wait.ts): one per waiting party. */
+  slotWait(list: ListId): SlotWait {
+    return new SlotWait(this.w, this.lists, list);
   }
 
   /** The record size, header included, an item of `len` payload bytes takes. */
   recordSize(len: number): number {
-    return align8(this.header + len);
+    return this.records.size(len);
   }
 
-  // ---- items -------------------------------------------------------------
+  // ---- items (CPython's put / get, with the queue's own checks) -------------
 
   /**
    * Python's order: shut down first, then full (by count, then by room).
@@ -307,10 +130,7 @@ export class Core {
     const w = this.w;
     if (w[SHUTDOWN]) return CLOSED;
     if (this.maxsize > 0 && w[COUNT]! >= this.maxsize) return BLOCKED;
-    const size = this.recordSize(len);
-    const off = this.ring.place(size);
-    if (off < 0) return BLOCKED;
-    this.write(off, size, bytes, len, priority);
+    if (!this.records.append(bytes, len, priority)) return BLOCKED;
     this.added(1);
     return OK;
   }
@@ -324,38 +144,12 @@ export class Core {
     const n = batch.lens.length;
     if (w[SHUTDOWN]) return CLOSED;
     if (this.maxsize > 0 && w[COUNT]! + n > this.maxsize) return BLOCKED;
-    if (!this.ring.fitsAll(batch.sizes) && !(this.ring.compactHoles() && this.ring.fitsAll(batch.sizes))) return BLOCKED;
-    for (let i = 0, at = 0; i < n; i++) {
-      const len = batch.lens[i]!;
-      const size = batch.sizes[i]!;
-      this.write(this.ring.place(size), size, batch.bytes.subarray(at, at + len), len, batch.priorities[i] ?? 0);
-      at += len;
-    }
+    if (!this.records.appendAll(batch)) return BLOCKED;
     this.added(n);
     return OK;
   }
 
-  /**
-   * Writes and counts one record at `off`, a place the ring has just given
-   * it (counted at once: place() resets an empty ring). The record is in free
-   * space, so only the state words go through the journal.
-   */
-  private write(off: number, size: number, bytes: Uint8Array, len: number, priority: number): void {
-    const w = this.w;
-    const b = this.ring.at(off);
-    w[(b + R_SIZE) >> 2] = size;
-    w[(b + R_LEN) >> 2] = len;
-    w[(b + R_PREV) >> 2] = w[LAST]!;
-    w[(b + R_FLAGS) >> 2] = LIVE;
-    if (this.header > R_PRIORITY) this.f64[(b + R_PRIORITY) >> 3] = priority;
-    this.u8.set(bytes, b + this.header);
-    const j = this.j;
-    j.set(LAST, off);
-    j.set(USED, w[USED]! + size);
-    j.set(COUNT, w[COUNT]! + 1);
-  }
-
-  /** Counts `n` items just written as unfinished tasks, and wakes a getter for each. */
+  /** Counts `n` items just added as unfinished tasks, and wakes a getter for each. */
   private added(n: number): void {
     const w = this.w;
     // A 31-bit counter: it saturates rather than wrap (README, Limitations).
@@ -364,93 +158,23 @@ export class Core {
     for (let i = 0; i < n && this.lists.has(GETTERS); i++) this.lists.signalFirst(GETTERS);
   }
 
-  /** Takes one item into `taken`/`takenPriority`. Python's order: an item if any, then shut down, then empty. */
-  getLocked(): Result {
+  /** Takes one item. Python's order: an item if any, then shut down, then empty. */
+  getLocked(): Taken | typeof BLOCKED | typeof CLOSED {
     const w = this.w;
     if (w[COUNT] === 0) return w[SHUTDOWN] ? CLOSED : BLOCKED;
-    const off = this.pick();
-    const b = this.ring.at(off);
-    this.taken = this.copyOut(b + this.header, w[(b + R_LEN) >> 2]!, 0);
-    this.takenPriority = this.header > R_PRIORITY ? this.f64[(b + R_PRIORITY) >> 3]! : 0;
-    this.remove(off);
+    const taken = this.records.takeOne();
     // Notify putters whenever room is freed.
     this.lists.signalPutters();
-    return OK;
+    return taken;
   }
 
-  /**
-   * getLocked for up to `max` items, in the order single gets would take
-   * them: into `takenMany` (views of the scratch buffer, or fresh arrays) and
-   * `takenPriorities`.
-   */
-  getManyLocked(max: number): Result {
+  /** getLocked for up to `max` items, in the order single gets would take them. */
+  getManyLocked(max: number): TakenMany | typeof BLOCKED | typeof CLOSED {
     const w = this.w;
     if (w[COUNT] === 0) return w[SHUTDOWN] ? CLOSED : BLOCKED;
-    const k = Math.min(max, w[COUNT]!, this.kind === KIND_PRIORITY ? PRIORITY_BATCH : Infinity);
-    const lens = this.takenLens;
-    lens.length = 0;
-    this.takenMany.length = 0;
-    this.takenPriorities.length = 0;
-    for (let i = 0, at = 0; i < k; i++) {
-      const off = this.pick();
-      const b = this.ring.at(off);
-      const len = w[(b + R_LEN) >> 2]!;
-      const item = this.copyOut(b + this.header, len, at);
-      if (this.freshCopy) this.takenMany.push(item);
-      else at += len;
-      lens.push(len);
-      this.takenPriorities.push(this.header > R_PRIORITY ? this.f64[(b + R_PRIORITY) >> 3]! : 0);
-      this.remove(off);
-    }
-    if (!this.freshCopy) {
-      // Views are made once all items are in: the scratch buffer may have grown meanwhile.
-      for (let i = 0, at = 0; i < k; at += lens[i++]!) this.takenMany.push(this.scratch.subarray(at, at + lens[i]!));
-    }
+    const taken = this.records.take(Math.min(max, w[COUNT]!, this.isPriority ? PRIORITY_BATCH : Infinity));
     this.lists.signalPutters();
-    return OK;
-  }
-
-  /** The offset of the record the next get takes: the oldest, the newest, or the first of the lowest priority. */
-  private pick(): number {
-    const off = this.kind === KIND_FIFO ? this.w[HEAD]! : this.kind === KIND_LIFO ? this.w[LAST]! : this.ring.findMin();
-    checkRecord(this.w, this.ring.at(off), off, this.arena, this.header, true);
-    return off;
-  }
-
-  /** Removes the record at `off` (just copied out) from the ring. */
-  private remove(off: number): void {
-    const w = this.w;
-    const j = this.j;
-    const b = this.ring.at(off);
-    j.set(COUNT, w[COUNT]! - 1);
-    if (w[COUNT] === 0) this.ring.reset();
-    else if (this.kind === KIND_FIFO) {
-      j.set(USED, w[USED]! - w[(b + R_SIZE) >> 2]!);
-      j.set(HEAD, this.ring.next(off));
-    } else if (this.kind === KIND_LIFO) {
-      j.set(USED, w[USED]! - w[(b + R_SIZE) >> 2]!);
-      j.set(TAIL, off);
-      j.set(LAST, w[(b + R_PREV) >> 2]!);
-    } else this.ring.takeFromMiddle(off);
-  }
-
-  /**
-   * Copies an item's bytes out of shared memory: into a fresh array when the
-   * codec keeps it, else into the scratch buffer at `at` (growing it, and
-   * keeping its first `at` bytes).
-   */
-  private copyOut(from: number, len: number, at: number): Uint8Array {
-    // A fresh copy: slice() allocates the non-shared array and copies in one
-    // call, with no view of shared memory (about 20% faster for 64 KiB).
-    if (this.freshCopy) return this.u8.slice(from, from + len);
-    if (this.scratch.length < at + len) {
-      const grown = new Uint8Array(Math.max(at + len, this.scratch.length * 2));
-      grown.set(this.scratch.subarray(0, at));
-      this.scratch = grown;
-    }
-    const dst = this.scratch.subarray(at, at + len);
-    dst.set(this.u8.subarray(from, from + len));
-    return dst;
+    return taken;
   }
 
   // ---- tasks and shutdown --------------------------------------------------
@@ -475,23 +199,12 @@ export class Core {
     j.set(SHUTDOWN, 1);
     if (immediate && w[COUNT]! > 0) {
       j.set(UNFINISHED, Math.max(0, w[UNFINISHED]! - w[COUNT]!));
-      j.set(COUNT, 0);
-      this.ring.reset();
+      this.records.clear();
       if (w[UNFINISHED] === 0) this.lists.signalAll(JOINERS);
     }
     // Every getter and putter re-checks: putters throw, getters drain or throw.
     this.lists.signalAll(GETTERS);
     this.lists.signalAll(PUTTERS);
-  }
-
-  /**
-   * Ends the wait of this instance's own slot `s` without the lock, for a
-   * queue whose shared state was found corrupted: the waiter wakes, meets
-   * the error and stops, instead of waiting for a signal that may never come.
-   */
-  abandon(s: number): void {
-    Atomics.store(this.w, slotWord(s) + S_STATE, CANCELLED);
-    Atomics.notify(this.w, slotWord(s) + S_STATE);
   }
 
   // ---- snapshots (no lock) -------------------------------------------------
@@ -515,10 +228,5 @@ export class Core {
     const v = Atomics.load(this.w, SHUTDOWN);
     if (v === 0 || v === 1) return v === 1;
     throw corrupted(`SHUTDOWN is ${v}`);
-  }
-
-  /** The word index of slot `s`'s state, for waiting on it. */
-  stateIndex(s: number): number {
-    return slotWord(s) + S_STATE;
   }
 }

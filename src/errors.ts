@@ -27,3 +27,18 @@ export class QueueShutDown extends Error {
     this.name = 'QueueShutDown';
   }
 }
+
+/**
+ * Thrown when the queue's shared buffer holds what no thread using the
+ * library leaves there (a thread wrote into `q.handle.buffer` itself): a
+ * word or record that is not what it must be. Its message names it. A
+ * `TypeError` (the error of a value that is not what it must be), so
+ * `instanceof TypeError` holds too. The queue is not repaired: every later
+ * call that meets the garbage throws it again.
+ */
+export class QueueCorrupted extends TypeError {
+  constructor(message = 'janus-queue: the shared buffer is corrupted') {
+    super(message);
+    this.name = 'QueueCorrupted';
+  }
+}

@@ -1,69 +1,99 @@
-import { CLOSED, type Result } from './core.js';
+import { CLOSED, type Core, type Result } from './core.js';
 import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
-import type { Shared } from './shared.js';
+import type { Items, Prepared } from './items.js';
 
 /**
- * What both faces have in common: the snapshots and the calls that never
- * wait. Each is one call into the core; neither face adds a rule.
+ * What both faces have in common: the snapshots, the calls that never wait,
+ * and the attempts of put and get. Each is one call into the core; neither
+ * face adds a rule.
  */
 export abstract class Face {
   constructor(
-    protected readonly shared: Shared,
+    protected readonly core: Core,
+    protected readonly items: Items,
   ) {}
 
   qsize(): number {
-    return this.shared.core.count();
+    return this.core.count();
   }
 
   empty(): boolean {
-    return this.shared.core.count() === 0;
+    return this.core.count() === 0;
   }
 
   full(): boolean {
-    return this.shared.full();
+    const m = this.core.maxsize;
+    return m > 0 && this.core.count() >= m;
   }
 
   get maxsize(): number {
-    return this.shared.maxsize();
+    return this.core.maxsize;
   }
 
   get unfinishedTasks(): number {
-    return this.shared.core.unfinished();
+    return this.core.unfinished();
   }
 
   get closed(): boolean {
-    return this.shared.core.isShutDown();
+    return this.core.isShutDown();
   }
 
   shutdown(immediate = false): void {
-    const core = this.shared.core;
-    core.locked(() => core.shutdownLocked(immediate === true));
+    const core = this.core;
+    core.section.run(Infinity, () => core.shutdownLocked(immediate === true));
   }
 
   taskDone(): void {
-    const core = this.shared.core;
-    const ok = core.locked(() => core.taskDoneLocked());
+    const core = this.core;
+    const ok = core.section.run(Infinity, () => core.taskDoneLocked()); // Infinity: never NO_LOCK
     if (!ok) throw new RangeError('taskDone() called too many times');
+  }
+
+  // The attempts of put and get, made once per face so that a call that
+  // needs no wait allocates nothing of its own: the hot path of a small item
+  // is the codec's work and the copies. An attempt runs synchronously, and a
+  // call loads its item and unloads it before it returns, so one set of
+  // fields per face is enough.
+  protected putBytes: Uint8Array = NO_BYTES;
+  protected putLen = 0;
+  protected putPriority = 0;
+  protected putNeed = 0;
+  protected readonly putAttempt = (): Result => this.core.putLocked(this.putBytes, this.putLen, this.putPriority);
+  protected readonly getAttempt = () => this.core.getLocked();
+
+  /** Sets the item putAttempt puts. */
+  protected load(p: Prepared): void {
+    this.putBytes = p.bytes;
+    this.putLen = p.len;
+    this.putPriority = p.priority;
+    this.putNeed = p.need;
+  }
+
+  /** Keeps no reference to the item past its call. */
+  protected unload(): void {
+    this.putBytes = NO_BYTES;
   }
 
   /** Python's first check of put: a shut-down queue refuses before anything else, even a value it could not encode. */
   protected refusePutIfShutDown(): void {
-    if (this.shared.core.isShutDown()) throw new QueueShutDown();
+    if (this.core.isShutDown()) throw new QueueShutDown();
   }
 
   /** Python's first check of get: shut down and empty refuses before the timeout is looked at. */
   protected refuseGetIfShutDown(): void {
-    const core = this.shared.core;
+    const core = this.core;
     if (core.isShutDown() && core.count() === 0) throw new QueueShutDown();
   }
 }
 
+const NO_BYTES: Uint8Array = new Uint8Array(0);
+
 /** The error for a put that did not go in: shut down, or full. */
-export function putFailure(r: Result): Error {
+export function putFailure(r: number): Error {
   return r === CLOSED ? new QueueShutDown() : new QueueFull();
 }
 
 /** The error for a get that took nothing: shut down (and drained), or empty. */
-export function getFailure(r: Result): Error {
+export function getFailure(r: number): Error {
   return r === CLOSED ? new QueueShutDown() : new QueueEmpty();
 }

@@ -18,6 +18,7 @@ import {
   USED,
   align8,
 } from './layout.js';
+import { QueueCorrupted } from './errors.js';
 
 /**
  * Sanity checks of the shared words the core reads and then trusts as
@@ -31,8 +32,8 @@ import {
  * of an item (the decoder may still refuse them), and the LOCK word (a
  * garbage value there looks like a held lock).
  */
-export function corrupted(what: string): TypeError {
-  return new TypeError(`janus-queue: the shared buffer is corrupted: ${what}`);
+export function corrupted(what: string): QueueCorrupted {
+  return new QueueCorrupted(`janus-queue: the shared buffer is corrupted: ${what}`);
 }
 
 const isOffset = (v: number, arena: number): boolean => v >= 0 && v <= arena && (v & 7) === 0;
@@ -120,6 +121,6 @@ export function checkSlot(s: number): number {
 }
 
 /** A bound on a walk that must end: over waiter lists (a slot is visited once) or records. */
-export function tooManySteps(what: string): TypeError {
+export function tooManySteps(what: string): QueueCorrupted {
   return corrupted(`${what} does not end (a cycle)`);
 }

@@ -8,7 +8,7 @@ const ARENA_WORD = ARENA_OFFSET >> 2;
  * "Dead peers"). Every write that the committed state can reach goes through
  * it, and the old value is saved first. If the holder dies before commit(),
  * recover() rolls the section back; if the section throws, the holder does
- * (Core.unlockFailed). Either way a half-done operation is never seen. Only
+ * (src/section.ts). Either way a half-done operation is never seen. Only
  * the lock holder touches it.
  *
  * A state word (COUNT … ABASE) is saved at a fixed place, once per section,

@@ -1,6 +1,12 @@
+import { KIND_FIFO, KIND_LIFO, KIND_PRIORITY, type Kind } from './kinds.js';
+
 /**
- * The shared-memory layout, declared once. Every other file names these
- * constants; none uses a raw offset. See docs/design.md for the same table.
+ * The shared-memory layout, declared once. Only the core and its helpers
+ * (section, recovery, records, ring, journal, waiters, slot-wait, integrity)
+ * name these constants, and none uses a raw offset; the faces never touch
+ * one, and queue.ts uses the header functions at the end of this file. The
+ * white-box tests read them from the build (test/helpers/layout.mjs). See
+ * docs/design.md for the same table.
  *
  * | line | words     | what                                                  |
  * |------|-----------|-------------------------------------------------------|
@@ -63,6 +69,11 @@ export const S_ITEMS = 4; // putters: how many items (1, or a putMany batch's le
 export const S_OWNER = 5; // the thread token of the slot's owner
 export const S_LIST = 6; // the list it was registered on
 
+/** The word index of slot `s` (add S_STATE, S_NEXT, … for its words). */
+export function slotWord(s: number): number {
+  return SLOT_BASE + s * SLOT_WORDS;
+}
+
 /** S_STATE values. */
 export const WAITING = 0;
 export const SIGNALLED = 1;
@@ -97,16 +108,6 @@ export const HEADER_PRIORITY = 24;
 export const WRAP_MARKER = -1;
 export const LIVE = 1;
 export const TAKEN = 2;
-
-export const KIND_FIFO = 1;
-export const KIND_LIFO = 2;
-export const KIND_PRIORITY = 3;
-export type Kind = typeof KIND_FIFO | typeof KIND_LIFO | typeof KIND_PRIORITY;
-export const KIND_NAMES: Record<Kind, string> = {
-  [KIND_FIFO]: 'Queue',
-  [KIND_LIFO]: 'LifoQueue',
-  [KIND_PRIORITY]: 'PriorityQueue',
-};
 
 export const DEFAULT_MAX_BYTES = 1 << 20;
 /** Largest maxBytes accepted: the offsets into both arena halves of a priority queue are int32. */
@@ -156,6 +157,21 @@ export function createBuffer(kind: Kind, codecId: number, maxsize: number, maxBy
   // anyway; the store keeps the rule true for any other hand-off.
   Atomics.store(w, MAGIC, MAGIC_VALUE);
   return buffer;
+}
+
+/** What a queue buffer's header says (written once by createBuffer; read it after checkHeader found it sound). */
+export interface Header {
+  readonly kind: Kind;
+  readonly codecId: number;
+  /** As given; <= 0 means no limit by count. */
+  readonly maxsize: number;
+  readonly arenaBytes: number;
+  readonly maxBytes: number;
+}
+
+export function readHeader(buffer: SharedArrayBuffer): Header {
+  const w = new Int32Array(buffer, 0, MAX_BYTES + 1);
+  return { kind: w[KIND] as Kind, codecId: w[CODEC]!, maxsize: w[MAXSIZE]!, arenaBytes: w[ARENA_BYTES]!, maxBytes: w[MAX_BYTES]! };
 }
 
 /** Checks a buffer's header; returns a reason it is not a usable queue buffer, or null. */

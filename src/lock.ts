@@ -7,16 +7,10 @@ import { canBlock } from './platform.js';
  * thread holds it, so recover() can take over the lock of a thread that died
  * inside it (docs/design.md, "Dead peers"). Held only for a bounded critical
  * section (check, copy bytes, update words), never across a wait for an item.
+ * Only the Section (src/section.ts) takes and releases it.
  */
 
 const SPINS = 100;
-
-/**
- * The longest the async face waits for the lock before it lets its event
- * loop run and tries again: a lock held that long has a holder that was
- * descheduled, paused, or killed inside it (and then recover() must get to run).
- */
-export const LOCK_PATIENCE_MS = 50;
 
 /**
  * Takes the lock within `patience` ms; false if it could not. Where the
@@ -26,7 +20,7 @@ export const LOCK_PATIENCE_MS = 50;
  * takes the lock twice (no critical section calls out), so that lock was left
  * by an exception thrown between taking it and the code that releases it (a
  * stack overflow can land there); the section it left is still in the
- * journal, and Core.enter() rolls it back.
+ * journal, and the Section rolls it back (src/section.ts).
  */
 export function acquire(w: Int32Array, me: number, patience: number): boolean {
   // Fast path: uncontended. compareExchange is a seq-cst read-modify-write, so

@@ -1,23 +1,11 @@
-import { AsyncFace } from './async-queue.js';
-import { CODEC_NAMES, type CodecName, type WireCodec, describe, isCustomCodec, makeCodec } from './codec/index.js';
-import {
-  CODEC,
-  DEFAULT_MAX_BYTES,
-  KIND,
-  KIND_FIFO,
-  KIND_LIFO,
-  KIND_NAMES,
-  KIND_PRIORITY,
-  type Kind,
-  MAX_MAX_BYTES,
-  checkHeader,
-  createBuffer,
-} from './layout.js';
-import { requireSharedMemory } from './platform.js';
-import { Shared } from './shared.js';
-import type { Core } from './core.js';
-import { threadToken, tokenOf } from './platform.js';
-import { SyncFace } from './sync-queue.js';
+import { AsyncFace } from './async-face.js';
+import { type CodecName, type WireCodec, codecName, describe, isCustomCodec, makeCodec } from './codec/index.js';
+import { Core } from './core.js';
+import { Items } from './items.js';
+import { KIND_FIFO, KIND_LIFO, KIND_NAMES, KIND_PRIORITY, type Kind } from './kinds.js';
+import { DEFAULT_MAX_BYTES, MAX_MAX_BYTES, checkHeader, createBuffer, readHeader } from './layout.js';
+import { requireSharedMemory, threadToken, tokenOf } from './platform.js';
+import { SyncFace } from './sync-face.js';
 import type { AsyncQueue, AttachOptions, QueueHandle, QueueOptions, SyncQueue } from './types.js';
 
 const OPTION_NAMES = new Set(['maxsize', 'maxBytes', 'codec']);
@@ -30,8 +18,17 @@ export interface WatchedWorker {
   once(event: 'exit', listener: (exitCode: number) => void): unknown;
 }
 
-/** Set by attach() for the constructor it calls: the checked buffer and codec. */
-let attaching: { buffer: SharedArrayBuffer; codec: unknown } | undefined;
+/**
+ * What attach() hands the constructor in place of options: the checked buffer
+ * and codec. A class of this module's own, so no caller's options can pass
+ * for one.
+ */
+class Attaching {
+  constructor(
+    readonly buffer: SharedArrayBuffer,
+    readonly codec: unknown,
+  ) {}
+}
 
 /**
  * A FIFO queue in one SharedArrayBuffer, with a blocking face (`syncQ`) and a
@@ -83,12 +80,7 @@ export class Queue<T = unknown> {
    */
   static attach<T = unknown>(handle: QueueHandle, options?: AttachOptions<T>): Queue<T> {
     const kind = (this as unknown as { kind: Kind }).kind;
-    attaching = checkHandle(handle, kind, options);
-    try {
-      return new this<T>();
-    } finally {
-      attaching = undefined;
-    }
+    return new this<T>(checkHandle(handle, kind, options) as QueueOptions<T>);
   }
 
   /**
@@ -102,22 +94,22 @@ export class Queue<T = unknown> {
     const kind = (new.target as unknown as { kind: Kind }).kind;
     let buffer: SharedArrayBuffer;
     let codec: WireCodec;
-    if (attaching) {
-      buffer = attaching.buffer;
-      codec = makeCodec(attaching.codec);
-      attaching = undefined;
+    if (options instanceof Attaching) {
+      buffer = options.buffer;
+      codec = makeCodec(options.codec);
     } else {
       requireSharedMemory(`new ${KIND_NAMES[kind]}()`);
       const o = checkOptions(options);
       codec = makeCodec(o.codec); // throws a TypeError naming the option
       buffer = createBuffer(kind, codec.id, o.maxsize, o.maxBytes);
     }
-    const name = CODEC_NAMES[codec.id]!;
+    const name = codecName(codec.id)!;
     this.handle = Object.freeze({ janusQueue: 1, kind: KIND_NAMES[kind] as QueueHandle['kind'], codec: name, buffer });
-    const shared = new Shared(buffer, codec);
-    this.core = shared.core;
-    this.syncQ = new SyncFace<T>(shared);
-    this.asyncQ = new AsyncFace<T>(shared);
+    const core = new Core(buffer, codec.freshCopy);
+    const items = new Items(codec, core);
+    this.core = core;
+    this.syncQ = new SyncFace<T>(core, items);
+    this.asyncQ = new AsyncFace<T>(core, items);
   }
 
   /**
@@ -133,7 +125,7 @@ export class Queue<T = unknown> {
     const token = tokenOf(threadId);
     return new Promise((resolve, reject) => {
       worker.once('exit', (code: number) => {
-        this.core.recover(token).then(() => resolve(code), reject);
+        this.core.recovery.recover(token).then(() => resolve(code), reject);
       });
     });
   }
@@ -151,7 +143,7 @@ export class Queue<T = unknown> {
     try {
       const token = tokenOf(threadId);
       if (token === threadToken()) throw new TypeError(`janus-queue: recover(${threadId}) names the calling thread, which is running; pass the threadId of a thread that has stopped`);
-      return this.core.recover(token);
+      return this.core.recovery.recover(token);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -287,7 +279,7 @@ function checkOptions(options: unknown): { maxsize: number; maxBytes: number; co
   return { maxsize, maxBytes, codec: o.codec };
 }
 
-function checkHandle(handle: unknown, kind: Kind, options: AttachOptions<unknown> | undefined): { buffer: SharedArrayBuffer; codec: unknown } {
+function checkHandle(handle: unknown, kind: Kind, options: AttachOptions<unknown> | undefined): Attaching {
   const want = KIND_NAMES[kind];
   requireSharedMemory(`${want}.attach()`);
   const h = handle as Partial<QueueHandle> | null;
@@ -299,23 +291,21 @@ function checkHandle(handle: unknown, kind: Kind, options: AttachOptions<unknown
   const sab = buffer as SharedArrayBuffer;
   const problem = checkHeader(sab);
   if (problem) throw new TypeError(`janus-queue: ${want}.attach(): not a janus-queue buffer: ${problem}`);
-  const w = new Int32Array(sab);
-  const got = w[KIND] as Kind;
+  const header = readHeader(sab);
+  const got = header.kind;
   if (h.kind !== KIND_NAMES[got]) throw new TypeError(`janus-queue: ${want}.attach(): the handle's kind (${describe(h.kind)}) does not match its buffer (a ${KIND_NAMES[got]})`);
   if (got !== kind) throw new TypeError(`janus-queue: ${want}.attach() was given the handle of a ${KIND_NAMES[got]}; use ${KIND_NAMES[got]}.attach()`);
-  const codecName = CODEC_NAMES[w[CODEC]!];
-  if (!codecName || h.codec !== codecName) throw new TypeError(`janus-queue: ${want}.attach(): the handle's codec (${String(h.codec)}) does not match its buffer`);
+  const codec = codecName(header.codecId);
+  if (!codec || h.codec !== codec) throw new TypeError(`janus-queue: ${want}.attach(): the handle's codec (${String(h.codec)}) does not match its buffer`);
   if (options !== undefined && (typeof options !== 'object' || options === null))
     throw new TypeError(`janus-queue: attach options must be an object, got ${describe(options)}`);
   const given = options?.codec as unknown;
-  if (codecName === 'custom') {
+  if (codec === 'custom') {
     if (!isCustomCodec(given))
       throw new TypeError(`janus-queue: this queue uses a custom codec; pass it again: ${want}.attach(handle, { codec: { encode, decode } })`);
-    return { buffer: sab, codec: given };
+    return new Attaching(sab, given);
   }
-  if (given !== undefined && given !== codecName)
-    throw new TypeError(`janus-queue: this queue uses the built-in '${codecName}' codec, which travels with the handle; do not pass another codec to attach()`);
-  return { buffer: sab, codec: codecName as CodecName };
+  if (given !== undefined && given !== codec)
+    throw new TypeError(`janus-queue: this queue uses the built-in '${codec}' codec, which travels with the handle; do not pass another codec to attach()`);
+  return new Attaching(sab, codec as CodecName);
 }
-
-

@@ -18,33 +18,27 @@ import {
   S_STATE,
   SHUTDOWN,
   SIGNALLED,
-  SLOT_BASE,
   SLOT_COUNT,
-  SLOT_WORDS,
   WAITING,
+  slotWord,
 } from './layout.js';
 import { checkSlot, corrupted, tooManySteps } from './integrity.js';
 import type { Journal } from './journal.js';
 import type { Ring } from './ring.js';
 
-/** The word index of slot `s`. */
-export function slotWord(s: number): number {
-  return SLOT_BASE + s * SLOT_WORDS;
-}
-
 /**
  * The three waiter lists (getters, putters, joiners) and the free stack of
  * slots, in shared memory: who waits, in order, and whom to wake. Every
  * method runs with the lock held; the notifies it decides on are collected in
- * `toNotify` and sent by Core.unlock() after the release. CPython's queue has
+ * `toNotify` and sent by the Section after the release. CPython's queue has
  * one Condition per list; here each sleeping waiter owns a slot and sleeps on
  * its own futex word (S_STATE), so a signal wakes exactly the waiter chosen.
  */
 export class WaiterLists {
-  readonly toNotify: number[] = [];
-
   constructor(
     private readonly w: Int32Array,
+    /** The section's list of slots to notify after the release. */
+    private readonly toNotify: number[],
     private readonly j: Journal,
     private readonly ring: Ring,
     private readonly maxsize: number,
@@ -191,7 +185,7 @@ export class WaiterLists {
   private signal(list: ListId, s: number): void {
     this.unlink(list, s);
     // The waiter checks this word before and after sleeping; the notify that
-    // wakes it is sent in Core.unlock(), after the release.
+    // wakes it is sent by the Section, after the release.
     this.j.setAtomic(slotWord(s) + S_STATE, SIGNALLED);
     this.toNotify.push(s);
   }

@@ -9,6 +9,7 @@ import { Queue, QueueEmpty, QueueFull } from 'janus-queue';
 import { agentPool } from './helpers/agent.mjs';
 import { isPending, settle, within } from './helpers/bounded.mjs';
 import { KINDS } from './helpers/kinds.mjs';
+import { LIST_HEAD, SLOT_COUNT } from './helpers/layout.mjs';
 import { GETTERS, JOINERS, PUTTERS, freeSlots, untilWaiters, waiterCount } from './helpers/waiters.mjs';
 
 const agentFor = agentPool();
@@ -154,11 +155,11 @@ describe('no lost wake-ups', () => {
       await p.catch(() => {});
     }
     assert.equal(waiterCount(q.handle, GETTERS), 0);
-    // Every slot is free again: 128 workers could wait now. Checked through
-    // the free-slot stack (FREE_SLOT word 39, S_NEXT link), see src/layout.ts.
+    // Every slot is free again: SLOT_COUNT (128) workers could wait now.
+    // Checked through the free-slot stack.
     // The last pump frees its slot when its (withdrawn) wait settles, a task later.
-    for (let i = 0; i < 1000 && freeSlots(q.handle) !== 128; i++) await new Promise((r) => setTimeout(r, 1));
-    assert.equal(freeSlots(q.handle), 128);
+    for (let i = 0; i < 1000 && freeSlots(q.handle) !== SLOT_COUNT; i++) await new Promise((r) => setTimeout(r, 1));
+    assert.equal(freeSlots(q.handle), SLOT_COUNT);
   });
 
   it('a thread that blocks in syncQ while its own asyncQ get is pending does not absorb the wake-up', async () => {
@@ -189,16 +190,17 @@ describe('no lost wake-ups', () => {
     // The releaser waits until we are blocked on A, puts into B (which must
     // reach w1: we cannot run), waits until B is empty again, then releases us.
     const releaser = new Worker(
-      `const { workerData: { a, b } } = require('node:worker_threads');
+      `const { workerData } = require('node:worker_threads');
+       const { a, b } = workerData;
        const { Queue } = require('janus-queue');
        const qa = Queue.attach(a), qb = Queue.attach(b);
        const nap = new Int32Array(new SharedArrayBuffer(4));
        const until = (f) => { for (let i = 0; i < 20000 && !f(); i++) Atomics.wait(nap, 0, 0, 1); };
-       until(() => Atomics.load(new Int32Array(a.buffer), 40) >= 0); // we are listed on A (LIST_HEAD of getters)
+       until(() => Atomics.load(new Int32Array(a.buffer), workerData.aGetters) >= 0); // we are listed on A
        qb.syncQ.put('for w1');
        until(() => qb.syncQ.qsize() === 0);
        qa.syncQ.put('release');`,
-      { eval: true, workerData: { a: a.handle, b: b.handle } },
+      { eval: true, workerData: { a: a.handle, b: b.handle, aGetters: LIST_HEAD + GETTERS } },
     );
     const exited = new Promise((r) => releaser.once('exit', r));
     assert.equal(a.syncQ.get({ timeout: 20000 }), 'release');

@@ -3,20 +3,17 @@
 // with a cycle grew the notify list until V8 aborted the process), read out
 // of bounds (raw RangeErrors of typed arrays), took garbage for a shutdown
 // flag, or left an unhandled rejection in a pump. White-box: the word indices
-// mirror src/layout.ts.
+// come from the build (helpers/layout.mjs).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LifoQueue, PriorityQueue, Queue } from 'janus-queue';
 import { within } from './helpers/bounded.mjs';
 import { GETTERS, untilWaiters } from './helpers/waiters.mjs';
+import * as W from './helpers/layout.mjs';
 import { isClearError, isCorrupted } from './fuzz/clear.mjs';
 import { rng } from './stress/rng.mjs';
 
-const W = { LOCK: 16, COUNT: 32, HEAD: 33, TAIL: 34, LAST: 35, DEAD: 36, UNFINISHED: 37, SHUTDOWN: 38, FREE_SLOT: 39, LIST_HEAD: 40, LIST_TAIL: 43, USED: 46, ABASE: 47 };
-const SLOT_BASE = 48;
-const SLOT_WORDS = 16;
-// After the 128 slots and the undo journal (src/layout.ts: J_ENTRIES + 2 * J_CAP words).
-const ARENA_OFFSET = (SLOT_BASE + 128 * SLOT_WORDS + 16 + 2 * 1024) * 4;
+const { ARENA_OFFSET, COUNT, HEADER_PLAIN, R_FLAGS, R_LEN, R_PREV, R_SIZE, STATE_WORDS, S_NEXT, S_PREV, S_STATE, TAKEN, recordWord, slotWord } = W;
 const CLASSES = [
   ['Queue', Queue, (i) => `v${i}`],
   ['LifoQueue', LifoQueue, (i) => `v${i}`],
@@ -43,9 +40,9 @@ const IMPOSSIBLE = {
 };
 /** Slot links, checked where they are read: by a call that registers a waiter, and by shutdown's walk. */
 const IMPOSSIBLE_LINKS = {
-  FREE_SLOT: [-2, 128, 1e6],
-  LIST_HEAD: [-2, 128],
-  LIST_TAIL: [-2, 128, 0],
+  FREE_SLOT: [-2, W.SLOT_COUNT, 1e6],
+  LIST_HEAD: [-2, W.SLOT_COUNT],
+  LIST_TAIL: [-2, W.SLOT_COUNT, 0],
 };
 
 describe('a scribbled buffer: a clear "corrupted" TypeError, the lock left free, and no loop', () => {
@@ -79,10 +76,10 @@ describe('a scribbled buffer: a clear "corrupted" TypeError, the lock left free,
     });
 
     it(`${name}: a record header with a size, length or flags no put writes`, () => {
-      for (const [field, v] of [[0, 5], [0, -1], [0, 1 << 20], [4, -1], [4, 1 << 20], [4, 40], [12, 7], [12, 0], [8, 3]]) {
+      for (const [field, v] of [[R_SIZE, 5], [R_SIZE, -1], [R_SIZE, 1 << 20], [R_LEN, -1], [R_LEN, 1 << 20], [R_LEN, 40], [R_FLAGS, 7], [R_FLAGS, 0], [R_PREV, 3]]) {
         const q = filled(C, item, 1);
         const w = new Int32Array(q.handle.buffer);
-        w[(ARENA_OFFSET + 0 + field) >> 2] = v; // the only record is at arena offset 0
+        w[recordWord(0, field)] = v; // the only record is at arena offset 0
         assert.throws(() => q.syncQ.getNowait(), isCorrupted, `record word +${field} = ${v}`);
         assert.equal(Atomics.load(w, W.LOCK), 0);
       }
@@ -94,8 +91,8 @@ describe('a scribbled buffer: a clear "corrupted" TypeError, the lock left free,
     const w = new Int32Array(q.handle.buffer);
     w[W.LIST_HEAD + GETTERS] = 0;
     w[W.LIST_TAIL + GETTERS] = 0;
-    w[SLOT_BASE + 1] = 0; // slot 0's S_NEXT: itself
-    w[SLOT_BASE + 2] = 0; // and S_PREV
+    w[slotWord(0, S_NEXT)] = 0; // slot 0's S_NEXT: itself
+    w[slotWord(0, S_PREV)] = 0; // and S_PREV
     assert.throws(() => q.shutdown(), isCorrupted);
     assert.equal(Atomics.load(w, W.LOCK), 0);
   });
@@ -104,12 +101,12 @@ describe('a scribbled buffer: a clear "corrupted" TypeError, the lock left free,
     it(`${name}: a getMany that meets a scribbled record after taking one item fails and changes nothing (its section is undone)`, () => {
       const q = filled(C, (i) => `v${i}`, 3);
       const w = new Int32Array(q.handle.buffer);
-      const second = w[ARENA_OFFSET >> 2]; // the middle record starts where the first ends
-      const flags = (ARENA_OFFSET + second + 12) >> 2;
+      const second = w[recordWord(0, R_SIZE)]; // the middle record starts where the first ends
+      const flags = recordWord(second, R_FLAGS);
       w[flags] = 7;
-      const before = new Int32Array(q.handle.buffer.slice(0)).subarray(32, 48); // the state words
+      const before = new Int32Array(q.handle.buffer.slice(0)).subarray(COUNT, COUNT + STATE_WORDS); // the state words
       assert.throws(() => q.syncQ.getMany(3, { block: false }), isCorrupted);
-      assert.deepEqual(Array.from(w.subarray(32, 48)), Array.from(before), 'the state words are as before the call');
+      assert.deepEqual(Array.from(w.subarray(COUNT, COUNT + STATE_WORDS)), Array.from(before), 'the state words are as before the call');
       assert.equal(Atomics.load(w, W.LOCK), 0);
       w[flags] = 1; // LIVE again: the queue holds exactly its three items
       assert.equal(q.syncQ.qsize(), 3);
@@ -121,7 +118,7 @@ describe('a scribbled buffer: a clear "corrupted" TypeError, the lock left free,
   it("a priority queue whose records never show the live one COUNT promises: the scan refuses instead of looping", () => {
     const q = filled(PriorityQueue, (i) => [i, i], 2);
     const w = new Int32Array(q.handle.buffer);
-    for (let off = 0; off < w[W.TAIL]; off += w[(ARENA_OFFSET + off) >> 2]) w[(ARENA_OFFSET + off + 12) >> 2] = 2; // every record TAKEN
+    for (let off = 0; off < w[W.TAIL]; off += w[recordWord(off, R_SIZE)]) w[recordWord(off, R_FLAGS)] = TAKEN; // every record
     assert.throws(() => q.syncQ.getNowait(), isCorrupted);
   });
 
@@ -131,8 +128,8 @@ describe('a scribbled buffer: a clear "corrupted" TypeError, the lock left free,
     await untilWaiters(q.handle, GETTERS, 1);
     const w = new Int32Array(q.handle.buffer);
     const s = w[W.LIST_HEAD + GETTERS];
-    Atomics.store(w, SLOT_BASE + s * SLOT_WORDS, 77); // S_STATE
-    Atomics.notify(w, SLOT_BASE + s * SLOT_WORDS);
+    Atomics.store(w, slotWord(s, S_STATE), 77);
+    Atomics.notify(w, slotWord(s, S_STATE));
     await assert.rejects(within(p, 'the pending get'), isCorrupted);
   });
 
@@ -150,9 +147,9 @@ describe('a scribbled buffer: a clear "corrupted" TypeError, the lock left free,
       for (let i = 0; i < 3000; i++) {
         const q = new Queue({ codec, maxBytes: 1024 });
         q.syncQ.putNowait(codec === 'json' ? { a: [1, 'x', null], b: 'text' } : { a: new Int16Array([1, 2, 3]), d: new Date(0), re: /x/g, m: new Map([[1, [2n]]]), e: new RangeError('r') });
-        const len = new Int32Array(q.handle.buffer)[(ARENA_OFFSET + 4) >> 2];
+        const len = new Int32Array(q.handle.buffer)[recordWord(0, R_LEN)];
         const u8 = new Uint8Array(q.handle.buffer);
-        for (let k = 0, n = 1 + r.int(3); k < n; k++) u8[ARENA_OFFSET + 16 + r.int(len)] = r.int(256);
+        for (let k = 0, n = 1 + r.int(3); k < n; k++) u8[ARENA_OFFSET + HEADER_PLAIN + r.int(len)] = r.int(256);
         try {
           q.syncQ.getNowait();
         } catch (e) {

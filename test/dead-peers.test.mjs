@@ -12,20 +12,11 @@ import { agentPool } from './helpers/agent.mjs';
 import { isPending, within } from './helpers/bounded.mjs';
 import { KINDS } from './helpers/kinds.mjs';
 import { GETTERS, freeSlots, untilWaiters, waiterCount } from './helpers/waiters.mjs';
+// The words these white-box cases write (J_LEN: (entries << 16) | a bit per
+// saved state word; J_BACKUP + k: the saved old value of state word COUNT + k).
+import { COUNT, FREE_SLOT, JOINERS, J_BACKUP, J_LEN, LIST_HEAD, LIST_TAIL, LOCK, PENDING_DEAD, SLOT_COUNT, S_LIST, S_NEXT, S_OWNER, S_PREV, S_STATE, slotWord } from './helpers/layout.mjs';
 import { rng } from './stress/rng.mjs';
 
-// Word indices of src/layout.ts that these white-box cases write.
-const LOCK = 16;
-const COUNT = 32;
-const J_LEN = 2096; // (entries << 16) | a bit per saved state word
-const PENDING_DEAD = J_LEN + 1;
-const J_BACKUP = J_LEN + 16; // the saved state words, COUNT + k at J_BACKUP + k
-const FREE_SLOT = 39;
-const LIST_HEAD = 40;
-const LIST_TAIL = 43;
-const SLOT_BASE = 48;
-const SLOT_WORDS = 16;
-const [S_STATE, S_NEXT, S_PREV, S_OWNER, S_LIST] = [0, 1, 2, 5, 6];
 
 const FIXTURE = new URL('./fixtures/dead-peer-worker.mjs', import.meta.url);
 const STOP = -1;
@@ -116,7 +107,7 @@ async function round(K, face, seed, fn) {
   const w = new Int32Array(q.handle.buffer);
   assert.equal(Atomics.load(w, LOCK), 0, 'the lock is free');
   assert.equal(Atomics.load(w, J_LEN), 0, 'no section is half done');
-  assert.equal(freeSlots(q.handle), 128, 'every waiter slot is free again');
+  assert.equal(freeSlots(q.handle), SLOT_COUNT, 'every waiter slot is free again');
 }
 
 // Kill points: every built-in the library calls between which worker.terminate()
@@ -166,7 +157,7 @@ describe('recovery, at exact kill points', () => {
       assert.equal(new Set(got).size, got.length, `an item was got twice: ${got}`);
       assert.ok(got.length >= 1 && got.every((id) => id === 1 || id === 2), `got ${got}`);
       assert.ok(got.includes(2) || got.includes(1), 'nothing but what the victim took is lost');
-      assert.equal(freeSlots(q.handle), 128);
+      assert.equal(freeSlots(q.handle), SLOT_COUNT);
     });
   }
 
@@ -184,7 +175,7 @@ describe('recovery, at exact kill points', () => {
         // getter, and killed inside a section that had changed COUNT.
         const x = 9000 + id;
         const s = w[FREE_SLOT];
-        const sw = SLOT_BASE + s * SLOT_WORDS;
+        const sw = slotWord(s);
         w[FREE_SLOT] = w[sw + S_NEXT];
         Object.assign(w, { [sw + S_OWNER]: x + 1, [sw + S_LIST]: GETTERS, [sw + S_STATE]: 0, [sw + S_NEXT]: -1, [sw + S_PREV]: -1 });
         w[LIST_HEAD + GETTERS] = s;
@@ -208,7 +199,7 @@ describe('recovery, at exact kill points', () => {
         assert.deepEqual([Atomics.load(w, LOCK), w[J_LEN], w[PENDING_DEAD], w[COUNT]], [0, 0, 0, 0], `${where}: lock, journal, announcement, COUNT`);
         q.asyncQ.putNowait({ id });
         assert.equal((await live).id, id, where);
-        assert.equal(freeSlots(q.handle), 128, `${where}: every slot is free`);
+        assert.equal(freeSlots(q.handle), SLOT_COUNT, `${where}: every slot is free`);
         id++;
         if (finished) break; // no call of that number: every kill point of fn is covered
       }
@@ -228,15 +219,15 @@ describe('a worker that throws', () => {
        const q = Queue.attach(workerData.handle);
        q.asyncQ.get();
        q.asyncQ.join();
-       // Throw once both pumps are listed (words 40 and 42: LIST_HEAD of getters and joiners, src/layout.ts).
+       // Throw once both pumps are listed (the LIST_HEAD words of getters and joiners).
        const w = new Int32Array(workerData.handle.buffer);
        const check = () => {
-         if (Atomics.load(w, 40) < 0 || Atomics.load(w, 42) < 0) return setTimeout(check, 1);
+         if (Atomics.load(w, workerData.getters) < 0 || Atomics.load(w, workerData.joiners) < 0) return setTimeout(check, 1);
          Atomics.store(workerData.seen, 0, 1);
          throw new Error('boom');
        };
        check();`,
-      { eval: true, workerData: { handle: q.handle, seen } },
+      { eval: true, workerData: { handle: q.handle, seen, getters: LIST_HEAD + GETTERS, joiners: LIST_HEAD + JOINERS } },
     );
     const errored = new Promise((resolve) => worker.once('error', resolve));
     const code = await within(q.watch(worker), 'watch() of a worker that threw');
@@ -244,7 +235,7 @@ describe('a worker that throws', () => {
     assert.equal(code, 1);
     assert.equal(Atomics.load(seen, 0), 1, 'both pumps were listed before the throw');
     assert.equal(waiterCount(q.handle, GETTERS), 0);
-    assert.equal(freeSlots(q.handle), 128);
+    assert.equal(freeSlots(q.handle), SLOT_COUNT);
     const live = q.asyncQ.get();
     q.syncQ.put('next');
     assert.equal(await live, 'next');
@@ -297,7 +288,7 @@ describe('recovery, in the exact states a kill leaves', () => {
     assert.equal(await within(b.recover(dead), 'recover b'), true);
     b.syncQ.put('after');
     assert.equal(await within(pending, "b's pending get"), 'after');
-    assert.equal(freeSlots(b.handle), 128);
+    assert.equal(freeSlots(b.handle), SLOT_COUNT);
   });
 
   it('recover() of a thread that held nothing changes nothing and says so', async () => {
@@ -305,7 +296,7 @@ describe('recovery, in the exact states a kill leaves', () => {
     q.syncQ.put([1, 'x']);
     assert.equal(await q.recover(12345), false);
     assert.deepEqual(q.syncQ.get(), [1, 'x']);
-    assert.equal(freeSlots(q.handle), 128);
+    assert.equal(freeSlots(q.handle), SLOT_COUNT);
   });
 
   for (const face of ['sync', 'async']) {
@@ -323,7 +314,7 @@ describe('recovery, in the exact states a kill leaves', () => {
       assert.equal(waiterCount(q.handle, GETTERS), 1, 'only the live getter is listed');
       q.asyncQ.putNowait('for b');
       assert.equal(await live, 'for b');
-      assert.equal(freeSlots(q.handle), 128);
+      assert.equal(freeSlots(q.handle), SLOT_COUNT);
     });
   }
 
@@ -340,7 +331,7 @@ describe('recovery, in the exact states a kill leaves', () => {
     Atomics.store(w, LOCK, (7000 + 1) << 1);
     assert.equal(await q.recover(7000), true);
     assert.equal(waiterCount(q.handle, GETTERS), 0);
-    assert.equal(freeSlots(q.handle), 128);
+    assert.equal(freeSlots(q.handle), SLOT_COUNT);
     assert.equal(w[PENDING_DEAD], 0);
   });
 

@@ -15,11 +15,11 @@ import fc from 'fast-check';
 import { LifoQueue, PriorityQueue, Queue, QueueEmpty, QueueFull, QueueShutDown } from 'janus-queue';
 import { within } from './helpers/bounded.mjs';
 import { isClearError, isCorrupted } from './fuzz/clear.mjs';
+import { ARENA_BYTES, BYTE_LENGTH, CODEC, HEAD, KIND, LOCK, MAGIC, MAX_BYTES, MAX_MAX_BYTES, NSLOTS, VERSION } from './helpers/layout.mjs';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 const CLASSES = [Queue, LifoQueue, PriorityQueue];
-const MAX_MAX_BYTES = 0x7fff0000 - 8384; // src/layout.ts
 
 /** fc.assert with the seed; the failure message says how to replay it. */
 async function check(property, numRuns = RUNS) {
@@ -168,7 +168,7 @@ describe('fuzz: bad input', () => {
     ];
     const scribble = fc.record({
       which: fc.nat(2),
-      words: fc.array(fc.tuple(fc.nat(8), fc.oneof(fc.integer(), fc.constantFrom(0, 1, 2, 3, 4, 5, -1, 0x4a4e5351, 128, 100, 104, 124, 8512))), { maxLength: 3 }),
+      words: fc.array(fc.tuple(fc.nat(MAX_BYTES) /* a header word */, fc.oneof(fc.integer(), fc.constantFrom(0, 1, 2, 3, 4, 5, -1, 0x4a4e5351, 128, 100, 104, 124, 8512))), { maxLength: 3 }),
       resize: fc.oneof(fc.constant(0), fc.integer({ min: -9000, max: 9000 })),
     });
     await check(
@@ -177,10 +177,11 @@ describe('fuzz: bad input', () => {
         const src = new Uint8Array(q.handle.buffer);
         const buffer = new SharedArrayBuffer(Math.max(0, src.length + resize));
         new Uint8Array(buffer).set(src.subarray(0, Math.min(src.length, buffer.byteLength)));
-        const w = new Int32Array(buffer, 0, Math.min(9, buffer.byteLength >> 2));
+        const w = new Int32Array(buffer, 0, Math.min(MAX_BYTES + 1, buffer.byteLength >> 2)); // the header
         for (const [i, v] of words) if (i < w.length) w[i] = v;
-        const orig = new Int32Array(q.handle.buffer, 0, 9);
-        const intact = buffer.byteLength === src.length && [0, 1, 2, 3, 5, 6, 7, 8].every((i) => w[i] === orig[i]);
+        const orig = new Int32Array(q.handle.buffer, 0, MAX_BYTES + 1);
+        // Every header word but MAXSIZE, which attach takes as it finds it.
+        const intact = buffer.byteLength === src.length && [MAGIC, VERSION, KIND, CODEC, ARENA_BYTES, NSLOTS, BYTE_LENGTH, MAX_BYTES].every((i) => w[i] === orig[i]);
         let attached;
         try {
           attached = C.attach({ ...q.handle, buffer });
@@ -507,10 +508,10 @@ describe('fuzz: a buffer scribbled on by another thread', () => {
       const q = new C({ maxBytes: 256 });
       for (let i = 0; i < 3; i++) q.syncQ.putNowait(C === PriorityQueue ? [i, i] : i);
       const w = new Int32Array(q.handle.buffer);
-      w[33] = 12345; // HEAD, src/layout.ts: not an offset in the arena
+      w[HEAD] = 12345; // not an offset in the arena
       for (const f of [() => q.syncQ.getNowait(), () => q.syncQ.putNowait(C === PriorityQueue ? [0, 0] : 0), () => q.shutdown(true), () => q.syncQ.taskDone()]) {
         assert.throws(f, (e) => isCorrupted(e) && /HEAD 12345/.test(e.message));
-        assert.equal(Atomics.load(w, 16), 0, 'the lock is free'); // LOCK
+        assert.equal(Atomics.load(w, LOCK), 0, 'the lock is free');
       }
     }
   });

@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { PriorityQueue, Queue } from 'janus-queue';
 import { within } from './helpers/bounded.mjs';
 import { GETTERS, PUTTERS, freeSlots, untilWaiters, waiterCount } from './helpers/waiters.mjs';
+import { LIST_HEAD, SLOT_COUNT, UNFINISHED } from './helpers/layout.mjs';
 
 describe('regressions', () => {
   it('a priority get from the middle of a wrapped ring wakes the putter whose item now fits after compaction', async () => {
@@ -41,20 +42,20 @@ describe('regressions', () => {
        const { Queue } = require('janus-queue');
        const q = Queue.attach(workerData.handle);
        q.asyncQ.get();
-       // exit once our pump is listed (word 40: LIST_HEAD of getters, src/layout.ts)
+       // exit once our pump is listed (the getters' LIST_HEAD word)
        const w = new Int32Array(workerData.handle.buffer);
        const check = () => {
-         if (Atomics.load(w, 40) < 0) return setTimeout(check, 1);
+         if (Atomics.load(w, workerData.getters) < 0) return setTimeout(check, 1);
          Atomics.store(workerData.seen, 0, 1);
          process.exit(0);
        };
        check();`,
-      { eval: true, workerData: { handle: q.handle, seen } },
+      { eval: true, workerData: { handle: q.handle, seen, getters: LIST_HEAD + GETTERS } },
     );
     await within(new Promise((r) => w.once('exit', r)), 'worker exit');
     assert.equal(Atomics.load(seen, 0), 1, 'the worker was listed as a getter before it exited');
     assert.equal(waiterCount(q.handle, GETTERS), 0);
-    assert.equal(freeSlots(q.handle), 128);
+    assert.equal(freeSlots(q.handle), SLOT_COUNT);
     q.syncQ.put('x');
     assert.equal(q.syncQ.qsize(), 1);
   });
@@ -88,7 +89,7 @@ describe('regressions', () => {
 
   it('unfinishedTasks saturates instead of wrapping', () => {
     const q = new Queue();
-    new Int32Array(q.handle.buffer)[37] = 0x7fffffff; // UNFINISHED, src/layout.ts
+    new Int32Array(q.handle.buffer)[UNFINISHED] = 0x7fffffff;
     q.syncQ.put(1);
     assert.equal(q.syncQ.unfinishedTasks, 0x7fffffff);
   });

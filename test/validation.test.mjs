@@ -2,17 +2,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as janus from 'janus-queue';
-import { LifoQueue, PriorityQueue, Queue, QueueEmpty, QueueFull, QueueShutDown } from 'janus-queue';
+import { LifoQueue, PriorityQueue, Queue, QueueCorrupted, QueueEmpty, QueueFull, QueueShutDown } from 'janus-queue';
+import { KIND, MAGIC, MAX_BYTES, VERSION } from './helpers/layout.mjs';
 
 describe('exports', () => {
-  it('are the three queues and the three error classes, each error with its name', () => {
-    assert.deepEqual(Object.keys(janus).sort(), ['LifoQueue', 'PriorityQueue', 'Queue', 'QueueEmpty', 'QueueFull', 'QueueShutDown']);
-    for (const [E, name] of [[QueueEmpty, 'QueueEmpty'], [QueueFull, 'QueueFull'], [QueueShutDown, 'QueueShutDown']]) {
+  it('are the three queues and the four error classes, each error with its name', () => {
+    assert.deepEqual(Object.keys(janus).sort(), ['LifoQueue', 'PriorityQueue', 'Queue', 'QueueCorrupted', 'QueueEmpty', 'QueueFull', 'QueueShutDown']);
+    for (const [E, name] of [[QueueEmpty, 'QueueEmpty'], [QueueFull, 'QueueFull'], [QueueShutDown, 'QueueShutDown'], [QueueCorrupted, 'QueueCorrupted']]) {
       const e = new E();
       assert.ok(e instanceof Error);
       assert.equal(e.name, name);
       assert.notEqual(new E(), e, 'not a singleton');
     }
+    assert.ok(new QueueCorrupted() instanceof TypeError, 'a corrupted buffer is still a TypeError to older catch blocks');
     assert.ok(new LifoQueue() instanceof Queue);
     assert.ok(new PriorityQueue() instanceof Queue);
     assert.ok(new PriorityQueue() instanceof PriorityQueue);
@@ -96,11 +98,11 @@ describe('handles and attach', () => {
   }
 
   it('refuses a buffer with a corrupted header: magic, version, kind, sizes', () => {
-    assert.throws(() => Queue.attach(corrupted(0, 1234)), { name: 'TypeError', message: /magic/ });
-    assert.throws(() => Queue.attach(corrupted(1, 99)), { name: 'TypeError', message: /version is 99/ });
-    assert.throws(() => Queue.attach(corrupted(2, 42)), { name: 'TypeError', message: /kind/ });
+    assert.throws(() => Queue.attach(corrupted(MAGIC, 1234)), { name: 'TypeError', message: /magic/ });
+    assert.throws(() => Queue.attach(corrupted(VERSION, 99)), { name: 'TypeError', message: /version is 99/ });
+    assert.throws(() => Queue.attach(corrupted(KIND, 42)), { name: 'TypeError', message: /kind/ });
     assert.throws(() => Queue.attach(corrupted(undefined, 0, new Queue().handle.buffer.byteLength + 8)), { name: 'TypeError', message: /size/ });
-    assert.throws(() => Queue.attach(corrupted(8, 5)), { name: 'TypeError', message: /maxBytes/ });
+    assert.throws(() => Queue.attach(corrupted(MAX_BYTES, 5)), { name: 'TypeError', message: /maxBytes/ });
   });
 
   it('refuses a codec at attach that differs from a built-in one', () => {

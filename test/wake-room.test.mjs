@@ -1,5 +1,5 @@
 // A syncQ.put that finds a large queue full first waits (at most 1 ms) for
-// maxsize / 16 free places, then for one (src/wait.ts). Whatever the timing,
+// maxsize / 16 free places, then for one (src/sync-wait.ts). Whatever the timing,
 // it must behave like any put: released by a single free place, in order,
 // honouring its timeout and shutdown.
 import assert from 'node:assert/strict';

@@ -41,23 +41,14 @@ export interface Codec<T> {
  * A value the codec cannot carry is a `TypeError` at `put`.
  */
 export type CodecName = 'structured' | 'json' | 'bytes' | 'string';
-export type CodecOption<T> = CodecName | Codec<T>;
 
-export const CODEC_IDS: Record<CodecName | 'custom', number> = {
-  structured: 1,
-  json: 2,
-  bytes: 3,
-  string: 4,
-  custom: 5,
-};
+/** The codec word of the buffer's header: a codec's id is its place here, from 1. */
+const CODEC_ORDER = ['structured', 'json', 'bytes', 'string', 'custom'] as const;
 
-export const CODEC_NAMES: Record<number, CodecName | 'custom'> = {
-  1: 'structured',
-  2: 'json',
-  3: 'bytes',
-  4: 'string',
-  5: 'custom',
-};
+export const CODEC_IDS = Object.fromEntries(CODEC_ORDER.map((name, i) => [name, i + 1])) as Record<CodecName | 'custom', number>;
+
+/** The codec's name for an id (undefined for a word no codec writes). */
+export const codecName = (id: number): CodecName | 'custom' | undefined => CODEC_ORDER[id - 1];
 
 /**
  * What a queue instance uses to turn items into bytes and back. `encode` may

@@ -2,7 +2,7 @@
 // RangeError with a message of ours. A raw RangeError of a typed array or a
 // DataView ("offset is out of bounds"), a SyntaxError, or anything else means
 // the library read shared state it should not have trusted.
-import { QueueEmpty, QueueFull, QueueShutDown } from 'janus-queue';
+import { QueueCorrupted, QueueEmpty, QueueFull, QueueShutDown } from 'janus-queue';
 
 export function isClearError(e) {
   if (e instanceof QueueEmpty || e instanceof QueueFull || e instanceof QueueShutDown) return true;
@@ -11,5 +11,5 @@ export function isClearError(e) {
   return false;
 }
 
-/** The clear error of a corrupted buffer. */
-export const isCorrupted = (e) => e instanceof TypeError && /^janus-queue: .*corrupted/.test(e.message);
+/** The clear error of a corrupted buffer: its own class (a TypeError too), with its name. */
+export const isCorrupted = (e) => e instanceof QueueCorrupted && e instanceof TypeError && e.name === 'QueueCorrupted' && /^janus-queue: the shared buffer is corrupted: /.test(e.message);

@@ -3,34 +3,29 @@
 // could), then random calls. Every call must end in an item that was put, a
 // normal outcome, or a clear error; never a hang (the test runs this in a
 // worker under a time limit), a raw RangeError of a typed array, garbage,
-// or the lock left held. White-box: the word indices mirror src/layout.ts.
+// or the lock left held. White-box: the word indices come from the build
+// (../helpers/layout.mjs).
 import fc from 'fast-check';
 import { LifoQueue, PriorityQueue, Queue } from 'janus-queue';
+import { ARENA_BYTES, COUNT, HEAD, HEADER_PLAIN, LOCK, R_SIZE, STATE_FIRST, STATE_WORDS, TAIL, WRAP_MARKER, recordWord, slotWord } from '../helpers/layout.mjs';
 import { isClearError } from './clear.mjs';
 
-const LOCK = 16;
-const STATE_WORDS = [32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47];
-const HEAD = 33;
-const TAIL = 34;
-const COUNT = 32;
-const SLOT_BASE = 48;
-const SLOT_WORDS = 16;
-// After the 128 slots and the undo journal (src/layout.ts: J_ENTRIES + 2 * J_CAP words).
-const ARENA_OFFSET = (SLOT_BASE + 128 * SLOT_WORDS + 16 + 2 * 1024) * 4;
+/** The words of the state line, COUNT … ABASE. */
+const STATE = Array.from({ length: STATE_WORDS }, (_, k) => STATE_FIRST + k);
 const CLASSES = { Queue, LifoQueue, PriorityQueue };
 
 /** Word indices of the record headers (size, len, prev, flags) of the records from HEAD to TAIL. */
 function recordWords(w, arena) {
   const out = [];
   let off = w[HEAD];
-  for (let i = 0; i < 64 && off >= 0 && off + 16 <= arena && (i === 0 || off !== w[TAIL]); i++) {
-    const size = w[(ARENA_OFFSET + off) >> 2];
-    if (size === -1) {
+  for (let i = 0; i < 64 && off >= 0 && off + HEADER_PLAIN <= arena && (i === 0 || off !== w[TAIL]); i++) {
+    const size = w[recordWord(off, R_SIZE)];
+    if (size === WRAP_MARKER) {
       off = 0;
       continue;
     }
-    for (let k = 0; k < 4; k++) out.push(((ARENA_OFFSET + off) >> 2) + k);
-    if (size < 16) break;
+    for (let k = 0; k < 4; k++) out.push(recordWord(off, R_SIZE) + k);
+    if (size < HEADER_PLAIN) break;
     off += size;
     if (off >= arena) off = 0;
     if (w[COUNT] === 0) break;
@@ -70,7 +65,7 @@ export const scribbleCase = fc.record({
 export async function runScribble(c) {
   const q = new CLASSES[c.kind]({ maxsize: c.maxsize, maxBytes: c.maxBytes, codec: 'json' });
   const w = new Int32Array(q.handle.buffer);
-  const arena = w[5];
+  const arena = w[ARENA_BYTES];
   const put = new Set();
   let n = 0;
   const item = () => {
@@ -91,8 +86,8 @@ export async function runScribble(c) {
   }
   for (const [where, at, v] of c.where) {
     let index;
-    if (where === 'state') index = STATE_WORDS[at % STATE_WORDS.length];
-    else if (where === 'slot') index = SLOT_BASE + (at % 4) * SLOT_WORDS + ((at >> 2) % 5);
+    if (where === 'state') index = STATE[at % STATE.length];
+    else if (where === 'slot') index = slotWord(at % 4, (at >> 2) % 5);
     else {
       const words = recordWords(w, arena);
       if (words.length === 0) continue;

@@ -1,21 +1,15 @@
 // White-box barriers: how many waiters a queue's shared lists hold right now.
 // A test waits until the other thread is registered as a waiter, so it knows
 // that thread really blocked before it releases it: no sleeps. The word
-// indices mirror src/layout.ts (LIST_HEAD, SLOT_BASE, SLOT_WORDS, S_NEXT); if
-// they drift, every test that waits on them times out and fails.
-const LIST_HEAD = 40;
-const SLOT_BASE = 48;
-const SLOT_WORDS = 16;
-const S_NEXT = 1;
-const FREE_SLOT = 39;
-export const GETTERS = 0;
-export const PUTTERS = 1;
-export const JOINERS = 2;
+// indices come from the build (./layout.mjs).
+import { FREE_SLOT, LIST_HEAD, S_NEXT, slotWord } from './layout.mjs';
+
+export { GETTERS, JOINERS, PUTTERS } from './layout.mjs';
 
 export function waiterCount(handle, list) {
   const w = new Int32Array(handle.buffer);
   let n = 0;
-  for (let s = Atomics.load(w, LIST_HEAD + list); s >= 0; s = w[SLOT_BASE + s * SLOT_WORDS + S_NEXT]) {
+  for (let s = Atomics.load(w, LIST_HEAD + list); s >= 0; s = w[slotWord(s, S_NEXT)]) {
     if (++n > 1000) throw new Error('waiter list is corrupt (cycle)');
   }
   return n;
@@ -25,7 +19,7 @@ export function waiterCount(handle, list) {
 export function freeSlots(handle) {
   const w = new Int32Array(handle.buffer);
   let n = 0;
-  for (let s = Atomics.load(w, FREE_SLOT); s >= 0; s = w[SLOT_BASE + s * SLOT_WORDS + S_NEXT]) {
+  for (let s = Atomics.load(w, FREE_SLOT); s >= 0; s = w[slotWord(s, S_NEXT)]) {
     if (++n > 1000) throw new Error('free-slot stack is corrupt (cycle)');
   }
   return n;

@@ -1,6 +1,7 @@
 // An exhaustive interleaving explorer for the slot protocol of docs/design.md
 // ("Waiting: one slot per waiter"), for two or three threads. It is a model
-// of the protocol, step by step as src/wait.ts, src/pump.ts and src/core.ts
+// of the protocol, step by step as src/slot-wait.ts (driven by src/sync-wait.ts
+// and src/async-wait.ts) and src/waiters.ts
 // take them, not the code itself: each step is one atomic action (take the
 // lock, one critical section, release, the futex check-and-sleep, a notify,
 // a timeout, an abort), and every interleaving of the threads' steps is
@@ -25,10 +26,7 @@
 // Slots are one per thread (slot reuse is not modelled: a late notify to a
 // reused slot is a spurious wake-up, which every waiter tolerates).
 
-const WAITING = 0;
-const SIGNALLED = 1;
-const CANCELLED = 2;
-const PASSED_ON = 3;
+import { CANCELLED, PASSED_ON, SIGNALLED, WAITING } from '../helpers/layout.mjs';
 
 /** `bugs`: switch off one rule of the protocol, to show the explorer finds what it guards against. */
 export function explore(threads, { bugs = {} } = {}) {

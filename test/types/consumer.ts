@@ -6,6 +6,7 @@ import {
   LifoQueue,
   PriorityQueue,
   Queue,
+  QueueCorrupted,
   QueueEmpty,
   QueueFull,
   type QueueHandle,
@@ -78,6 +79,8 @@ void drain;
 
 const errors: Error[] = [new QueueEmpty(), new QueueFull(), new QueueShutDown()];
 void errors;
+const corrupted: TypeError = new QueueCorrupted();
+void corrupted;
 
 // Disposal: typed even on a lib without ESNext.Disposable (this project's lib is ES2024 + DOM).
 q[Symbol.dispose]();

@@ -1,8 +1,6 @@
-import type { WireCodec } from './codec/index.js';
-import { describe } from './codec/index.js';
-import { type Batch, Core } from './core.js';
+import { type WireCodec, describe } from './codec/index.js';
+import type { Batch, Core, Taken, TakenMany } from './core.js';
 import { tooLarge } from './errors.js';
-import { KIND_PRIORITY, MAX_BYTES } from './layout.js';
 
 /** An item ready to enter the queue: its bytes (maybe a scratch view), priority and record size. */
 export interface Prepared {
@@ -19,24 +17,24 @@ const MAX_BATCH_SCRATCH = 4 << 20;
 const typedArrayLength = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'length')!.get!;
 
 /**
- * What both faces of one attached instance share: the core, the codec, and
- * the item rules that come before and after the lock (encoding, size and
- * priority checks, decoding). Nothing here waits.
+ * The items of one attached queue instance, before and after the lock: an
+ * item becomes bytes (the codec, the size and priority checks) before the
+ * critical section that puts it, and what a get took becomes an item again
+ * after the release. Nothing here touches shared memory or waits. Both faces
+ * of the instance share it.
  */
-export class Shared {
-  readonly core: Core;
+export class Items {
   private readonly priority: boolean;
   private readonly maxBytes: number;
   private batchScratch = new Uint8Array(256);
   private readonly prepared: Prepared = { bytes: new Uint8Array(0), len: 0, priority: 0, need: 0 };
 
   constructor(
-    buffer: SharedArrayBuffer,
-    readonly codec: WireCodec,
+    private readonly codec: WireCodec,
+    private readonly core: Core,
   ) {
-    this.core = new Core(buffer, codec.freshCopy);
-    this.priority = this.core.kind === KIND_PRIORITY;
-    this.maxBytes = this.core.w[MAX_BYTES]!;
+    this.priority = core.isPriority;
+    this.maxBytes = core.maxBytes;
   }
 
   /**
@@ -113,59 +111,20 @@ export class Shared {
     return { bytes: bytes.subarray(0, end), lens, sizes, priorities, need };
   }
 
-  /** Decodes the items the last getManyLocked() took. Call after unlocking. */
-  takenMany(): unknown[] {
-    const { takenMany, takenPriorities } = this.core;
-    const out = new Array<unknown>(takenMany.length);
-    for (let i = 0; i < takenMany.length; i++) {
-      const value = this.codec.decode(takenMany[i]!);
-      out[i] = this.priority ? [takenPriorities[i], value] : value;
+  /** The item a get took (after the release, before this instance's next get): a `[priority, value]` pair in a priority queue. */
+  decode(taken: Taken): unknown {
+    const value = this.codec.decode(taken.bytes);
+    return this.priority ? [taken.priority, value] : value;
+  }
+
+  /** The items a getMany took, as decode() does each. */
+  decodeMany(taken: TakenMany): unknown[] {
+    const { items, priorities } = taken;
+    const out = new Array<unknown>(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const value = this.codec.decode(items[i]!);
+      out[i] = this.priority ? [priorities[i], value] : value;
     }
     return out;
   }
-
-  /** Decodes the item the last getLocked() took. Call after unlocking. */
-  taken(): unknown {
-    const value = this.codec.decode(this.core.taken);
-    return this.priority ? [this.core.takenPriority, value] : value;
-  }
-
-  maxsize(): number {
-    return this.core.maxsize;
-  }
-
-  full(): boolean {
-    const m = this.core.maxsize;
-    return m > 0 && this.core.count() >= m;
-  }
 }
-
-/** A timeout option, checked: undefined and Infinity mean no limit; negative or NaN is a RangeError. */
-export function checkTimeout(timeout: unknown, what: string): number {
-  if (timeout === undefined || timeout === Infinity) return Infinity;
-  if (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0)
-    throw new RangeError(`janus-queue: ${what} timeout must be a number of milliseconds >= 0, got ${describe(timeout)}`);
-  return timeout;
-}
-
-/**
- * A put's timeout: on a queue unbounded by count an invalid one is ignored,
- * as in Python (the queue can still be full by bytes; then it waits without limit).
- */
-export function putTimeout(timeout: unknown, maxsize: number): number {
-  if (maxsize > 0) return checkTimeout(timeout, 'put()');
-  try {
-    return checkTimeout(timeout, 'put()');
-  } catch {
-    return Infinity;
-  }
-}
-
-/** getMany's `max`: an integer >= 1. */
-export function checkMax(max: unknown): number {
-  if (typeof max !== 'number' || !Number.isInteger(max) || max < 1)
-    throw new (typeof max === 'number' ? RangeError : TypeError)(`janus-queue: getMany() max must be an integer >= 1, got ${describe(max)}`);
-  return max;
-}
-
-export const now = (): number => performance.now();

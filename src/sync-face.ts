@@ -1,18 +1,30 @@
-import { OK, type Result } from './core.js';
+import { checkMax, checkTimeout, putTimeout } from './checks.js';
+import { deadlineFor } from './clock.js';
+import { type Core, GETTERS, JOINERS, OK, PUTTERS, type Result } from './core.js';
 import { QueueShutDown } from './errors.js';
 import { Face, getFailure, putFailure } from './face.js';
-import { GETTERS, JOINERS, PUTTERS } from './layout.js';
+import type { Items } from './items.js';
 import { canBlock } from './platform.js';
-import { checkMax, checkTimeout, putTimeout } from './shared.js';
+import { SyncWait } from './sync-wait.js';
 import type { JoinOptions, SyncGetOptions, SyncPutOptions, SyncQueue } from './types.js';
-import { blockingCall, deadlineFor } from './wait.js';
 
 /** The blocking face. Every call is one core attempt, plus a wait on a slot between attempts. */
 export class SyncFace<T> extends Face implements SyncQueue<T> {
+  private readonly getters: SyncWait;
+  private readonly putters: SyncWait;
+  private readonly joiners: SyncWait;
+
+  constructor(core: Core, items: Items) {
+    super(core, items);
+    this.getters = new SyncWait(core, GETTERS);
+    this.putters = new SyncWait(core, PUTTERS);
+    this.joiners = new SyncWait(core, JOINERS);
+  }
+
   put(item: T, options?: SyncPutOptions): void {
     this.refusePutIfShutDown();
     const block = options?.block ?? true;
-    const timeout = block ? putTimeout(options?.timeout, this.shared.maxsize()) : 0;
+    const timeout = block ? putTimeout(options?.timeout, this.core.maxsize) : 0;
     const wait = block && timeout !== 0;
     if (wait) mustBlock('put');
     this.putItem(item, wait, timeout);
@@ -27,63 +39,48 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
     return this.getItem(wait, timeout);
   }
 
-  /**
-   * put and get after their checks. The attempts are made once per face
-   * (see the constructor), so a call allocates nothing of its own: the hot
-   * path of a small item is the codec's work and the copies.
-   */
+  /** put and get after their checks (the attempts: see Face). */
   private putItem(item: T, wait: boolean, timeout: number): void {
-    const p = this.shared.prepare(item);
-    this.putBytes = p.bytes;
-    this.putLen = p.len;
-    this.putPriority = p.priority;
+    this.load(this.items.prepare(item));
     let r: Result;
     try {
-      r = blockingCall(this.shared.core, PUTTERS, p.need, 1, wait, deadlineFor(timeout), this.putAttempt);
+      r = this.putters.call(this.putNeed, 1, wait, deadlineFor(timeout), this.putAttempt);
     } finally {
-      this.putBytes = NO_BYTES; // keep no reference to the item past the call
+      this.unload();
     }
     if (r !== OK) throw putFailure(r);
   }
 
   private getItem(wait: boolean, timeout: number): T {
-    const r = blockingCall(this.shared.core, GETTERS, 0, 1, wait, deadlineFor(timeout), this.getAttempt);
-    if (r !== OK) throw getFailure(r);
-    return this.shared.taken() as T;
+    const r = this.getters.call(0, 1, wait, deadlineFor(timeout), this.getAttempt);
+    if (typeof r === 'number') throw getFailure(r);
+    return this.items.decode(r) as T;
   }
-
-  // The item putItem is putting: a sync call runs to its end before this
-  // thread can make another, so one set of fields per face is enough.
-  private putBytes: Uint8Array = NO_BYTES;
-  private putLen = 0;
-  private putPriority = 0;
-  private readonly putAttempt = (): Result => this.shared.core.putLocked(this.putBytes, this.putLen, this.putPriority);
-  private readonly getAttempt = (): Result => this.shared.core.getLocked();
 
   putMany(items: Iterable<T>, options?: SyncPutOptions): void {
     this.refusePutIfShutDown();
     const block = options?.block ?? true;
-    const timeout = block ? putTimeout(options?.timeout, this.shared.maxsize()) : 0;
+    const timeout = block ? putTimeout(options?.timeout, this.core.maxsize) : 0;
     const wait = block && timeout !== 0;
     if (wait) mustBlock('putMany');
-    const batch = this.shared.prepareMany(items, true);
+    const batch = this.items.prepareMany(items, true);
     if (batch.lens.length === 0) return;
-    const core = this.shared.core;
-    const r = blockingCall(core, PUTTERS, batch.need, batch.lens.length, wait, deadlineFor(timeout), () => core.putManyLocked(batch));
+    const core = this.core;
+    const r = this.putters.call(batch.need, batch.lens.length, wait, deadlineFor(timeout), () => core.putManyLocked(batch));
     if (r !== OK) throw putFailure(r);
   }
 
   getMany(max: number, options?: SyncGetOptions): T[] {
     checkMax(max);
     this.refuseGetIfShutDown();
-    const core = this.shared.core;
+    const core = this.core;
     const block = options?.block ?? true;
     const timeout = block ? checkTimeout(options?.timeout, 'getMany()') : 0;
     const wait = block && timeout !== 0;
     if (wait) mustBlock('getMany');
-    const r = blockingCall(core, GETTERS, 0, 1, wait, deadlineFor(timeout), () => core.getManyLocked(max));
-    if (r !== OK) throw getFailure(r);
-    return this.shared.takenMany() as T[];
+    const r = this.getters.call(0, 1, wait, deadlineFor(timeout), () => core.getManyLocked(max));
+    if (typeof r === 'number') throw getFailure(r);
+    return this.items.decodeMany(r) as T[];
   }
 
   putNowait(item: T): void {
@@ -99,8 +96,8 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
   join(options?: JoinOptions): boolean {
     const timeout = checkTimeout(options?.timeout, 'join()');
     if (timeout !== 0) mustBlock('join');
-    const core = this.shared.core;
-    return blockingCall(core, JOINERS, 0, 1, timeout !== 0, deadlineFor(timeout), () => core.joinLocked()) === OK;
+    const core = this.core;
+    return this.joiners.call(0, 1, timeout !== 0, deadlineFor(timeout), () => core.joinLocked()) === OK;
   }
 
   *[Symbol.iterator](): Iterator<T> {
@@ -116,8 +113,6 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
     }
   }
 }
-
-const NO_BYTES: Uint8Array = new Uint8Array(0);
 
 function mustBlock(call: string): void {
   if (!canBlock())

@@ -1,0 +1,255 @@
+import { AsyncWait, type Call, finish } from './async-wait.js';
+import { checkMax, checkSignal, checkTimeout, putTimeout } from './checks.js';
+import { BLOCKED, type Core, GETTERS, JOINERS, OK, PUTTERS, type Taken, type TakenMany } from './core.js';
+import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
+import { Face, getFailure, putFailure } from './face.js';
+import type { Items } from './items.js';
+import { LOCK_PATIENCE_MS, NO_LOCK, retrySoon } from './section.js';
+import { readableFrom, writableTo } from './streams.js';
+import type { AsyncOptions, AsyncQueue, ReadableOptions, WritableOptions } from './types.js';
+
+/**
+ * The promise face. A call first makes one attempt (when no call of its kind
+ * is pending in this instance, so same-thread calls stay in order); if it
+ * must wait, it joins its pump's FIFO (src/async-wait.ts). It never blocks
+ * the thread for long.
+ */
+export class AsyncFace<T> extends Face implements AsyncQueue<T> {
+  private readonly getters: AsyncWait;
+  private readonly putters: AsyncWait;
+  private readonly joiners: AsyncWait;
+
+  constructor(core: Core, items: Items) {
+    super(core, items);
+    this.getters = new AsyncWait(core, {
+      list: GETTERS,
+      attempt: (head) => (head.max === undefined ? core.getLocked() : core.getManyLocked(head.max)),
+      settle: (r, calls) => {
+        if (typeof r === 'number') return rejectAll(calls, () => new QueueShutDown());
+        const head = calls.shift()!;
+        settleWith(head, () => (head.max === undefined ? items.decode(r as Taken) : items.decodeMany(r as TakenMany)));
+      },
+    });
+    this.putters = new AsyncWait(core, {
+      list: PUTTERS,
+      attempt: (head) => (head.batch ? core.putManyLocked(head.batch) : core.putLocked(head.bytes!, head.len!, head.priority!)),
+      settle: (r, calls) => {
+        if (r === OK) settleWith(calls.shift()!, () => undefined);
+        else rejectAll(calls, () => new QueueShutDown());
+      },
+    });
+    this.joiners = new AsyncWait(core, {
+      list: JOINERS,
+      attempt: () => core.joinLocked(),
+      settle: (_r, calls) => {
+        while (calls.length > 0) settleWith(calls.shift()!, () => true);
+      },
+    });
+  }
+
+  put(item: T, options?: AsyncOptions): Promise<void> {
+    try {
+      const signal = checkSignal(options?.signal);
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      this.refusePutIfShutDown();
+      const timeout = putTimeout(options?.timeout, this.core.maxsize);
+      this.load(this.items.prepare(item));
+      try {
+        return this.call(this.putters, timeout, signal, this.putAttempt, this.putLater, settlePut, this.putFields, full);
+      } finally {
+        this.unload();
+      }
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  get(options?: AsyncOptions): Promise<T> {
+    try {
+      const signal = checkSignal(options?.signal);
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      this.refuseGetIfShutDown();
+      const timeout = checkTimeout(options?.timeout, 'get()');
+      return this.call(this.getters, timeout, signal, this.getAttempt, this.getLater, this.gotOne, noFields, empty);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  putMany(items: Iterable<T>, options?: AsyncOptions): Promise<void> {
+    try {
+      const signal = checkSignal(options?.signal);
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      this.refusePutIfShutDown();
+      const timeout = putTimeout(options?.timeout, this.core.maxsize);
+      const batch = this.items.prepareMany(items); // a buffer of its own
+      if (batch.lens.length === 0) return Promise.resolve();
+      const attempt = (): unknown => this.core.putManyLocked(batch);
+      return this.call(this.putters, timeout, signal, attempt, () => attempt, settlePut, () => ({ batch, need: batch.need }), full);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  getMany(max: number, options?: AsyncOptions): Promise<T[]> {
+    try {
+      checkMax(max);
+      const signal = checkSignal(options?.signal);
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      this.refuseGetIfShutDown();
+      const timeout = checkTimeout(options?.timeout, 'getMany()');
+      const attempt = (): unknown => this.core.getManyLocked(max);
+      return this.call(this.getters, timeout, signal, attempt, () => attempt, this.gotMany, () => ({ max }), empty);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  putNowait(item: T): void {
+    this.refusePutIfShutDown();
+    this.load(this.items.prepare(item));
+    try {
+      // Infinity: waits for the lock as long as it takes (never NO_LOCK), as the sync calls do.
+      settlePut(this.core.section.run(Infinity, this.putAttempt));
+    } finally {
+      this.unload();
+    }
+  }
+
+  getNowait(): T {
+    return this.gotOne(this.core.section.run(Infinity, this.getAttempt)); // Infinity: never NO_LOCK
+  }
+
+  join(options?: AsyncOptions): Promise<boolean> {
+    try {
+      const signal = checkSignal(options?.signal);
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      const timeout = checkTimeout(options?.timeout, 'join()');
+      if (this.core.unfinished() === 0) return Promise.resolve(true);
+      if (timeout === 0) return Promise.resolve(false);
+      return this.joiners.add({}, timeout, signal, () => false, true, LOCK_PATIENCE_MS) as Promise<boolean>;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    for (;;) {
+      let item: T;
+      try {
+        item = await this.get();
+      } catch (e) {
+        if (e instanceof QueueShutDown) return;
+        throw e;
+      }
+      yield item;
+    }
+  }
+
+  readable(options?: ReadableOptions): ReadableStream<T> {
+    return readableFrom(this, options);
+  }
+
+  writable(options?: WritableOptions): WritableStream<T> {
+    return writableTo(this, options);
+  }
+
+  // What call() needs of put and get besides their attempts (see Face),
+  // made once per face so that a call that needs no wait allocates nothing
+  // but its promise.
+  /** A put that waits keeps a private copy of the bytes (encode may have returned a scratch view, and the caller may change a Uint8Array it gave us). */
+  private readonly putFields = (): Partial<Call> => ({ bytes: this.putBytes.slice(0, this.putLen), len: this.putLen, priority: this.putPriority, need: this.putNeed });
+  /** A put's attempt for later (see call()): with a copy of the bytes of its own, since encode may have returned a scratch view. */
+  private readonly putLater = (): (() => unknown) => {
+    const own = this.putBytes.slice(0, this.putLen);
+    const len = this.putLen;
+    const priority = this.putPriority;
+    return () => this.core.putLocked(own, len, priority);
+  };
+  private readonly getLater = (): (() => unknown) => this.getAttempt;
+  private readonly gotOne = (r: unknown): T => {
+    if (typeof r === 'number') throw getFailure(r);
+    return this.items.decode(r as Taken) as T;
+  };
+  private readonly gotMany = (r: unknown): T[] => {
+    if (typeof r === 'number') throw getFailure(r);
+    return this.items.decodeMany(r as TakenMany) as T[];
+  };
+
+  /**
+   * A promise call after its checks. Unless a call of its kind is pending in
+   * this instance (same-thread calls stay in order), it first makes one
+   * `attempt`, whose result other than BLOCKED `value` turns into the
+   * call's value or error. If it must wait, it joins its pump with
+   * `fields()`; on timeout it rejects with `onTimeout()`.
+   *
+   * The attempt waits for the lock at most LOCK_PATIENCE_MS: if its holder
+   * died, this event loop must keep turning to learn it and recover
+   * (docs/design.md). A call that could not have it joins its pump, whose
+   * first attempt then does not wait again (a new call blocks its thread at
+   * most that long, once); one with timeout 0 tries again soon, once it has
+   * the lock, with the attempt `later()` gives.
+   */
+  private call<V>(
+    pump: AsyncWait,
+    timeout: number,
+    signal: AbortSignal | undefined,
+    attempt: () => unknown,
+    later: () => () => unknown,
+    value: (r: unknown) => V,
+    fields: () => Partial<Call>,
+    onTimeout: () => Error,
+  ): Promise<V> {
+    let patience = LOCK_PATIENCE_MS; // for the pump's first attempt
+    if (pump.calls.length === 0 || timeout === 0) {
+      // A failed attempt changes nothing (src/section.ts).
+      const r = this.core.section.run(LOCK_PATIENCE_MS, attempt);
+      if (r === NO_LOCK) {
+        if (timeout === 0) return this.onceLater(later(), value, signal);
+        patience = 0;
+      } else if (r !== BLOCKED || timeout === 0) return Promise.resolve(value(r));
+    }
+    return pump.add(fields(), timeout, signal, onTimeout, false, patience) as Promise<V>;
+  }
+
+  /**
+   * A timeout-0 call that did not get the lock: tried again soon until it
+   * has the lock, then tried once; `value` turns the result into the value
+   * (at once, before another call reuses the core's buffers) or throws. An
+   * abort meanwhile rejects with the signal's reason.
+   */
+  private async onceLater<V>(attempt: () => unknown, value: (r: unknown) => V, signal: AbortSignal | undefined): Promise<V> {
+    let r: unknown;
+    await retrySoon(() => {
+      if (signal?.aborted) throw signal.reason;
+      r = this.core.section.run(0, attempt);
+      return r !== NO_LOCK;
+    });
+    return value(r);
+  }
+}
+
+const noFields = (): Partial<Call> => ({});
+const full = (): Error => new QueueFull();
+const empty = (): Error => new QueueEmpty();
+
+const settlePut = (r: unknown): void => {
+  if (r !== OK) throw putFailure(r as number);
+};
+
+function settleWith(call: Call, value: () => unknown): void {
+  finish(call);
+  try {
+    call.resolve(value());
+  } catch (e) {
+    call.reject(e);
+  }
+}
+
+function rejectAll(calls: Call[], error: () => Error): void {
+  while (calls.length > 0) {
+    const call = calls.shift()!;
+    finish(call);
+    call.reject(error());
+  }
+}

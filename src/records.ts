@@ -1,0 +1,170 @@
+import type { Batch, Taken, TakenMany } from './core.js';
+import { checkRecord } from './integrity.js';
+import type { Journal } from './journal.js';
+import { KIND_FIFO, KIND_LIFO, type Kind } from './kinds.js';
+import { COUNT, HEAD, LAST, LIVE, R_FLAGS, R_LEN, R_PREV, R_PRIORITY, R_SIZE, TAIL, USED, align8, headerBytes } from './layout.js';
+import type { Ring } from './ring.js';
+
+/**
+ * The queue's items as records in the arena (docs/design.md, "Records in the
+ * arena"): what CPython's Queue keeps in `self.queue`. append() writes an
+ * item where the ring places it; take() copies out the record a get takes
+ * (the oldest, the newest, or the first of the lowest priority) and removes
+ * it. Lock held. These keep COUNT (and, with the ring, HEAD, TAIL, LAST,
+ * USED); only state words and a priority record's flag go through the
+ * journal, since a new record is written to free space.
+ *
+ * One per attached queue instance: it owns the instance's scratch buffer
+ * for item bytes.
+ */
+export class Records {
+  private readonly header: number;
+  private scratch = new Uint8Array(256);
+
+  constructor(
+    private readonly w: Int32Array,
+    private readonly u8: Uint8Array,
+    private readonly f64: Float64Array,
+    private readonly j: Journal,
+    private readonly ring: Ring,
+    private readonly kind: Kind,
+    private readonly arena: number,
+    /** The codec keeps the bytes it decodes: take() copies into fresh arrays, not the scratch buffer. */
+    private readonly freshCopy: boolean,
+  ) {
+    this.header = headerBytes(kind);
+  }
+
+  /** The record size, header included, an item of `len` payload bytes takes. */
+  size(len: number): number {
+    return align8(this.header + len);
+  }
+
+  /** Appends one item (`len`: the byte length of `bytes`); false if it does not fit now. */
+  append(bytes: Uint8Array, len: number, priority: number): boolean {
+    const size = this.size(len);
+    const off = this.ring.place(size);
+    if (off < 0) return false;
+    this.write(off, size, bytes, len, priority);
+    return true;
+  }
+
+  /** Appends a batch, its items one after the other in order; false, appending none, if they do not all fit now. */
+  appendAll(batch: Batch): boolean {
+    const ring = this.ring;
+    if (!ring.fitsAll(batch.sizes) && !(ring.compactHoles() && ring.fitsAll(batch.sizes))) return false;
+    for (let i = 0, at = 0; i < batch.lens.length; i++) {
+      const len = batch.lens[i]!;
+      const size = batch.sizes[i]!;
+      this.write(ring.place(size), size, batch.bytes.subarray(at, at + len), len, batch.priorities[i] ?? 0);
+      at += len;
+    }
+    return true;
+  }
+
+  /** Drops every record (shutdown(true)). */
+  clear(): void {
+    this.j.set(COUNT, 0);
+    this.ring.reset();
+  }
+
+  /**
+   * Writes and counts one record at `off`, a place the ring has just given
+   * it (counted at once: place() resets an empty ring). The record is in free
+   * space, so only the state words go through the journal.
+   */
+  private write(off: number, size: number, bytes: Uint8Array, len: number, priority: number): void {
+    const w = this.w;
+    const b = this.ring.at(off);
+    w[(b + R_SIZE) >> 2] = size;
+    w[(b + R_LEN) >> 2] = len;
+    w[(b + R_PREV) >> 2] = w[LAST]!;
+    w[(b + R_FLAGS) >> 2] = LIVE;
+    if (this.header > R_PRIORITY) this.f64[(b + R_PRIORITY) >> 3] = priority;
+    this.u8.set(bytes, b + this.header);
+    const j = this.j;
+    j.set(LAST, off);
+    j.set(USED, w[USED]! + size);
+    j.set(COUNT, w[COUNT]! + 1);
+  }
+
+  /** Takes the item a get takes (COUNT > 0). */
+  takeOne(): Taken {
+    const off = this.pick();
+    const b = this.ring.at(off);
+    const taken: Taken = { bytes: this.copyOut(b + this.header, this.w[(b + R_LEN) >> 2]!, 0), priority: this.priorityAt(b) };
+    this.remove(off);
+    return taken;
+  }
+
+  /** Takes `k` items (k <= COUNT), in the order single gets would take them. */
+  take(k: number): TakenMany {
+    const items: Uint8Array[] = [];
+    const priorities: number[] = [];
+    const lens: number[] = [];
+    for (let i = 0, at = 0; i < k; i++) {
+      const off = this.pick();
+      const b = this.ring.at(off);
+      const len = this.w[(b + R_LEN) >> 2]!;
+      const item = this.copyOut(b + this.header, len, at);
+      if (this.freshCopy) items.push(item);
+      else at += len;
+      lens.push(len);
+      priorities.push(this.priorityAt(b));
+      this.remove(off);
+    }
+    if (!this.freshCopy) {
+      // Views are made once all items are in: the scratch buffer may have grown meanwhile.
+      for (let i = 0, at = 0; i < k; at += lens[i++]!) items.push(this.scratch.subarray(at, at + lens[i]!));
+    }
+    return { items, priorities };
+  }
+
+  /** The priority of the record at byte `b` (0 but in a priority queue). */
+  private priorityAt(b: number): number {
+    return this.header > R_PRIORITY ? this.f64[(b + R_PRIORITY) >> 3]! : 0;
+  }
+
+  /** The offset of the record the next get takes: the oldest, the newest, or the first of the lowest priority. */
+  private pick(): number {
+    const off = this.kind === KIND_FIFO ? this.w[HEAD]! : this.kind === KIND_LIFO ? this.w[LAST]! : this.ring.findMin();
+    checkRecord(this.w, this.ring.at(off), off, this.arena, this.header, true);
+    return off;
+  }
+
+  /** Removes the record at `off` (just copied out) from the ring. */
+  private remove(off: number): void {
+    const w = this.w;
+    const j = this.j;
+    const b = this.ring.at(off);
+    j.set(COUNT, w[COUNT]! - 1);
+    if (w[COUNT] === 0) this.ring.reset();
+    else if (this.kind === KIND_FIFO) {
+      j.set(USED, w[USED]! - w[(b + R_SIZE) >> 2]!);
+      j.set(HEAD, this.ring.next(off));
+    } else if (this.kind === KIND_LIFO) {
+      j.set(USED, w[USED]! - w[(b + R_SIZE) >> 2]!);
+      j.set(TAIL, off);
+      j.set(LAST, w[(b + R_PREV) >> 2]!);
+    } else this.ring.takeFromMiddle(off);
+  }
+
+  /**
+   * Copies an item's bytes out of shared memory: into a fresh array when the
+   * codec keeps it, else into the scratch buffer at `at` (growing it, and
+   * keeping its first `at` bytes).
+   */
+  private copyOut(from: number, len: number, at: number): Uint8Array {
+    // A fresh copy: slice() allocates the non-shared array and copies in one
+    // call, with no view of shared memory (about 20% faster for 64 KiB).
+    if (this.freshCopy) return this.u8.slice(from, from + len);
+    if (this.scratch.length < at + len) {
+      const grown = new Uint8Array(Math.max(at + len, this.scratch.length * 2));
+      grown.set(this.scratch.subarray(0, at));
+      this.scratch = grown;
+    }
+    const dst = this.scratch.subarray(at, at + len);
+    dst.set(this.u8.subarray(from, from + len));
+    return dst;
+  }
+}

@@ -1,0 +1,150 @@
+import type { Journal } from './journal.js';
+import { J_LEN, LOCK, S_STATE, slotWord } from './layout.js';
+import { acquire, takeOver, unlock } from './lock.js';
+
+/** run(): the lock could not be had within its patience. */
+export const NO_LOCK = -1;
+
+/**
+ * The longest a caller that must not stall its event loop (the async face,
+ * recovery, a pump's withdrawal) waits for the lock at once: a lock held that
+ * long has a holder that was descheduled, paused, or killed inside it, and
+ * then recover() must get to run on this event loop (docs/design.md, "Dead
+ * peers"). Past it the caller tries again soon (retrySoon).
+ */
+export const LOCK_PATIENCE_MS = 50;
+
+/** How soon a caller that must not block tries the lock again. */
+const RETRY_MS = 1;
+
+/**
+ * Calls `attempt` from a timer every RETRY_MS until it returns true: the one
+ * way a caller that must not block its thread waits for the lock. `attempt`
+ * must not wait for the lock at all (patience 0): timer callbacks that each
+ * blocked longer than the timer's delay would keep libuv in its timer phase
+ * for ever (each makes the next one due), starving I/O, a Worker's 'exit'
+ * event included. An exception from `attempt` rejects.
+ */
+export async function retrySoon(attempt: () => boolean): Promise<void> {
+  do await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+  while (!attempt());
+}
+
+/**
+ * The critical section, written once: take the lock (within a patience),
+ * start the journal, run the section, commit, release, then send the
+ * notifications it decided on; or, if it throws, undo it and release. Every
+ * change to the queue's state runs inside run() (recovery: runRecovering());
+ * nothing else takes the lock, so how long a caller waits for it is decided
+ * here, by the patience it passes: the synchronous calls pass Infinity, the
+ * callers that must not stall an event loop LOCK_PATIENCE_MS, and their
+ * retries 0.
+ *
+ * One Section per attached queue instance (per thread).
+ */
+export class Section {
+  /** The slots whose waiters this section signalled: notified after the release (WaiterLists adds to it). */
+  readonly toNotify: number[] = [];
+
+  /**
+   * @param begun - called with the lock just taken and the journal begun:
+   *   checks the state words (throws on garbage) and reads what the section
+   *   caches (the arena half in use).
+   */
+  constructor(
+    private readonly w: Int32Array,
+    private readonly me: number,
+    private readonly j: Journal,
+    private readonly begun: () => void,
+  ) {}
+
+  /**
+   * Runs `body` as one critical section, waiting for the lock at most
+   * `patience` ms (Infinity: as long as it takes); NO_LOCK if it could not
+   * have it. What `body` returns is returned after the commit and release.
+   * If it throws, everything it wrote is undone before the release, the
+   * wake-ups it decided on are not sent, and the exception propagates: a
+   * failed call leaves the queue as it was.
+   */
+  run<R>(patience: number, body: () => R): R | typeof NO_LOCK {
+    if (!acquire(this.w, this.me, patience)) return NO_LOCK;
+    return this.held(true, body);
+  }
+
+  /**
+   * run() for recovery: if a thread known to have stopped (`dead`, or the
+   * one whose recovery is `pending`, 0 if none) holds the lock, takes it over
+   * (keeping its contended mark, so our release wakes whoever queued behind
+   * it) and runs `body(true)` with that thread's half-done section still in
+   * the journal, for `body` to roll back; else runs `body(false)` as run()
+   * does.
+   */
+  runRecovering<R>(dead: number, pending: number, patience: number, body: (tookOver: boolean) => R): R | typeof NO_LOCK {
+    const w = this.w;
+    if (takeOver(w, this.me, dead) || (pending !== 0 && pending !== dead && takeOver(w, this.me, pending))) return this.held(false, () => body(true));
+    return this.run(patience, () => body(false));
+  }
+
+  private held<R>(fresh: boolean, body: () => R): R {
+    // No call between taking the lock and this try, so whatever throws from
+    // here on (a corrupted buffer, a stack overflow) releases the lock.
+    let r: R;
+    try {
+      if (fresh) this.begin();
+      r = body();
+    } catch (e) {
+      try {
+        this.undo();
+      } catch {
+        // No stack left even for that: undo() runs at the depth where the
+        // section overflowed. Release inline, calling nothing but the
+        // Atomics built-ins; the section stays in the journal (J_LEN not 0)
+        // and whoever takes the lock next undoes it (begin()).
+        if ((Atomics.exchange(this.w, LOCK, 0) & 1) !== 0) Atomics.notify(this.w, LOCK, 1);
+      }
+      throw e;
+    }
+    this.end();
+    return r;
+  }
+
+  /**
+   * Starts a section, the lock just taken. A section left without its commit
+   * (J_LEN not 0: one whose undo could not run, or one an exception left
+   * holding the lock, see lock.ts acquire) is undone first.
+   */
+  private begin(): void {
+    if (this.w[J_LEN] !== 0) {
+      this.toNotify.length = 0;
+      this.j.rollback();
+    }
+    this.j.begin();
+    this.begun();
+  }
+
+  /** Undoes a section that threw, then releases: the wake-ups it had decided on (now undone too) are not sent. */
+  private undo(): void {
+    this.toNotify.length = 0;
+    try {
+      this.j.rollback();
+    } finally {
+      unlock(this.w);
+    }
+  }
+
+  /** Commits (the last write of the section), releases, then notifies the waiters the section signalled. */
+  private end(): void {
+    this.j.commit();
+    unlock(this.w);
+    const toNotify = this.toNotify;
+    const n = toNotify.length;
+    if (n === 0) return;
+    for (let i = 0; i < n; i++) {
+      // The slot's state was stored (SIGNALLED) under the lock; the waiter
+      // re-checks it after any wake, so a notify that arrives late, even at a
+      // slot since reused by another waiter, is only a spurious wake-up.
+      Atomics.notify(this.w, slotWord(toNotify[i]!) + S_STATE, 1);
+    }
+    toNotify.length = 0;
+  }
+}

@@ -1,0 +1,160 @@
+import { now } from './clock.js';
+import { CANCELLED, type ListId, SIGNALLED, S_STATE, WAITING, slotWord } from './layout.js';
+import { holdEventLoop, releaseEventLoop, waitAsyncFn } from './platform.js';
+import type { WaiterLists } from './waiters.js';
+
+const POLL_MIN_MS = 1;
+const POLL_MAX_MS = 8;
+const longer = (ms: number): number => Math.min(ms * 2, POLL_MAX_MS);
+
+let sleeper: Int32Array | undefined;
+
+/**
+ * The slot-wait protocol (docs/design.md, "Waiting: one slot per waiter"),
+ * written once for both faces: a blocking syncQ call (src/sync-wait.ts) and
+ * one direction's pump of asyncQ (src/async-wait.ts) each own one SlotWait
+ * and differ only in how they sleep (sleep()/poll() block the thread with
+ * Atomics.wait, settled()/pollSoon() are promises over Atomics.waitAsync and
+ * timers). In this order:
+ *
+ * 1. registerLocked() (lock held) when an attempt must wait: a free slot,
+ *    WAITING, on the list; false when every slot is taken, and then the
+ *    waiter polls instead of sleeping.
+ * 2. After the release, sleep while the slot's state is WAITING: the sleep
+ *    itself checks the word, so a signal stored in between is not lost.
+ * 3. endLocked() (lock held), in the same critical section as the next
+ *    attempt: frees the slot (unlinked first if nobody signalled it) and
+ *    says whether it was signalled. A signalled waiter that must wait again
+ *    registers at the head of its list, keeping its place; one that no
+ *    longer needs the signal passes it on (passOnLocked()) in that section.
+ *    A signal never lives only in a thread's memory, where a thread killed
+ *    between two sections would take it along.
+ *
+ * A pump that will not use its place (its calls are gone, or its thread is
+ * about to block or exit) withdraws it (withdrawLocked()); its sleep then
+ * settles at once, and it still ends the wait itself: a slot has one owner.
+ */
+export class SlotWait {
+  /** The slot this waiter holds (listed, or settled and not yet ended), or -1. */
+  slot = -1;
+  /** The wait last ended was signalled: the next registration keeps its place at the head. */
+  private atHead = false;
+  private pollMs = POLL_MIN_MS;
+
+  constructor(
+    private readonly w: Int32Array,
+    private readonly lists: WaiterLists,
+    readonly list: ListId,
+  ) {}
+
+  /** Starts afresh (a new call): no slot, no place kept, the shortest poll. */
+  reset(): void {
+    this.slot = -1;
+    this.atHead = false;
+    this.pollMs = POLL_MIN_MS;
+  }
+
+  /** Lock held. Registers for the next wake-up; a putter's slot says the bytes and items it needs. False if every slot is taken: poll. */
+  registerLocked(need: number, items: number): boolean {
+    this.slot = this.lists.registerLocked(this.list, need, items, this.atHead);
+    this.atHead = false;
+    return this.slot >= 0;
+  }
+
+  /** Lock held. Ends the wait whose sleep is over, if there is one; returns whether it was signalled. */
+  endLocked(): boolean {
+    const s = this.slot;
+    this.atHead = s >= 0 && this.lists.endWaitLocked(this.list, s) === SIGNALLED;
+    this.slot = -1;
+    return this.atHead;
+  }
+
+  /** Lock held. Gives the signal endLocked() reported, which this waiter will not use, to whoever can use it. */
+  passOnLocked(): void {
+    this.lists.passOnLocked(this.list);
+  }
+
+  /** Lock held. Withdraws the slot (a pump's, see above): unlinked and CANCELLED, or its signal passed on; notified after the release. */
+  withdrawLocked(): void {
+    this.lists.withdrawLocked(this.list, this.slot);
+  }
+
+  /**
+   * Without the lock, for a queue whose shared state was found corrupted:
+   * ends the sleep on our own slot, so the waiter wakes, meets the error and
+   * stops, instead of waiting for a signal that may never come.
+   */
+  abandon(): void {
+    const i = slotWord(this.slot) + S_STATE;
+    Atomics.store(this.w, i, CANCELLED);
+    Atomics.notify(this.w, i);
+  }
+
+  /** Forgets the slot without touching shared memory (the queue was found corrupted). */
+  drop(): void {
+    this.slot = -1;
+  }
+
+  // ---- the sync face's sleep: Atomics.wait ----------------------------------
+
+  /** Blocks until the slot's state is no longer WAITING, or until `until` (a now() time). */
+  sleep(until: number): void {
+    const w = this.w;
+    const i = slotWord(this.slot) + S_STATE;
+    // Sleep only while the state is WAITING: a signal stored between the
+    // release and this wait makes Atomics.wait return at once.
+    while (Atomics.load(w, i) === WAITING) {
+      const left = until - now();
+      if (left <= 0 || Atomics.wait(w, i, WAITING, left) === 'timed-out') break;
+    }
+  }
+
+  /** Blocks for the next poll delay (every slot is taken), at most `limit` ms. */
+  poll(limit: number): void {
+    sleeper ??= new Int32Array(new SharedArrayBuffer(4));
+    Atomics.wait(sleeper, 0, 0, Math.min(this.nextPoll(), limit));
+  }
+
+  // ---- the async face's sleep: Atomics.waitAsync ----------------------------
+
+  /** Resolves when the slot's state is no longer WAITING. */
+  async settled(): Promise<void> {
+    const w = this.w;
+    const i = slotWord(this.slot) + S_STATE;
+    let poll = POLL_MIN_MS;
+    while (Atomics.load(w, i) === WAITING) {
+      const waitAsync = waitAsyncFn();
+      if (!waitAsync) {
+        // No Atomics.waitAsync (older browsers): poll the word. The timer keeps Node alive by itself.
+        await pause(poll);
+        poll = longer(poll);
+        continue;
+      }
+      // Waits only while the word is WAITING: a signal stored after our check
+      // settles it at once ("not-equal", returned synchronously).
+      const res = waitAsync(w, i, WAITING);
+      if (!res.async) continue;
+      // Node does not keep its event loop alive for a pending waitAsync.
+      holdEventLoop();
+      try {
+        await res.value;
+      } finally {
+        releaseEventLoop();
+      }
+    }
+  }
+
+  /** Resolves after the next poll delay (every slot is taken). */
+  pollSoon(): Promise<void> {
+    return pause(this.nextPoll());
+  }
+
+  /** 1 ms, doubling up to 8 ms: polling is slower than a wake-up, never wrong. */
+  private nextPoll(): number {
+    const ms = this.pollMs;
+    this.pollMs = longer(ms);
+    return ms;
+  }
+}
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

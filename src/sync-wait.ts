@@ -1,0 +1,90 @@
+import { now } from './clock.js';
+import { BLOCKED, type Core, type ListId, PUTTERS } from './core.js';
+import { withdrawWaitingPumps } from './pump-registry.js';
+import type { SlotWait } from './slot-wait.js';
+
+const WAKE_ROOM_SHARE = 1 / 16;
+const WAKE_ROOM_MS = 1;
+
+/**
+ * The blocking face's waiting, for one list of one queue instance: the one
+ * deadline loop every timed syncQ call goes through (CPython's endtime /
+ * remaining). Each attempt is one critical section that ends the last wait,
+ * tries, and registers if it must wait again; between attempts the thread
+ * sleeps on its slot (src/slot-wait.ts). A sync call runs to its end before
+ * its thread can make another, so one SyncWait per list serves every call.
+ */
+export class SyncWait {
+  private readonly wait: SlotWait;
+  // The call in progress (see call()).
+  private attempt: () => unknown = nothing;
+  private need = 0;
+  private items = 1;
+  private deadline = 0;
+  private wakeRoom = 1;
+  /** What the last registration asked room for (putters); > 1 only for a wake-room wait. */
+  private room = 1;
+  private remaining = 0;
+
+  constructor(
+    private readonly core: Core,
+    list: ListId,
+  ) {
+    this.wait = core.slotWait(list);
+  }
+
+  /**
+   * Runs `attempt` (lock held; it never waits) until it returns something
+   * other than BLOCKED, waiting on a slot of this list in between (a
+   * putter's slot says the bytes and items it `need`s), up to `deadline` (a
+   * now() time, or Infinity). `wait: false` tries once.
+   */
+  call<R>(need: number, items: number, wait: boolean, deadline: number, attempt: () => R): R {
+    const section = this.core.section;
+    if (!wait) return section.run(Infinity, attempt) as R; // Infinity: never NO_LOCK
+    // A single put that finds a large queue full first asks to be woken only
+    // once WAKE_ROOM_SHARE of it is free, for at most WAKE_ROOM_MS: a
+    // producer that outpaces its consumer then sleeps once per many items
+    // instead of once per item taken, and the consumer pays for one wake-up
+    // (about 7 µs of its own time per notify that wakes a thread) per many
+    // items. After that one timed wait it waits like any putter, so a put
+    // never waits more than WAKE_ROOM_MS longer than it must.
+    this.wakeRoom = this.wait.list === PUTTERS && items === 1 ? Math.max(1, Math.floor(this.core.maxsize * WAKE_ROOM_SHARE)) : 1;
+    this.attempt = attempt;
+    this.need = need;
+    this.items = items;
+    this.deadline = deadline;
+    this.wait.reset();
+    try {
+      for (;;) {
+        const r = section.run(Infinity, this.step) as R;
+        if (r !== BLOCKED || this.remaining <= 0) return r;
+        // This thread is about to block: its async pumps, of this queue or
+        // any other, cannot run until it returns, so they must not hold a
+        // place in any list (src/pump-registry.ts).
+        withdrawWaitingPumps();
+        if (this.wait.slot < 0) this.wait.poll(this.remaining);
+        else this.wait.sleep(this.room > 1 ? Math.min(deadline, now() + WAKE_ROOM_MS) : deadline);
+      }
+    } finally {
+      this.attempt = nothing; // keep no reference to the call's item past it
+    }
+  }
+
+  /** One attempt, in one critical section: end the last wait, try, and register if it must wait (and may). */
+  private readonly step = (): unknown => {
+    const wait = this.wait;
+    wait.endLocked();
+    const r = this.attempt();
+    if (r !== BLOCKED) return r;
+    this.remaining = this.deadline - now();
+    if (this.remaining <= 0) return r;
+    const core = this.core;
+    this.room = this.wakeRoom > 1 && core.count() >= core.maxsize ? this.wakeRoom : 1;
+    this.wakeRoom = 1;
+    wait.registerLocked(this.need, this.room > 1 ? this.room : this.items);
+    return r;
+  };
+}
+
+const nothing = (): unknown => undefined;
