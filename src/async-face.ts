@@ -1,6 +1,6 @@
 import { AsyncWait, type Call, finish } from './async-wait.js';
 import { checkMax, checkSignal, checkTimeout, putTimeout } from './checks.js';
-import { BLOCKED, type Core, GETTERS, JOINERS, OK, PUTTERS, type Taken, type TakenMany } from './core.js';
+import { BLOCKED, CLOSED, type Core, GETTERS, JOINERS, OK, PUTTERS, type Taken, type TakenMany } from './core.js';
 import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
 import { Face, getFailure, putFailure } from './face.js';
 import type { Items } from './items.js';
@@ -133,17 +133,45 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
     }
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    for (;;) {
-      let item: T;
+  /**
+   * `for await (const x of q.asyncQ)`: gets until the queue is shut down and
+   * drained. Written by hand rather than as an async generator: an item that
+   * is already there costs one lock hold, its decode and one settled promise,
+   * with no timer, listener or closure of its own.
+   */
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    let done = false;
+    const end = (): IteratorResult<T> => {
+      done = true;
+      return { value: undefined, done: true };
+    };
+    const next = (): Promise<IteratorResult<T>> => {
+      if (done) return Promise.resolve({ value: undefined, done: true });
       try {
-        item = await this.get();
+        if (this.getters.calls.length === 0) {
+          const r = this.core.section.run(LOCK_PATIENCE_MS, this.getAttempt);
+          if (r === CLOSED) return Promise.resolve(end());
+          if (r !== NO_LOCK && r !== BLOCKED) return Promise.resolve({ value: this.gotOne(r), done: false });
+        }
       } catch (e) {
-        if (e instanceof QueueShutDown) return;
-        throw e;
+        return Promise.reject(e);
       }
-      yield item;
-    }
+      // Nothing there yet (or the lock was busy): wait as get() waits.
+      return this.get().then(
+        (value) => ({ value, done: false }),
+        (e: unknown) => {
+          if (e instanceof QueueShutDown) return end();
+          throw e;
+        },
+      );
+    };
+    return {
+      next,
+      return: (): Promise<IteratorResult<T>> => Promise.resolve(end()),
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
   }
 
   readable(options?: ReadableOptions): ReadableStream<T> {
