@@ -1,5 +1,5 @@
 import { AsyncWait, type Call, finish } from './async-wait.js';
-import { checkMax, checkSignal, checkTimeout, putTimeout } from './checks.js';
+import { ASYNC_OPTIONS, checkMax, checkOptions, checkSignal, checkTimeout, putTimeout } from './checks.js';
 import { BLOCKED, CLOSED, type Core, GETTERS, JOINERS, OK, PUTTERS, type Taken, type TakenMany } from './core.js';
 import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
 import { Face, getFailure, putFailure } from './face.js';
@@ -49,6 +49,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
 
   put(item: T, options?: AsyncOptions): Promise<void> {
     try {
+      options = checkOptions(options, 'asyncQ.put()', ASYNC_OPTIONS);
       const signal = checkSignal(options?.signal);
       if (signal?.aborted) return Promise.reject(signal.reason);
       this.refusePutIfShutDown();
@@ -66,6 +67,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
 
   get(options?: AsyncOptions): Promise<T> {
     try {
+      options = checkOptions(options, 'asyncQ.get()', ASYNC_OPTIONS);
       const signal = checkSignal(options?.signal);
       if (signal?.aborted) return Promise.reject(signal.reason);
       this.refuseGetIfShutDown();
@@ -78,6 +80,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
 
   putMany(items: Iterable<T>, options?: AsyncOptions): Promise<void> {
     try {
+      options = checkOptions(options, 'asyncQ.putMany()', ASYNC_OPTIONS);
       const signal = checkSignal(options?.signal);
       if (signal?.aborted) return Promise.reject(signal.reason);
       this.refusePutIfShutDown();
@@ -93,6 +96,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
 
   getMany(max: number, options?: AsyncOptions): Promise<T[]> {
     try {
+      options = checkOptions(options, 'asyncQ.getMany()', ASYNC_OPTIONS);
       checkMax(max);
       const signal = checkSignal(options?.signal);
       if (signal?.aborted) return Promise.reject(signal.reason);
@@ -122,6 +126,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
 
   join(options?: AsyncOptions): Promise<boolean> {
     try {
+      options = checkOptions(options, 'asyncQ.join()', ASYNC_OPTIONS);
       const signal = checkSignal(options?.signal);
       if (signal?.aborted) return Promise.reject(signal.reason);
       const timeout = checkTimeout(options?.timeout, 'join()');

@@ -1,4 +1,4 @@
-import { checkMax, checkTimeout, putTimeout } from './checks.js';
+import { JOIN_OPTIONS, SYNC_OPTIONS, checkMax, checkOptions, checkTimeout, putTimeout } from './checks.js';
 import { deadlineFor } from './clock.js';
 import { type Core, GETTERS, JOINERS, OK, PUTTERS, type Result } from './core.js';
 import { QueueShutDown } from './errors.js';
@@ -22,6 +22,7 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
   }
 
   put(item: T, options?: SyncPutOptions): void {
+    options = checkOptions(options, 'syncQ.put()', SYNC_OPTIONS);
     this.refusePutIfShutDown();
     const block = options?.block ?? true;
     const timeout = block ? putTimeout(options?.timeout, this.core.maxsize) : 0;
@@ -31,6 +32,7 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
   }
 
   get(options?: SyncGetOptions): T {
+    options = checkOptions(options, 'syncQ.get()', SYNC_OPTIONS);
     this.refuseGetIfShutDown();
     const block = options?.block ?? true;
     const timeout = block ? checkTimeout(options?.timeout, 'get()') : 0;
@@ -58,6 +60,7 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
   }
 
   putMany(items: Iterable<T>, options?: SyncPutOptions): void {
+    options = checkOptions(options, 'syncQ.putMany()', SYNC_OPTIONS);
     this.refusePutIfShutDown();
     const block = options?.block ?? true;
     const timeout = block ? putTimeout(options?.timeout, this.core.maxsize) : 0;
@@ -71,6 +74,7 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
   }
 
   getMany(max: number, options?: SyncGetOptions): T[] {
+    options = checkOptions(options, 'syncQ.getMany()', SYNC_OPTIONS);
     checkMax(max);
     this.refuseGetIfShutDown();
     const core = this.core;
@@ -94,6 +98,7 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
   }
 
   join(options?: JoinOptions): boolean {
+    options = checkOptions(options, 'syncQ.join()', JOIN_OPTIONS);
     const timeout = checkTimeout(options?.timeout, 'join()');
     if (timeout !== 0) mustBlock('join');
     const core = this.core;
