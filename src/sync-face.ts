@@ -122,6 +122,6 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
 function mustBlock(call: string): void {
   if (!canBlock())
     throw new TypeError(
-      `janus-queue: syncQ.${call}() would block, and this thread may not block (Atomics.wait is not allowed on a browser's main thread); use asyncQ, or a non-blocking call (${call === 'join' ? 'join({ timeout: 0 })' : call === 'put' || call === 'get' ? `block: false, timeout: 0, ${call}Nowait()` : 'block: false, timeout: 0'})`,
+      `janus-queue: syncQ.${call}() would block, and this thread may not block (Atomics.wait is not allowed on a browser's main thread); use asyncQ, or a non-blocking call (${call === 'join' ? 'join({ timeout: 0 })' : call === 'put' || call === 'get' ? `block: false, timeout: 0, or ${call}Nowait()` : 'block: false, timeout: 0'})`,
     );
 }

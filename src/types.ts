@@ -116,7 +116,7 @@ interface QueueState {
   shutdown(immediate?: boolean): void;
   /**
    * Marks one item taken earlier as processed; the last one releases every
-   * `join`. Throws `RangeError('taskDone() called too many times')` when
+   * `join`. Throws `RangeError('janus-queue: taskDone() called more times than items were put (unfinishedTasks is already 0)')` when
    * called more times than items were put. Never throws `QueueShutDown`.
    */
   taskDone(): void;
