@@ -130,8 +130,8 @@ export async function throughput() {
       printGroup(`${group} (${n} items, median of ${REPS}; CPU: all threads)`, Object.keys(variants).flatMap((v) => [id(v), `${id(v)}/cpu`]));
       const w2m = dir === 'worker->main';
       const entries = [
-        ratio(`${id('janus')}:post`, 'janus / postMessage', id('janus'), id('post'), w2m ? { small: ['>=', 3], '1k': ['>=', 5], '64k': ['>=', 1.5] }[kind] : undefined),
-        ratio(`${id('janusBatch')}:postBatch`, 'janus batched / postMessage batched', id('janusBatch'), id('postBatch'), w2m && kind === 'small' ? ['>=', 1] : undefined),
+        ratio(`${id('janus')}:post`, 'janus / postMessage', id('janus'), id('post'), w2m ? { small: ['>=', 3], '1k': ['>=', 5], '64k': ['>=', 2] }[kind] : undefined),
+        ratio(`${id('janusBatch')}:postBatch`, 'janus batched / postMessage batched', id('janusBatch'), id('postBatch'), w2m ? { small: ['>=', 1.5], '1k': ['>=', 2] }[kind] : undefined),
       ];
       if (kind === '64k') entries.push(ratio(`${id('janus')}:postTransfer`, 'janus / postMessage transfer', id('janus'), id('postTransfer')));
       entries.push(ratio(`${id('janus')}/cpu:post`, 'janus / postMessage, CPU per item', `${id('janus')}/cpu`, `${id('post')}/cpu`));
