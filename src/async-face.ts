@@ -23,16 +23,17 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
     super(core, items);
     this.getters = new AsyncWait(core, {
       list: GETTERS,
-      attempt: (head) => (head.max === undefined ? core.getLocked() : core.getManyLocked(head.max)),
+      attempt: (head) => (head.view !== undefined ? core.getViewLocked(head.view) : head.max === undefined ? core.getLocked() : core.getManyLocked(head.max)),
       settle: (r, calls) => {
         if (typeof r === 'number') return rejectAll(calls, () => new QueueShutDown());
         const head = calls.shift()!;
-        settleWith(head, () => (head.max === undefined ? items.decode(r as Taken) : items.decodeMany(r as TakenMany)));
+        settleWith(head, () => (head.view !== undefined ? (r as { value: unknown }).value : head.max === undefined ? items.decode(r as Taken) : items.decodeMany(r as TakenMany)));
       },
     });
     this.putters = new AsyncWait(core, {
       list: PUTTERS,
-      attempt: (head) => (head.batch ? core.putManyLocked(head.batch) : core.putLocked(head.bytes!, head.len!, head.priority!)),
+      attempt: (head) =>
+        head.fill !== undefined ? core.putViewLocked(head.len!, head.fill) : head.batch ? core.putManyLocked(head.batch) : core.putLocked(head.bytes!, head.len!, head.priority!),
       settle: (r, calls) => {
         if (r === OK) settleWith(calls.shift()!, () => undefined);
         else rejectAll(calls, () => new QueueShutDown());
@@ -104,6 +105,36 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       const timeout = checkTimeout(options?.timeout, 'getMany()');
       const attempt = (): unknown => this.core.getManyLocked(max);
       return this.call(this.getters, timeout, signal, attempt, () => attempt, this.gotMany, () => ({ max }), empty);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  getView<R>(fn: (view: Uint8Array) => R, options?: AsyncOptions): Promise<R> {
+    try {
+      options = checkOptions(options, 'asyncQ.getView()', ASYNC_OPTIONS);
+      this.items.checkView('getView', fn);
+      const signal = checkSignal(options?.signal);
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      this.refuseGetIfShutDown();
+      const timeout = checkTimeout(options?.timeout, 'getView()');
+      const attempt = (): unknown => this.core.getViewLocked(fn);
+      return this.call(this.getters, timeout, signal, attempt, () => attempt, lent as (r: unknown) => R, () => ({ view: fn }), empty);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  putView(byteLength: number, fill: (view: Uint8Array) => void, options?: AsyncOptions): Promise<void> {
+    try {
+      options = checkOptions(options, 'asyncQ.putView()', ASYNC_OPTIONS);
+      const need = this.items.checkView('putView', fill, byteLength);
+      const signal = checkSignal(options?.signal);
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      this.refusePutIfShutDown();
+      const timeout = putTimeout(options?.timeout, this.core.maxsize);
+      const attempt = (): unknown => this.core.putViewLocked(byteLength, fill);
+      return this.call(this.putters, timeout, signal, attempt, () => attempt, settlePut, () => ({ fill, len: byteLength, need }), full);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -269,6 +300,12 @@ const empty = (): Error => new QueueEmpty();
 const settlePut = (r: unknown): void => {
   if (r !== OK) throw putFailure(r as number);
 };
+
+/** getView's value: what the function returned (a result that is not BLOCKED/CLOSED, see call()). */
+function lent(r: unknown): unknown {
+  if (typeof r === 'number') throw getFailure(r as Parameters<typeof getFailure>[0]);
+  return (r as { value: unknown }).value;
+}
 
 function settleWith(call: Call, value: () => unknown): void {
   finish(call);

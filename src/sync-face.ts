@@ -87,6 +87,33 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
     return this.items.decodeMany(r) as T[];
   }
 
+  getView<R>(fn: (view: Uint8Array) => R, options?: SyncGetOptions): R {
+    options = checkOptions(options, 'syncQ.getView()', SYNC_OPTIONS);
+    this.items.checkView('getView', fn);
+    this.refuseGetIfShutDown();
+    const core = this.core;
+    const block = options?.block ?? true;
+    const timeout = block ? checkTimeout(options?.timeout, 'getView()') : 0;
+    const wait = block && timeout !== 0;
+    if (wait) mustBlock('getView');
+    const r = this.getters.call(0, 1, wait, deadlineFor(timeout), () => core.getViewLocked(fn));
+    if (typeof r === 'number') throw getFailure(r);
+    return r.value;
+  }
+
+  putView(byteLength: number, fill: (view: Uint8Array) => void, options?: SyncPutOptions): void {
+    options = checkOptions(options, 'syncQ.putView()', SYNC_OPTIONS);
+    const need = this.items.checkView('putView', fill, byteLength);
+    this.refusePutIfShutDown();
+    const block = options?.block ?? true;
+    const timeout = block ? putTimeout(options?.timeout, this.core.maxsize) : 0;
+    const wait = block && timeout !== 0;
+    if (wait) mustBlock('putView');
+    const core = this.core;
+    const r = this.putters.call(need, 1, wait, deadlineFor(timeout), () => core.putViewLocked(byteLength, fill));
+    if (r !== OK) throw putFailure(r);
+  }
+
   putNowait(item: T): void {
     this.refusePutIfShutDown();
     this.putItem(item, false, 0);
