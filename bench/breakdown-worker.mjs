@@ -10,20 +10,35 @@ const { Queue } = await import(d.dist);
 const { loadCodecs } = await import('./lib/codecs.mjs');
 const codecs = d.role === 'ring' ? await loadCodecs({ build: false, from: d.codecDir }) : undefined;
 const { Ring } = await import('./lib/ring.mjs');
-const { smallObject } = await import('./lib/payloads.mjs');
+const { payload } = await import('./lib/payloads.mjs');
+const { make } = payload(d.kind, d.role === 'transfer');
+const small = d.kind === 'small';
 
 const run = {
   queue() {
     const q = Queue.attach(d.handle);
-    for (let i = 0; i < d.n; i++) q.syncQ.put(smallObject(i));
+    for (let i = 0; i < d.n; i++) q.syncQ.put(make(i));
+  },
+  view() {
+    const q = Queue.attach(d.handle);
+    for (let i = 0; i < d.n; i++) {
+      const x = make(i);
+      q.syncQ.putView(x.length, (v) => v.set(x));
+    }
   },
   post() {
-    for (let i = 0; i < d.n; i++) parentPort.postMessage(smallObject(i));
+    for (let i = 0; i < d.n; i++) parentPort.postMessage(make(i));
+  },
+  transfer() {
+    for (let i = 0; i < d.n; i++) {
+      const x = make(i);
+      parentPort.postMessage(x, [x.buffer]);
+    }
   },
   ring() {
     const ring = new Ring(d.ring);
     const codec = codecs.structured;
-    for (let i = 0; i < d.n; i++) ring.put(codec.encode(smallObject(i), 1 << 20));
+    for (let i = 0; i < d.n; i++) ring.put(small ? codec.encode(make(i), 1 << 20) : make(i));
   },
 }[d.role];
 

@@ -11,7 +11,7 @@ import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { loadCodecs } from './lib/codecs.mjs';
 import { Ring } from './lib/ring.mjs';
-import { smallObject } from './lib/payloads.mjs';
+import { queueOptions, smallObject } from './lib/payloads.mjs';
 import { quick } from './lib/harness.mjs';
 
 const LOCK_INDEX = 16; // the lock word (src/layout.ts, LOCK)
@@ -99,17 +99,23 @@ async function singleThread(tree) {
   return r;
 }
 
-/** Worker (syncQ.put) -> main (await asyncQ.get), or the bare ring with the codec on both sides: rate, CPU, futex counts per 100k items. */
-async function crossThread(tree, role) {
+/**
+ * Worker -> main, `kind` items ('small', '1k', '64k'), by `role`: the queue
+ * (syncQ.put -> await asyncQ.get), its zero-copy calls (putView -> getView),
+ * the bare ring (with the codec for small objects; the main thread takes
+ * synchronously), postMessage (copy, or transfer). Items/s, CPU per item of
+ * all threads, and the futex calls per 100k items.
+ */
+async function crossThread(tree, kind, role) {
   const { countAtomics } = await import('./lib/futex-count.mjs');
   const { Queue } = await import(new URL('dist/index.js', tree.root).href);
-  const n = N;
-  const q = new Queue({ maxsize: 1024 });
-  const ringSab = Ring.create();
+  const n = kind === '64k' ? Math.max(200, N / 20) : N;
+  const q = new Queue(queueOptions(kind));
+  const ringSab = Ring.create(kind === '64k' ? 4 << 20 : 1 << 20);
   const codecDir = new URL(`bench/results/.codec-${tree.name}/`, here).href;
   const codec = (await loadCodecs({ build: false, from: codecDir })).structured;
   const w = new Worker(new URL('breakdown-worker.mjs', import.meta.url), {
-    workerData: { role, n, handle: q.handle, ring: ringSab, lockIndex: LOCK_INDEX, dist: new URL('dist/index.js', tree.root).href, codecDir },
+    workerData: { role, kind, n, handle: q.handle, ring: ringSab, lockIndex: LOCK_INDEX, dist: new URL('dist/index.js', tree.root).href, codecDir },
   });
   await new Promise((resolve, reject) => (w.once('message', resolve), w.once('error', reject)));
   let got = 0;
@@ -121,11 +127,15 @@ async function crossThread(tree, role) {
   const t0 = performance.now();
   w.postMessage('go');
   if (role === 'queue') for (let k = 0; k < n; k++) await q.asyncQ.get();
-  else if (role === 'post') await arrived;
+  else if (role === 'view') for (let k = 0; k < n; k++) await q.asyncQ.getView(touch);
+  else if (role === 'post' || role === 'transfer') await arrived;
   else {
     const ring = new Ring(ringSab);
-    const scratch = new Uint8Array(1 << 16);
-    for (let k = 0; k < n; k++) codec.decode(scratch.subarray(0, ring.take(scratch)));
+    const scratch = new Uint8Array(1 << 17);
+    for (let k = 0; k < n; k++) {
+      const len = ring.take(scratch);
+      if (kind === 'small') codec.decode(scratch.subarray(0, len));
+    }
   }
   const ms = performance.now() - t0;
   const c = process.cpuUsage(c0);
@@ -134,23 +144,42 @@ async function crossThread(tree, role) {
   const theirs = await done;
   await w.terminate();
   const per100k = {};
-  for (const [side, cs] of [['consumer', mine], ['producer', theirs.counts]]) for (const [k, v] of Object.entries(cs)) per100k[`${side}: ${k}`] = Math.round((v * 100000) / n);
+  if (role === 'queue' || role === 'view')
+    for (const [side, cs] of [['consumer', mine], ['producer', theirs.counts]]) for (const [k, v] of Object.entries(cs)) per100k[`${side}: ${k}`] = Math.round((v * 100000) / n);
   return { rate: n / (ms / 1000), cpu: (c.user + c.system) / n, counts: per100k };
 }
 
+const touch = (v) => v[0] + v[v.length - 1];
 const fmt = (x) => (x < 10 ? x.toFixed(3) : x.toFixed(1));
 console.log(`breakdown: Node ${process.version}, ${os.availableParallelism?.() ?? os.cpus().length} cores, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, ${N} items, min of ${REPS}`);
 const single = {};
 for (const t of trees) single[t.name] = await singleThread(t);
 console.log(`\none thread, CPU µs per item${trees.length > 1 ? ` (${trees.map((t) => t.name).join(' / ')})` : ''}`);
 for (const k of Object.keys(single.this)) console.log(`  ${k.padEnd(92)} ${trees.map((t) => fmt(single[t.name][k]).padStart(8)).join(' ')}`);
-for (const t of trees) {
-  for (const role of ['queue', 'ring', 'post']) {
-    if (role !== 'queue' && t !== trees.at(-1)) continue;
-    const r = await crossThread(t, role);
-    const what = { queue: `janus-queue ${t.name}: worker syncQ.put -> main await asyncQ.get`, ring: 'floor: bare ring + this codec, main takes synchronously', post: 'alternative: postMessage, one object per message' }[role];
-    console.log(`\nworker -> main, small objects, ${what}: ${Math.round(r.rate / 1000)} k/s, CPU ${fmt(r.cpu)} µs/item (all threads)`);
-    for (const [k, v] of Object.entries(r.counts).sort()) console.log(`  ${k.padEnd(60)} ${String(v).padStart(8)} per 100k items`);
+const LABEL = {
+  queue: (t) => `janus-queue (${t.name}): syncQ.put -> await asyncQ.get`,
+  view: (t) => `janus-queue (${t.name}): putView -> await getView (zero-copy)`,
+  ring: () => 'floor: bare ring (small: + this codec), main takes synchronously',
+  post: () => 'postMessage, one item per message',
+  transfer: () => 'postMessage, transferring each buffer',
+};
+for (const kind of ['small', '1k', '64k']) {
+  console.log(`\nworker -> main, ${kind === 'small' ? 'small objects' : `${kind === '1k' ? '1 KiB' : '64 KiB'} Uint8Arrays`}:`);
+  const rows = [];
+  for (const t of trees) {
+    const roles = ['queue', ...(kind !== 'small' ? ['view'] : [])];
+    if (t === trees.at(-1)) roles.push('ring', 'post', ...(kind === '64k' ? ['transfer'] : []));
+    for (const role of roles) {
+      // A build older than putView has no zero-copy calls.
+      if (role === 'view' && t !== trees.at(-1)) continue;
+      const r = await crossThread(t, kind, role);
+      rows.push([LABEL[role](t), r]);
+    }
+  }
+  const post = rows.find(([l]) => l.startsWith('postMessage, one'))[1].rate;
+  for (const [label, r] of rows) {
+    console.log(`  ${label.padEnd(72)} ${String(Math.round(r.rate / 1000)).padStart(6)} k/s  ${(r.rate / post).toFixed(2).padStart(5)}x postMessage  CPU ${fmt(r.cpu)} µs/item`);
+    for (const [k, v] of Object.entries(r.counts).sort()) console.log(`      ${k.padEnd(56)} ${String(v).padStart(8)} per 100k items`);
   }
 }
 process.exit(0);
