@@ -4,6 +4,7 @@
 // (docs/bench-results.json) and their chart (docs/performance.svg).
 // npm run bench -- --quick: a smoke run of every scenario in seconds (CI).
 // npm run bench -- --only throughput,roundtrip: some scenarios.
+// npm run bench -- --breakdown: where each microsecond goes (bench/breakdown.mjs).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { chart } from './lib/chart.mjs';
 import { quick, results } from './lib/harness.mjs';
@@ -13,6 +14,8 @@ import { overhead } from './scenarios/overhead.mjs';
 import { roundtrip } from './scenarios/roundtrip.mjs';
 import { syncFn } from './scenarios/sync-fn.mjs';
 import { throughput } from './scenarios/throughput.mjs';
+
+if (process.argv.includes('--breakdown')) await import('./breakdown.mjs'); // exits when done
 
 const SCENARIOS = { throughput, roundtrip, syncFn, mpmc, overhead, memory };
 const i = process.argv.indexOf('--only');

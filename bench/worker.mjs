@@ -17,6 +17,8 @@ const roles = {
   // janus-queue producer / consumer through syncQ.
   'janus-put'() {
     const q = Queue.attach(d.handle);
+    // view: each item written in place with putView (the bytes copied from the source array).
+    if (d.view) return () => produce((x) => q.syncQ.putView(x.length, (v) => v.set(x)));
     return () => produce((x) => q.syncQ.put(x), (b) => q.syncQ.putMany(b));
   },
   'janus-get'() {

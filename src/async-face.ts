@@ -1,6 +1,6 @@
 import { AsyncWait, type Call, finish } from './async-wait.js';
-import { checkMax, checkSignal, checkTimeout, putTimeout } from './checks.js';
-import { BLOCKED, type Core, GETTERS, JOINERS, OK, PUTTERS, type Taken, type TakenMany } from './core.js';
+import { ASYNC_OPTIONS, checkMax, checkOptions, checkSignal, checkTimeout, putTimeout } from './checks.js';
+import { BLOCKED, CLOSED, type Core, GETTERS, JOINERS, OK, PUTTERS, type Taken, type TakenMany } from './core.js';
 import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
 import { Face, getFailure, putFailure } from './face.js';
 import type { Items } from './items.js';
@@ -23,16 +23,17 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
     super(core, items);
     this.getters = new AsyncWait(core, {
       list: GETTERS,
-      attempt: (head) => (head.max === undefined ? core.getLocked() : core.getManyLocked(head.max)),
+      attempt: (head) => (head.view !== undefined ? core.getViewLocked(head.view) : head.max === undefined ? core.getLocked() : core.getManyLocked(head.max)),
       settle: (r, calls) => {
         if (typeof r === 'number') return rejectAll(calls, () => new QueueShutDown());
         const head = calls.shift()!;
-        settleWith(head, () => (head.max === undefined ? items.decode(r as Taken) : items.decodeMany(r as TakenMany)));
+        settleWith(head, () => (head.view !== undefined ? (r as { value: unknown }).value : head.max === undefined ? items.decode(r as Taken) : items.decodeMany(r as TakenMany)));
       },
     });
     this.putters = new AsyncWait(core, {
       list: PUTTERS,
-      attempt: (head) => (head.batch ? core.putManyLocked(head.batch) : core.putLocked(head.bytes!, head.len!, head.priority!)),
+      attempt: (head) =>
+        head.fill !== undefined ? core.putViewLocked(head.len!, head.fill) : head.batch ? core.putManyLocked(head.batch) : core.putLocked(head.bytes!, head.len!, head.priority!),
       settle: (r, calls) => {
         if (r === OK) settleWith(calls.shift()!, () => undefined);
         else rejectAll(calls, () => new QueueShutDown());
@@ -49,6 +50,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
 
   put(item: T, options?: AsyncOptions): Promise<void> {
     try {
+      options = checkOptions(options, 'asyncQ.put()', ASYNC_OPTIONS);
       const signal = checkSignal(options?.signal);
       if (signal?.aborted) return Promise.reject(signal.reason);
       this.refusePutIfShutDown();
@@ -66,6 +68,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
 
   get(options?: AsyncOptions): Promise<T> {
     try {
+      options = checkOptions(options, 'asyncQ.get()', ASYNC_OPTIONS);
       const signal = checkSignal(options?.signal);
       if (signal?.aborted) return Promise.reject(signal.reason);
       this.refuseGetIfShutDown();
@@ -78,6 +81,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
 
   putMany(items: Iterable<T>, options?: AsyncOptions): Promise<void> {
     try {
+      options = checkOptions(options, 'asyncQ.putMany()', ASYNC_OPTIONS);
       const signal = checkSignal(options?.signal);
       if (signal?.aborted) return Promise.reject(signal.reason);
       this.refusePutIfShutDown();
@@ -93,6 +97,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
 
   getMany(max: number, options?: AsyncOptions): Promise<T[]> {
     try {
+      options = checkOptions(options, 'asyncQ.getMany()', ASYNC_OPTIONS);
       checkMax(max);
       const signal = checkSignal(options?.signal);
       if (signal?.aborted) return Promise.reject(signal.reason);
@@ -100,6 +105,36 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       const timeout = checkTimeout(options?.timeout, 'getMany()');
       const attempt = (): unknown => this.core.getManyLocked(max);
       return this.call(this.getters, timeout, signal, attempt, () => attempt, this.gotMany, () => ({ max }), empty);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  getView<R>(fn: (view: Uint8Array) => R, options?: AsyncOptions): Promise<R> {
+    try {
+      options = checkOptions(options, 'asyncQ.getView()', ASYNC_OPTIONS);
+      this.items.checkView('getView', fn);
+      const signal = checkSignal(options?.signal);
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      this.refuseGetIfShutDown();
+      const timeout = checkTimeout(options?.timeout, 'getView()');
+      const attempt = (): unknown => this.core.getViewLocked(fn);
+      return this.call(this.getters, timeout, signal, attempt, () => attempt, lent as (r: unknown) => R, () => ({ view: fn }), empty);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  putView(byteLength: number, fill: (view: Uint8Array) => void, options?: AsyncOptions): Promise<void> {
+    try {
+      options = checkOptions(options, 'asyncQ.putView()', ASYNC_OPTIONS);
+      const need = this.items.checkView('putView', fill, byteLength);
+      const signal = checkSignal(options?.signal);
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      this.refusePutIfShutDown();
+      const timeout = putTimeout(options?.timeout, this.core.maxsize);
+      const attempt = (): unknown => this.core.putViewLocked(byteLength, fill);
+      return this.call(this.putters, timeout, signal, attempt, () => attempt, settlePut, () => ({ fill, len: byteLength, need }), full);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -122,6 +157,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
 
   join(options?: AsyncOptions): Promise<boolean> {
     try {
+      options = checkOptions(options, 'asyncQ.join()', ASYNC_OPTIONS);
       const signal = checkSignal(options?.signal);
       if (signal?.aborted) return Promise.reject(signal.reason);
       const timeout = checkTimeout(options?.timeout, 'join()');
@@ -133,17 +169,45 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
     }
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    for (;;) {
-      let item: T;
+  /**
+   * `for await (const x of q.asyncQ)`: gets until the queue is shut down and
+   * drained. Written by hand rather than as an async generator: an item that
+   * is already there costs one lock hold, its decode and one settled promise,
+   * with no timer, listener or closure of its own.
+   */
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    let done = false;
+    const end = (): IteratorResult<T> => {
+      done = true;
+      return { value: undefined, done: true };
+    };
+    const next = (): Promise<IteratorResult<T>> => {
+      if (done) return Promise.resolve({ value: undefined, done: true });
       try {
-        item = await this.get();
+        if (this.getters.calls.length === 0) {
+          const r = this.core.section.run(LOCK_PATIENCE_MS, this.getAttempt);
+          if (r === CLOSED) return Promise.resolve(end());
+          if (r !== NO_LOCK && r !== BLOCKED) return Promise.resolve({ value: this.gotOne(r), done: false });
+        }
       } catch (e) {
-        if (e instanceof QueueShutDown) return;
-        throw e;
+        return Promise.reject(e);
       }
-      yield item;
-    }
+      // Nothing there yet (or the lock was busy): wait as get() waits.
+      return this.get().then(
+        (value) => ({ value, done: false }),
+        (e: unknown) => {
+          if (e instanceof QueueShutDown) return end();
+          throw e;
+        },
+      );
+    };
+    return {
+      next,
+      return: (): Promise<IteratorResult<T>> => Promise.resolve(end()),
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
   }
 
   readable(options?: ReadableOptions): ReadableStream<T> {
@@ -236,6 +300,12 @@ const empty = (): Error => new QueueEmpty();
 const settlePut = (r: unknown): void => {
   if (r !== OK) throw putFailure(r as number);
 };
+
+/** getView's value: what the function returned (a result that is not BLOCKED/CLOSED, see call()). */
+function lent(r: unknown): unknown {
+  if (typeof r === 'number') throw getFailure(r as Parameters<typeof getFailure>[0]);
+  return (r as { value: unknown }).value;
+}
 
 function settleWith(call: Call, value: () => unknown): void {
   finish(call);

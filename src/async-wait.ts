@@ -19,6 +19,10 @@ export interface Call {
   need?: number;
   /** getMany: the most items to take. */
   max?: number;
+  /** getView: the function the item's bytes are lent to. */
+  view?: (view: Uint8Array) => unknown;
+  /** putView: the function that writes the item's `len` bytes in place. */
+  fill?: (view: Uint8Array) => void;
 }
 
 /** What a pump does with the shared state; `attempt` runs with the lock held, `settle` after it is released. */

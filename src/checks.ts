@@ -38,3 +38,21 @@ export function checkSignal(signal: unknown): AbortSignal | undefined {
     throw new TypeError('janus-queue: option "signal" must be an AbortSignal');
   return signal as AbortSignal;
 }
+
+/**
+ * A call's options object: undefined, or an object whose keys are all among
+ * `names` (a misspelled option, such as `timout`, is a TypeError naming the
+ * known ones, not ignored). Returns it (typed by the caller).
+ */
+export function checkOptions<O>(options: O | undefined, call: string, names: readonly string[]): O | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== 'object' || options === null) throw new TypeError(`janus-queue: ${call} options must be an object, got ${describe(options)}`);
+  for (const key of Object.keys(options)) {
+    if (!names.includes(key)) throw new TypeError(`janus-queue: unknown ${call} option "${key}" (expected ${names.join(' or ')})`);
+  }
+  return options;
+}
+
+export const SYNC_OPTIONS = ['block', 'timeout'] as const;
+export const ASYNC_OPTIONS = ['timeout', 'signal'] as const;
+export const JOIN_OPTIONS = ['timeout'] as const;

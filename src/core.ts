@@ -168,6 +168,30 @@ export class Core {
     return taken;
   }
 
+  /**
+   * getLocked that lends the item's bytes to `fn` in place (the bytes
+   * codec's zero-copy read) and returns what `fn` returns. `fn` runs with
+   * the lock held: while it runs, no other call of this queue proceeds, in
+   * any thread (src/section.ts refuses a call of this queue from `fn`).
+   */
+  getViewLocked<R>(fn: (view: Uint8Array) => R): { value: R } | typeof BLOCKED | typeof CLOSED {
+    const w = this.w;
+    if (w[COUNT] === 0) return w[SHUTDOWN] ? CLOSED : BLOCKED;
+    const value = this.section.lend(() => this.records.lendOne(fn));
+    this.lists.signalPutters();
+    return { value };
+  }
+
+  /** putLocked of `len` bytes that `fill` writes in place (the zero-copy write); as getViewLocked, `fill` runs with the lock held. */
+  putViewLocked(len: number, fill: (view: Uint8Array) => void): Result {
+    const w = this.w;
+    if (w[SHUTDOWN]) return CLOSED;
+    if (this.maxsize > 0 && w[COUNT]! >= this.maxsize) return BLOCKED;
+    if (!this.section.lend(() => this.records.appendFilled(len, fill))) return BLOCKED;
+    this.added(1);
+    return OK;
+  }
+
   /** getLocked for up to `max` items, in the order single gets would take them. */
   getManyLocked(max: number): TakenMany | typeof BLOCKED | typeof CLOSED {
     const w = this.w;

@@ -1,6 +1,6 @@
 /** Thrown by `getNowait()`, `get({ block: false })` and a `get` whose timeout passed on an empty queue. */
 export class QueueEmpty extends Error {
-  constructor(message = 'the queue is empty') {
+  constructor(message = 'janus-queue: the queue is empty') {
     super(message);
     this.name = 'QueueEmpty';
   }
@@ -8,7 +8,7 @@ export class QueueEmpty extends Error {
 
 /** Thrown by `putNowait()`, `put(item, { block: false })` and a `put` whose timeout passed on a full queue. */
 export class QueueFull extends Error {
-  constructor(message = 'the queue is full') {
+  constructor(message = 'janus-queue: the queue is full') {
     super(message);
     this.name = 'QueueFull';
   }
@@ -16,13 +16,13 @@ export class QueueFull extends Error {
 
 /** The RangeError for an item whose encoding is larger than maxBytes (`len` when known). */
 export function tooLarge(maxBytes: number, len?: number): RangeError {
-  const size = len === undefined ? 'more than that' : `${len} bytes`;
-  return new RangeError(`janus-queue: the item is ${size} encoded, more than maxBytes (${maxBytes}); it can never fit`);
+  const size = len === undefined ? `more than maxBytes (${maxBytes} bytes)` : `${len} bytes, more than maxBytes (${maxBytes})`;
+  return new RangeError(`janus-queue: the item encodes to ${size}; it can never fit this queue`);
 }
 
 /** Thrown by `put` once the queue is shut down, and by `get` once it is shut down and empty. */
 export class QueueShutDown extends Error {
-  constructor(message = 'the queue is shut down') {
+  constructor(message = 'janus-queue: the queue is shut down') {
     super(message);
     this.name = 'QueueShutDown';
   }

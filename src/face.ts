@@ -46,7 +46,7 @@ export abstract class Face {
   taskDone(): void {
     const core = this.core;
     const ok = core.section.run(Infinity, () => core.taskDoneLocked()); // Infinity: never NO_LOCK
-    if (!ok) throw new RangeError('taskDone() called too many times');
+    if (!ok) throw new RangeError('janus-queue: taskDone() called more times than items were put (unfinishedTasks is already 0)');
   }
 
   // The attempts of put and get, made once per face so that a call that

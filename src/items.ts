@@ -1,4 +1,4 @@
-import { type WireCodec, describe } from './codec/index.js';
+import { CODEC_IDS, type WireCodec, codecName, describe } from './codec/index.js';
 import type { Batch, Core, Taken, TakenMany } from './core.js';
 import { tooLarge } from './errors.js';
 
@@ -35,6 +35,23 @@ export class Items {
   ) {
     this.priority = core.isPriority;
     this.maxBytes = core.maxBytes;
+  }
+
+  /**
+   * The checks of getView / putView: a queue of the bytes codec, not a
+   * PriorityQueue, and a function; for putView, a byte length that can fit
+   * (RangeError if it never can). Returns the record size for putView.
+   */
+  checkView(call: 'getView' | 'putView', fn: unknown, len = 0): number {
+    if (this.codec.id !== CODEC_IDS.bytes || this.priority)
+      throw new TypeError(`janus-queue: ${call}() lends the bytes of a queue made with { codec: 'bytes' } (not a PriorityQueue); this queue's codec is '${codecName(this.codec.id)}'${this.priority ? ', and it is a PriorityQueue' : ''}`);
+    if (typeof fn !== 'function') throw new TypeError(`janus-queue: ${call}() needs a function, got ${describe(fn)}`);
+    if (call === 'putView') {
+      if (typeof len !== 'number' || !Number.isInteger(len) || len < 0)
+        throw new (typeof len === 'number' ? RangeError : TypeError)(`janus-queue: putView() byteLength must be an integer >= 0, got ${describe(len)}`);
+      if (len > this.maxBytes) throw tooLarge(this.maxBytes, len);
+    }
+    return this.core.recordSize(len);
   }
 
   /**

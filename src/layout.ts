@@ -11,15 +11,15 @@ import { KIND_FIFO, KIND_LIFO, KIND_PRIORITY, type Kind } from './kinds.js';
  * | line | words     | what                                                  |
  * |------|-----------|-------------------------------------------------------|
  * | 0    | 0–8       | header, written once by the constructor               |
- * | 1    | 16        | LOCK (owner token and contended bit), alone on its line |
+ * | 1    | 16–18     | LOCK (owner token, contended bit), J_LEN, PENDING_DEAD |
  * | 2    | 32–47     | queue state, read and written only with LOCK held     |
  * | 3…   | 16/slot   | one waiter slot per 64-byte line (S_STATE is a futex) |
- * | …    | 2096–4159 | the undo journal of the critical section in progress  |
+ * | …    | 2096–4143 | the undo journal's saved values and entries          |
  * | …    | bytes     | the arena of item records (two halves for a PriorityQueue) |
  */
 
 export const MAGIC_VALUE = 0x4a4e5351; // "JNSQ"
-export const LAYOUT_VERSION = 2;
+export const LAYOUT_VERSION = 3;
 
 // Line 0: header.
 export const MAGIC = 0;
@@ -33,7 +33,9 @@ export const BYTE_LENGTH = 7;
 export const MAX_BYTES = 8;
 
 // Line 1: the lock word: 0 free, else the holder's thread token << 1, | 1
-// when it may be contended (docs/design.md, "Dead peers").
+// when it may be contended (docs/design.md, "Dead peers"); and beside it the
+// journal's commit word, J_LEN (below), which every section writes too: one
+// cache line moves between threads per section instead of two.
 export const LOCK = 16;
 
 // Line 2: state, only with LOCK held (or Atomics.load for a snapshot).
@@ -86,10 +88,12 @@ export const PASSED_ON = 3;
 // STATE_FIRST + k, and the entries, (word index, old value) pairs from
 // J_ENTRIES on, hold the old values of other words (slot links and states,
 // record flags). 0 = no section half done.
-export const J_LEN = SLOT_BASE + SLOT_COUNT * SLOT_WORDS;
+export const J_LEN = LOCK + 1;
 /** The token of a dead thread whose recovery is announced and not yet finished: set by recover() from 0 before it takes the lock, cleared when that thread's slots are freed (not journaled: see docs/design.md). */
-export const PENDING_DEAD = J_LEN + 1;
-export const J_BACKUP = J_LEN + 16;
+export const PENDING_DEAD = LOCK + 2;
+/** The first word after the slots. */
+export const SLOTS_END = SLOT_BASE + SLOT_COUNT * SLOT_WORDS;
+export const J_BACKUP = SLOTS_END;
 export const STATE_WORDS = 16;
 export const J_ENTRIES = J_BACKUP + STATE_WORDS;
 export const J_CAP = 1016;

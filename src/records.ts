@@ -49,6 +49,21 @@ export class Records {
     return true;
   }
 
+  /**
+   * Appends one item of `len` bytes that `fill` writes in place, in a view of
+   * the record in shared memory (free space until the record is counted, so
+   * a thread killed inside `fill` leaves nothing half done); false if it
+   * does not fit now. If `fill` throws, the section is undone.
+   */
+  appendFilled(len: number, fill: (view: Uint8Array) => void): boolean {
+    const size = this.size(len);
+    const off = this.ring.place(size);
+    if (off < 0) return false;
+    fill(new Uint8Array(this.u8.buffer, this.ring.at(off) + this.header, len));
+    this.count(off, size, len, 0);
+    return true;
+  }
+
   /** Appends a batch, its items one after the other in order; false, appending none, if they do not all fit now. */
   appendAll(batch: Batch): boolean {
     const ring = this.ring;
@@ -74,6 +89,12 @@ export class Records {
    * space, so only the state words go through the journal.
    */
   private write(off: number, size: number, bytes: Uint8Array, len: number, priority: number): void {
+    this.u8.set(bytes, this.ring.at(off) + this.header);
+    this.count(off, size, len, priority);
+  }
+
+  /** Writes the header of the record at `off`, whose payload is in place, and counts it. */
+  private count(off: number, size: number, len: number, priority: number): void {
     const w = this.w;
     const b = this.ring.at(off);
     w[(b + R_SIZE) >> 2] = size;
@@ -81,7 +102,6 @@ export class Records {
     w[(b + R_PREV) >> 2] = w[LAST]!;
     w[(b + R_FLAGS) >> 2] = LIVE;
     if (this.header > R_PRIORITY) this.f64[(b + R_PRIORITY) >> 3] = priority;
-    this.u8.set(bytes, b + this.header);
     const j = this.j;
     j.set(LAST, off);
     j.set(USED, w[USED]! + size);
@@ -95,6 +115,19 @@ export class Records {
     const taken: Taken = { bytes: this.copyOut(b + this.header, this.w[(b + R_LEN) >> 2]!, 0), priority: this.priorityAt(b) };
     this.remove(off);
     return taken;
+  }
+
+  /**
+   * Lends the bytes of the record a get takes to `fn`, as a view of shared
+   * memory, then takes the record: `fn`'s result. If `fn` throws, nothing is
+   * taken (nothing was written yet).
+   */
+  lendOne<R>(fn: (view: Uint8Array) => R): R {
+    const off = this.pick();
+    const b = this.ring.at(off);
+    const r = fn(new Uint8Array(this.u8.buffer, b + this.header, this.w[(b + R_LEN) >> 2]!));
+    this.remove(off);
+    return r;
   }
 
   /** Takes `k` items (k <= COUNT), in the order single gets would take them. */

@@ -2,6 +2,14 @@ import type { Journal } from './journal.js';
 import { J_LEN, LOCK, S_STATE, slotWord } from './layout.js';
 import { acquire, takeOver, unlock } from './lock.js';
 
+/**
+ * The buffer whose lock this thread holds while it lends a record to a
+ * caller's function (getView / putView): a section of that queue started
+ * from the function would find its own lock taken (and take it as left by an
+ * exception: lock.ts acquire), so it is refused instead.
+ */
+let lentBuffer: ArrayBufferLike | undefined;
+
 /** run(): the lock could not be had within its patience. */
 export const NO_LOCK = -1;
 
@@ -67,8 +75,21 @@ export class Section {
    * failed call leaves the queue as it was.
    */
   run<R>(patience: number, body: () => R): R | typeof NO_LOCK {
+    if (lentBuffer !== undefined && lentBuffer === this.w.buffer)
+      throw new TypeError('janus-queue: the function given to getView() or putView() called the same queue; it runs with the queue locked, so it may only use the bytes');
     if (!acquire(this.w, this.me, patience)) return NO_LOCK;
     return this.held(true, body);
+  }
+
+  /** Runs `body` (inside a section) marked as lending this queue's bytes to a caller's function (see lentBuffer). */
+  lend<R>(body: () => R): R {
+    const before = lentBuffer;
+    lentBuffer = this.w.buffer;
+    try {
+      return body();
+    } finally {
+      lentBuffer = before;
+    }
   }
 
   /**

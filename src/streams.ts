@@ -1,3 +1,4 @@
+import { checkOptions } from './checks.js';
 import { QueueShutDown } from './errors.js';
 import type { AsyncQueue, ReadableOptions, WritableOptions } from './types.js';
 
@@ -71,11 +72,8 @@ export function writableTo<T>(q: AsyncQueue<T>, options?: WritableOptions): Writ
 }
 
 function checkStreamOptions(options: unknown, call: string, names: string[]): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null) throw new TypeError(`janus-queue: ${call}() options must be an object`);
-  const o = options as Record<string, unknown>;
+  const o = (checkOptions(options, `${call}()`, names) ?? {}) as Record<string, unknown>;
   for (const key of Object.keys(o)) {
-    if (!names.includes(key)) throw new TypeError(`janus-queue: unknown ${call}() option "${key}" (expected ${names.join(', ')})`);
     const v = o[key];
     if (v === undefined) continue;
     if (key === 'highWaterMark') {

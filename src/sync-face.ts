@@ -1,4 +1,4 @@
-import { checkMax, checkTimeout, putTimeout } from './checks.js';
+import { JOIN_OPTIONS, SYNC_OPTIONS, checkMax, checkOptions, checkTimeout, putTimeout } from './checks.js';
 import { deadlineFor } from './clock.js';
 import { type Core, GETTERS, JOINERS, OK, PUTTERS, type Result } from './core.js';
 import { QueueShutDown } from './errors.js';
@@ -22,6 +22,7 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
   }
 
   put(item: T, options?: SyncPutOptions): void {
+    options = checkOptions(options, 'syncQ.put()', SYNC_OPTIONS);
     this.refusePutIfShutDown();
     const block = options?.block ?? true;
     const timeout = block ? putTimeout(options?.timeout, this.core.maxsize) : 0;
@@ -31,6 +32,7 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
   }
 
   get(options?: SyncGetOptions): T {
+    options = checkOptions(options, 'syncQ.get()', SYNC_OPTIONS);
     this.refuseGetIfShutDown();
     const block = options?.block ?? true;
     const timeout = block ? checkTimeout(options?.timeout, 'get()') : 0;
@@ -58,6 +60,7 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
   }
 
   putMany(items: Iterable<T>, options?: SyncPutOptions): void {
+    options = checkOptions(options, 'syncQ.putMany()', SYNC_OPTIONS);
     this.refusePutIfShutDown();
     const block = options?.block ?? true;
     const timeout = block ? putTimeout(options?.timeout, this.core.maxsize) : 0;
@@ -71,6 +74,7 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
   }
 
   getMany(max: number, options?: SyncGetOptions): T[] {
+    options = checkOptions(options, 'syncQ.getMany()', SYNC_OPTIONS);
     checkMax(max);
     this.refuseGetIfShutDown();
     const core = this.core;
@@ -81,6 +85,33 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
     const r = this.getters.call(0, 1, wait, deadlineFor(timeout), () => core.getManyLocked(max));
     if (typeof r === 'number') throw getFailure(r);
     return this.items.decodeMany(r) as T[];
+  }
+
+  getView<R>(fn: (view: Uint8Array) => R, options?: SyncGetOptions): R {
+    options = checkOptions(options, 'syncQ.getView()', SYNC_OPTIONS);
+    this.items.checkView('getView', fn);
+    this.refuseGetIfShutDown();
+    const core = this.core;
+    const block = options?.block ?? true;
+    const timeout = block ? checkTimeout(options?.timeout, 'getView()') : 0;
+    const wait = block && timeout !== 0;
+    if (wait) mustBlock('getView');
+    const r = this.getters.call(0, 1, wait, deadlineFor(timeout), () => core.getViewLocked(fn));
+    if (typeof r === 'number') throw getFailure(r);
+    return r.value;
+  }
+
+  putView(byteLength: number, fill: (view: Uint8Array) => void, options?: SyncPutOptions): void {
+    options = checkOptions(options, 'syncQ.putView()', SYNC_OPTIONS);
+    const need = this.items.checkView('putView', fill, byteLength);
+    this.refusePutIfShutDown();
+    const block = options?.block ?? true;
+    const timeout = block ? putTimeout(options?.timeout, this.core.maxsize) : 0;
+    const wait = block && timeout !== 0;
+    if (wait) mustBlock('putView');
+    const core = this.core;
+    const r = this.putters.call(need, 1, wait, deadlineFor(timeout), () => core.putViewLocked(byteLength, fill));
+    if (r !== OK) throw putFailure(r);
   }
 
   putNowait(item: T): void {
@@ -94,6 +125,7 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
   }
 
   join(options?: JoinOptions): boolean {
+    options = checkOptions(options, 'syncQ.join()', JOIN_OPTIONS);
     const timeout = checkTimeout(options?.timeout, 'join()');
     if (timeout !== 0) mustBlock('join');
     const core = this.core;
@@ -117,6 +149,6 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
 function mustBlock(call: string): void {
   if (!canBlock())
     throw new TypeError(
-      `janus-queue: syncQ.${call}() would block, and this thread may not block (Atomics.wait is not allowed on a browser's main thread); use asyncQ, or a non-blocking call (${call === 'join' ? 'join({ timeout: 0 })' : call === 'put' || call === 'get' ? `block: false, timeout: 0, ${call}Nowait()` : 'block: false, timeout: 0'})`,
+      `janus-queue: syncQ.${call}() would block, and this thread may not block (Atomics.wait is not allowed on a browser's main thread); use asyncQ, or a non-blocking call (${call === 'join' ? 'join({ timeout: 0 })' : call === 'put' || call === 'get' ? `block: false, timeout: 0, or ${call}Nowait()` : 'block: false, timeout: 0'})`,
     );
 }

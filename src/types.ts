@@ -116,7 +116,7 @@ interface QueueState {
   shutdown(immediate?: boolean): void;
   /**
    * Marks one item taken earlier as processed; the last one releases every
-   * `join`. Throws `RangeError('taskDone() called too many times')` when
+   * `join`. Throws `RangeError('janus-queue: taskDone() called more times than items were put (unfinishedTasks is already 0)')` when
    * called more times than items were put. Never throws `QueueShutDown`.
    */
   taskDone(): void;
@@ -171,6 +171,30 @@ export interface SyncQueue<T> extends QueueState, Iterable<T> {
    * @throws `RangeError` if `max` is not an integer >= 1; otherwise as `get`.
    */
   getMany(max: number, options?: SyncGetOptions): T[];
+  /**
+   * Zero-copy read, for a queue made with `{ codec: 'bytes' }` (not a
+   * PriorityQueue): waits like `get` for an item, then lends its bytes to
+   * `fn` as a view of the shared buffer, takes the item once `fn` returns,
+   * and returns what `fn` returned. The view is valid only while `fn` runs:
+   * copy what you keep. `fn` runs with the queue locked for every thread, so
+   * keep it short, and it may not call this queue (a `TypeError`). If `fn`
+   * throws, the item stays in the queue and the error propagates.
+   *
+   * @throws `TypeError` on a queue of another codec, or a PriorityQueue; otherwise as `get`.
+   */
+  getView<R>(fn: (view: Uint8Array) => R, options?: SyncGetOptions): R;
+  /**
+   * Zero-copy write, for a queue made with `{ codec: 'bytes' }` (not a
+   * PriorityQueue): waits like `put` for room for `byteLength` bytes, then
+   * lets `fill` write them in place, in a view of the shared buffer (e.g.
+   * `TextEncoder.encodeInto`, a file read, an encoder of your own); the item
+   * is put once `fill` returns. The view is valid only while `fill` runs.
+   * `fill` runs with the queue locked for every thread, and may not call this
+   * queue. If `fill` throws, nothing is put and the error propagates.
+   *
+   * @throws `RangeError` for a `byteLength` over `maxBytes`; `TypeError` as `getView`; otherwise as `put`.
+   */
+  putView(byteLength: number, fill: (view: Uint8Array) => void, options?: SyncPutOptions): void;
   /** `put(item, { block: false })`: throws `QueueFull` at once when there is no room. */
   putNowait(item: T): void;
   /** `get({ block: false })`: throws `QueueEmpty` at once when there is no item. */
@@ -218,6 +242,30 @@ export interface AsyncQueue<T> extends QueueState, AsyncIterable<T> {
   putMany(items: Iterable<T>, options?: AsyncOptions): Promise<void>;
   /** `syncQ.getMany` as a promise: at least one item, up to `max`. */
   getMany(max: number, options?: AsyncOptions): Promise<T[]>;
+  /**
+   * Zero-copy read, for a queue made with `{ codec: 'bytes' }` (not a
+   * PriorityQueue): waits like `get` (resolving when it has one) for an item, then lends its bytes to
+   * `fn` as a view of the shared buffer, takes the item once `fn` returns,
+   * and returns what `fn` returned. The view is valid only while `fn` runs:
+   * copy what you keep. `fn` runs with the queue locked for every thread, so
+   * keep it short, and it may not call this queue (a `TypeError`). If `fn`
+   * throws, the item stays in the queue and the error propagates.
+   *
+   * @throws `TypeError` on a queue of another codec, or a PriorityQueue; otherwise as `get`.
+   */
+  getView<R>(fn: (view: Uint8Array) => R, options?: AsyncOptions): Promise<R>;
+  /**
+   * Zero-copy write, for a queue made with `{ codec: 'bytes' }` (not a
+   * PriorityQueue): waits like `put` for room for `byteLength` bytes, then
+   * lets `fill` write them in place, in a view of the shared buffer (e.g.
+   * `TextEncoder.encodeInto`, a file read, an encoder of your own); the item
+   * is put once `fill` returns. The view is valid only while `fill` runs.
+   * `fill` runs with the queue locked for every thread, and may not call this
+   * queue. If `fill` throws, nothing is put and the error propagates.
+   *
+   * @throws `RangeError` for a `byteLength` over `maxBytes`; `TypeError` as `getView`; otherwise as `put`.
+   */
+  putView(byteLength: number, fill: (view: Uint8Array) => void, options?: AsyncOptions): Promise<void>;
   /** Puts at once, synchronously; throws `QueueFull` when there is no room, `QueueShutDown` once shut down. */
   putNowait(item: T): void;
   /** Takes at once, synchronously; throws `QueueEmpty` when there is no item, `QueueShutDown` once shut down and empty. */

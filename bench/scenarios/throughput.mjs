@@ -11,6 +11,7 @@ const BATCH = { small: 100, '1k': 100, '64k': 16 };
 const REPS = quick ? 1 : 5;
 
 const perSec = (n, ms) => n / (ms / 1000);
+const touch = (v) => v[0] + v[v.length - 1];
 
 /**
  * Times `body` (which resolves once the last item arrived): items/s, and
@@ -28,8 +29,11 @@ async function timed(n, body) {
 }
 
 /** Main thread consumer of a janus run: asyncQ.get, or getMany. */
-async function mainGets(q, { n, batch }) {
-  if (!batch) for (let i = 0; i < n; i++) await q.asyncQ.get();
+async function mainGets(q, { n, batch, view }) {
+  // view: each item read in place with getView (its first and last byte, as a
+  // receiver of postMessage touches none).
+  if (view) for (let i = 0; i < n; i++) await q.asyncQ.getView(touch);
+  else if (!batch) for (let i = 0; i < n; i++) await q.asyncQ.get();
   else for (let got = 0; got < n; ) got += (await q.asyncQ.getMany(batch)).length;
 }
 
@@ -113,12 +117,14 @@ export async function throughput() {
         postBatch: () => once(dir, 'post', { kind, n, batch }),
       };
       if (kind === '64k') variants.postTransfer = () => once(dir, 'post', { kind, n, transfer: true });
+      if (kind !== 'small' && dir === 'worker->main') variants.janusView = () => once(dir, 'janus', { kind, n, view: true });
       const labels = {
         janus: 'janus-queue, one item per call',
         janusBatch: `janus-queue, putMany/getMany of ${batch}`,
         post: 'postMessage, one item per message',
         postBatch: `postMessage, arrays of ${batch}`,
         postTransfer: 'postMessage, transferring each buffer',
+        janusView: 'janus-queue, putView / getView (zero-copy)',
       };
       const samples = await interleave(variants, REPS);
       const group = `throughput ${dir}, ${PAYLOAD_LABELS[kind]}`;
@@ -130,10 +136,12 @@ export async function throughput() {
       printGroup(`${group} (${n} items, median of ${REPS}; CPU: all threads)`, Object.keys(variants).flatMap((v) => [id(v), `${id(v)}/cpu`]));
       const w2m = dir === 'worker->main';
       const entries = [
-        ratio(`${id('janus')}:post`, 'janus / postMessage', id('janus'), id('post'), w2m ? { small: ['>=', 3], '1k': ['>=', 5], '64k': ['>=', 1.5] }[kind] : undefined),
-        ratio(`${id('janusBatch')}:postBatch`, 'janus batched / postMessage batched', id('janusBatch'), id('postBatch'), w2m && kind === 'small' ? ['>=', 1] : undefined),
+        ratio(`${id('janus')}:post`, 'janus / postMessage', id('janus'), id('post'), w2m ? { small: ['>=', 3], '1k': ['>=', 5], '64k': ['>=', 2] }[kind] : undefined),
+        ratio(`${id('janusBatch')}:postBatch`, 'janus batched / postMessage batched', id('janusBatch'), id('postBatch'), w2m ? { small: ['>=', 1.5], '1k': ['>=', 2] }[kind] : undefined),
       ];
       if (kind === '64k') entries.push(ratio(`${id('janus')}:postTransfer`, 'janus / postMessage transfer', id('janus'), id('postTransfer')));
+      if (variants.janusView) entries.push(ratio(`${id('janusView')}:post`, 'janus zero-copy / postMessage', id('janusView'), id('post')));
+      if (variants.janusView && kind === '64k') entries.push(ratio(`${id('janusView')}:postTransfer`, 'janus zero-copy / postMessage transfer', id('janusView'), id('postTransfer'), w2m ? ['>=', 3] : undefined));
       entries.push(ratio(`${id('janus')}/cpu:post`, 'janus / postMessage, CPU per item', `${id('janus')}/cpu`, `${id('post')}/cpu`));
       entries.push(ratio(`${id('janusBatch')}/cpu:postBatch`, 'janus batched / postMessage batched, CPU per item', `${id('janusBatch')}/cpu`, `${id('postBatch')}/cpu`));
       printRatios(entries);

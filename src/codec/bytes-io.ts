@@ -1,25 +1,42 @@
 /**
  * A growable byte writer and a reader, shared by the built-in codecs. One
- * writer per queue instance is reused for every item, so encoding allocates
- * nothing once the scratch buffer has grown to the largest item seen.
+ * writer per encoder is reused for every item, so encoding allocates nothing
+ * once the scratch buffer has grown to the largest item seen.
+ *
+ * A string is [u8 form][length][data]: form 0 is UTF-8 with a u8 byte count,
+ * form 1 UTF-8 with a u32 byte count, form 2 UTF-16 code units with a u32
+ * count, used only for strings with lone surrogates (which UTF-8 cannot
+ * carry), so every string round-trips.
  */
 
 import { tooLarge } from '../errors.js';
+import { uint8Length, uint8Set } from './intrinsics.js';
 
 const encoder = new TextEncoder();
-const SHRINK_ABOVE = 4 << 20;
-/** Strings longer than this are encoded by TextEncoder.encodeInto, shorter ones by a byte loop. */
-const LONG = 32;
 const decoder = new TextDecoder();
-/** Strings up to this many bytes are decoded without TextDecoder when ASCII. */
-const SHORT = 24;
-/** Keys up to this many bytes are cached, in this many slots (a power of two). */
-const KEY_MAX = 32;
-const KEY_SLOTS = 256;
+const SHRINK_ABOVE = 4 << 20;
+/** Strings up to this many chars are written by a char loop; longer ones by TextEncoder.encodeInto. */
+const LOOP_MAX = 32;
+/** Node's (and Bun's) native UTF-8 decoder of a byte range, which skips TextDecoder's per-call cost; elsewhere TextDecoder. */
+const utf8Slice = (globalThis as { Buffer?: { prototype?: { utf8Slice?: unknown } } }).Buffer?.prototype?.utf8Slice as
+  | ((this: Uint8Array, start: number, end: number) => string)
+  | undefined;
+
+/** Node's (and Bun's) native UTF-8 encoder into a byte range: no view to make, unlike TextEncoder.encodeInto. */
+const utf8Write = (globalThis as { Buffer?: { prototype?: { utf8Write?: unknown } } }).Buffer?.prototype?.utf8Write as
+  | ((this: Uint8Array, s: string, offset: number, length: number) => number)
+  | undefined;
+
+const UTF8_SHORT = 0;
+const UTF8_LONG = 1;
+const UTF16 = 2;
+
+/** A float64 read or written through its 8 bytes, in the platform's order (little-endian on every platform JavaScript engines run on). */
+const f64 = new Float64Array(1);
+const f64Bytes = new Uint8Array(f64.buffer);
 
 export class Writer {
   buf = new Uint8Array(256);
-  view = new DataView(this.buf.buffer);
   pos = 0;
 
   /** The most bytes the item may take; writing past it is a RangeError (see over()). */
@@ -45,9 +62,9 @@ export class Writer {
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, Math.min(this.pos, size)));
     this.buf = next;
-    this.view = new DataView(next.buffer);
   }
 
+  /** Makes room for `extra` more bytes. */
   ensure(extra: number): void {
     const need = this.pos + extra;
     if (need <= this.buf.length) return;
@@ -61,77 +78,130 @@ export class Writer {
     this.buf[this.pos++] = v;
   }
 
+  /** Two bytes: a tag and a byte. */
+  u8u8(a: number, b: number): void {
+    this.ensure(2);
+    this.buf[this.pos] = a;
+    this.buf[this.pos + 1] = b;
+    this.pos += 2;
+  }
+
   u32(v: number): void {
     this.ensure(4);
-    this.view.setUint32(this.pos, v, true);
+    this.put32(this.pos, v);
     this.pos += 4;
   }
 
-  i32(v: number): void {
-    this.ensure(4);
-    this.view.setInt32(this.pos, v, true);
-    this.pos += 4;
+  private put32(at: number, v: number): void {
+    const b = this.buf;
+    b[at] = v;
+    b[at + 1] = v >> 8;
+    b[at + 2] = v >> 16;
+    b[at + 3] = v >> 24;
+  }
+
+  /** Rewrites the u32 at `at` (a count known only once its items are written). */
+  patchU32(at: number, v: number): void {
+    this.put32(at, v);
+  }
+
+  /** A tag byte and an int32. */
+  tagI32(tag: number, v: number): void {
+    this.ensure(5);
+    this.buf[this.pos] = tag;
+    this.put32(this.pos + 1, v);
+    this.pos += 5;
+  }
+
+  /** A tag byte and a float64. */
+  tagF64(tag: number, v: number): void {
+    this.ensure(9);
+    this.buf[this.pos] = tag;
+    this.put64(this.pos + 1, v);
+    this.pos += 9;
   }
 
   f64(v: number): void {
     this.ensure(8);
-    this.view.setFloat64(this.pos, v, true);
+    this.put64(this.pos, v);
     this.pos += 8;
   }
 
-  bytes(src: Uint8Array): void {
-    this.ensure(src.length);
-    this.buf.set(src, this.pos);
-    this.pos += src.length;
+  private put64(at: number, v: number): void {
+    f64[0] = v;
+    const b = this.buf;
+    for (let j = 0; j < 8; j++) b[at + j] = f64Bytes[j]!;
   }
 
-  /**
-   * A string as [u8 form][u32 count][data]: form 0 is UTF-8 (count = bytes),
-   * form 1 is UTF-16 code units (count = units), used only for strings with
-   * lone surrogates, which UTF-8 cannot carry, so every string round-trips.
-   */
-  string(s: string): void {
+  /** The bytes of `src`, a short array of ours (a shape's block): a byte loop costs less than a call to set() for a few bytes. */
+  small(src: Uint8Array): void {
+    const n = src.length;
+    this.ensure(n);
+    const b = this.buf;
+    const p = this.pos;
+    for (let j = 0; j < n; j++) b[p + j] = src[j]!;
+    this.pos = p + n;
+  }
+
+  /** The bytes of `src`, a real Uint8Array (its length and bytes read through the built-ins). */
+  bytes(src: Uint8Array): void {
+    const n = uint8Length(src);
+    this.ensure(n);
+    uint8Set(this.buf, src, this.pos);
+    this.pos += n;
+  }
+
+  /** A string (see the top of this file), optionally after a tag byte (tag < 0: none). */
+  string(s: string, tag = -1): void {
     const n = s.length;
+    // Each char takes a byte or more: a string longer than the limit can never fit.
+    if (n > this.limit) throw tooLarge(this.limit);
+    if (tag >= 0) this.u8(tag);
     this.ensure(5 + n * 3);
     const buf = this.buf;
-    const start = this.pos + 5;
+    const short = n * 3 <= 255;
+    const start = this.pos + (short ? 2 : 5);
     let i = 0;
-    // Longer strings: TextEncoder's native encodeInto beats a char loop
-    // (which also walks a concatenated string slowly), when the string is
-    // well formed (encodeInto would replace a lone surrogate).
-    if (n > LONG && isWellFormed(s)) {
-      const { written } = encoder.encodeInto(s, buf.subarray(start));
-      buf[this.pos] = 0;
-      this.view.setUint32(this.pos + 1, written, true);
-      this.pos = start + written;
-      return;
+    if (n <= LOOP_MAX) {
+      // ASCII fast path: most keys and short values are ASCII, and a byte
+      // loop beats TextEncoder's per-call cost for short strings.
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[start + i] = c;
+      }
+      if (i === n) return this.endUtf8(short, start, n);
     }
-    // ASCII fast path: most keys and many values are ASCII, and a byte loop
-    // beats TextEncoder for short strings.
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) break;
-      buf[start + i] = c;
+    if (!isWellFormed(s)) return this.utf16(s);
+    if (utf8Write !== undefined) return this.endUtf8(short, start, utf8Write.call(buf, s, start, buf.length - start));
+    const { written } = encoder.encodeInto(i === 0 ? s : s.slice(i), buf.subarray(start + i));
+    this.endUtf8(short, start, i + written);
+  }
+
+  private endUtf8(short: boolean, start: number, bytes: number): void {
+    if (short) {
+      this.buf[this.pos] = UTF8_SHORT;
+      this.buf[this.pos + 1] = bytes;
+    } else {
+      this.buf[this.pos] = UTF8_LONG;
+      this.put32(this.pos + 1, bytes);
     }
-    if (i === n) {
-      buf[this.pos] = 0;
-      this.view.setUint32(this.pos + 1, n, true);
-      this.pos = start + n;
-      return;
+    this.pos = start + bytes;
+  }
+
+  private utf16(s: string): void {
+    const n = s.length;
+    this.ensure(5 + n * 2);
+    this.buf[this.pos] = UTF16;
+    this.put32(this.pos + 1, n);
+    let p = this.pos + 5;
+    const b = this.buf;
+    for (let j = 0; j < n; j++, p += 2) {
+      const c = s.charCodeAt(j);
+      b[p] = c;
+      b[p + 1] = c >> 8;
     }
-    if (!isWellFormed(s)) {
-      this.ensure(5 + n * 2);
-      this.buf[this.pos] = 1;
-      this.view.setUint32(this.pos + 1, n, true);
-      let p = this.pos + 5;
-      for (let j = 0; j < n; j++, p += 2) this.view.setUint16(p, s.charCodeAt(j), true);
-      this.pos = p;
-      return;
-    }
-    const { written } = encoder.encodeInto(s.slice(i), buf.subarray(start + i));
-    buf[this.pos] = 0;
-    this.view.setUint32(this.pos + 1, i + written, true);
-    this.pos = start + i + written;
+    this.pos = p;
   }
 
   /** The bytes written so far: a view of the scratch buffer, valid until the next write. */
@@ -140,9 +210,11 @@ export class Writer {
   }
 }
 
-function isWellFormed(s: string): boolean {
-  const native = (s as { isWellFormed?: () => boolean }).isWellFormed;
-  if (native) return native.call(s);
+const nativeWellFormed = (String.prototype as { isWellFormed?: () => boolean }).isWellFormed;
+
+/** Whether `s` has no lone surrogate (then UTF-8 carries it exactly). */
+export function isWellFormed(s: string): boolean {
+  if (nativeWellFormed) return nativeWellFormed.call(s);
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff) {
@@ -156,13 +228,9 @@ function isWellFormed(s: string): boolean {
 
 export class Reader {
   buf: Uint8Array = new Uint8Array(0);
-  view = new DataView(this.buf.buffer);
   pos = 0;
 
   reset(bytes: Uint8Array): void {
-    // Items are usually read from the same scratch buffer: keep its DataView.
-    if (bytes.buffer !== this.view.buffer || bytes.byteOffset !== this.view.byteOffset || bytes.byteLength > this.view.byteLength)
-      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.buf = bytes;
     this.pos = 0;
   }
@@ -177,96 +245,78 @@ export class Reader {
   }
 
   u32(): number {
-    this.need(4);
-    const v = this.view.getUint32(this.pos, true);
-    this.pos += 4;
-    return v;
+    return this.i32() >>> 0;
   }
 
   i32(): number {
     this.need(4);
-    const v = this.view.getInt32(this.pos, true);
-    this.pos += 4;
-    return v;
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + 4;
+    return b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24);
   }
 
   f64(): number {
     this.need(8);
-    const v = this.view.getFloat64(this.pos, true);
-    this.pos += 8;
-    return v;
+    const b = this.buf;
+    const p = this.pos;
+    for (let j = 0; j < 8; j++) f64Bytes[j] = b[p + j]!;
+    this.pos = p + 8;
+    return f64[0]!;
   }
 
+  /** `n` bytes, copied into a fresh array. */
   bytes(n: number): Uint8Array {
     this.need(n);
-    const out = this.buf.slice(this.pos, this.pos + n);
+    const out = new Uint8Array(n);
+    out.set(this.buf.subarray(this.pos, this.pos + n));
     this.pos += n;
     return out;
   }
 
   string(): string {
     const form = this.u8();
-    const n = this.u32();
-    if (form === 1) {
+    let n: number;
+    if (form === UTF8_SHORT) n = this.u8();
+    else if (form === UTF8_LONG) n = this.u32();
+    else if (form === UTF16) {
+      n = this.u32();
       this.need(n * 2);
       let s = '';
-      for (let j = 0; j < n; j++, this.pos += 2) s += String.fromCharCode(this.view.getUint16(this.pos, true));
+      const b = this.buf;
+      for (let j = 0; j < n; j++, this.pos += 2) s += String.fromCharCode(b[this.pos]! | (b[this.pos + 1]! << 8));
       return s;
-    }
-    if (form !== 0) throw new TypeError('janus-queue: corrupted string in item bytes');
+    } else throw new TypeError('janus-queue: corrupted string in item bytes');
     this.need(n);
     const start = this.pos;
     this.pos += n;
-    // Short ASCII strings: one String.fromCharCode over the bytes beats both
-    // a TextDecoder call and building the string a char at a time (which
-    // allocates a string per char); longer or non-ASCII ones go to TextDecoder.
-    const buf = this.buf;
-    if (n <= SHORT) {
-      let j = start;
-      while (j < start + n && buf[j]! < 0x80) j++;
-      if (j === start + n) return String.fromCharCode.apply(null, buf.subarray(start, start + n) as unknown as number[]);
-    }
-    return decoder.decode(buf.subarray(start, start + n));
+    return utf8(this.buf, start, n);
   }
+}
 
-  /**
-   * An object key: a string, as string() reads it, but a short ASCII key
-   * seen before comes from a small cache instead of being built again (an
-   * item's keys are usually the same as the last item's), so decoding an
-   * object allocates nothing for its keys.
-   */
-  key(): string {
-    const buf = this.buf;
-    const at = this.pos;
-    if (at + 5 > buf.length || buf[at] !== 0) return this.string();
-    const n = this.view.getUint32(at + 1, true);
-    const start = at + 5;
-    if (n > KEY_MAX || start + n > buf.length) return this.string();
-    let h = n;
-    for (let j = start; j < start + n; j++) {
-      const c = buf[j]!;
-      if (c >= 0x80) return this.string();
-      h = (Math.imul(h, 31) + c) | 0;
-    }
-    const slot = h & (KEY_SLOTS - 1);
-    const cached = this.keys[slot];
-    if (cached !== undefined && cached.length === n) {
-      let same = true;
-      for (let j = 0; j < n; j++) {
-        if (cached.charCodeAt(j) !== buf[start + j]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) {
-        this.pos = start + n;
-        return cached;
+/** The string of the UTF-8 bytes buf[start … start+n). */
+export function utf8(buf: Uint8Array, start: number, n: number): string {
+  // Short ASCII: String.fromCharCode with the bytes as arguments costs less
+  // than any decoder call.
+  if (n <= 8) {
+    const b = buf;
+    const p = start;
+    let ascii = true;
+    for (let j = p; j < p + n; j++) if (b[j]! >= 0x80) ascii = false;
+    if (ascii) {
+      switch (n) {
+        case 0: return '';
+        case 1: return String.fromCharCode(b[p]!);
+        case 2: return String.fromCharCode(b[p]!, b[p + 1]!);
+        case 3: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!);
+        case 4: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!);
+        case 5: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!);
+        case 6: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!);
+        case 7: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!);
+        default: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!);
       }
     }
-    const k = this.string();
-    this.keys[slot] = k;
-    return k;
   }
-
-  private readonly keys: (string | undefined)[] = new Array<string | undefined>(KEY_SLOTS).fill(undefined);
+  if (utf8Slice) return utf8Slice.call(buf, start, start + n);
+  return decoder.decode(buf.subarray(start, start + n));
 }

@@ -1,5 +1,7 @@
 import { Reader, Writer } from './bytes-io.js';
-import { StructuredDecoder, StructuredEncoder } from './structured.js';
+import { StructuredDecoder } from './structured-decode.js';
+import { StructuredEncoder } from './structured-encode.js';
+import { isUint8Array } from './intrinsics.js';
 
 /**
  * A custom codec: how items become bytes and back. Give it at construction
@@ -126,7 +128,7 @@ const bytes = (): WireCodec => ({
   id: CODEC_IDS.bytes,
   freshCopy: true,
   encode(v) {
-    if (!(v instanceof Uint8Array)) throw new TypeError(`janus-queue: the bytes codec takes a Uint8Array, got ${describe(v)}`);
+    if (!isUint8Array(v)) throw new TypeError(`janus-queue: the bytes codec takes a Uint8Array, got ${describe(v)}`);
     return v;
   },
   decode: (b) => b,
@@ -138,7 +140,7 @@ function custom(codec: Codec<unknown>): WireCodec {
     freshCopy: true,
     encode(v) {
       const out = codec.encode(v);
-      if (!(out instanceof Uint8Array)) throw new TypeError(`janus-queue: the custom codec's encode() must return a Uint8Array, it returned ${describe(out)}`);
+      if (!isUint8Array(out)) throw new TypeError(`janus-queue: the custom codec's encode() must return a Uint8Array, it returned ${describe(out)}`);
       return out;
     },
     decode: (b) => codec.decode(b),

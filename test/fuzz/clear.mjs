@@ -6,7 +6,7 @@ import { QueueCorrupted, QueueEmpty, QueueFull, QueueShutDown } from 'janus-queu
 
 export function isClearError(e) {
   if (e instanceof QueueEmpty || e instanceof QueueFull || e instanceof QueueShutDown) return true;
-  if (e instanceof RangeError) return /^janus-queue: /.test(e.message) || e.message === 'taskDone() called too many times';
+  if (e instanceof RangeError) return /^janus-queue: /.test(e.message);
   if (e instanceof TypeError) return /^janus-queue: /.test(e.message);
   return false;
 }

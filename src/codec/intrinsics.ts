@@ -1,0 +1,128 @@
+/**
+ * The built-in getters and methods the codecs read values through, captured
+ * when this module loads. A value's own properties cannot shadow them (a
+ * typed array with an own `length`, a Map with an own `size`), and they read
+ * the internal slots, as structuredClone does: what the codec measures is
+ * what it writes. Calling one on an object of the wrong kind throws a
+ * TypeError, which is also how the codec tells kinds apart when a value's
+ * prototype or Symbol.toStringTag says something else.
+ */
+
+type Getter<T> = (this: unknown) => T;
+
+function getter<T>(proto: object, name: PropertyKey): Getter<T> {
+  return Object.getOwnPropertyDescriptor(proto, name)!.get as Getter<T>;
+}
+
+const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const typedArrayTag = getter<string | undefined>(TypedArrayPrototype, Symbol.toStringTag);
+const typedArrayLength = getter<number>(TypedArrayPrototype, 'length');
+const typedArrayByteOffset = getter<number>(TypedArrayPrototype, 'byteOffset');
+const typedArrayBuffer = getter<ArrayBufferLike>(TypedArrayPrototype, 'buffer');
+const dataViewByteLength = getter<number>(DataView.prototype, 'byteLength');
+const dataViewByteOffset = getter<number>(DataView.prototype, 'byteOffset');
+const dataViewBuffer = getter<ArrayBufferLike>(DataView.prototype, 'buffer');
+const arrayBufferByteLength = getter<number>(ArrayBuffer.prototype, 'byteLength');
+const arrayBufferResizable = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'resizable')?.get as Getter<boolean> | undefined;
+const arrayBufferMaxByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'maxByteLength')?.get as Getter<number> | undefined;
+const sharedByteLength = typeof SharedArrayBuffer === 'function' ? getter<number>(SharedArrayBuffer.prototype, 'byteLength') : undefined;
+const mapSize = getter<number>(Map.prototype, 'size');
+const setSize = getter<number>(Set.prototype, 'size');
+const mapEntries = Map.prototype.entries as (this: unknown) => Iterator<[unknown, unknown]>;
+const setValues = Set.prototype.values as (this: unknown) => Iterator<unknown>;
+const mapIteratorNext = Object.getPrototypeOf(new Map().entries()).next as (this: unknown) => IteratorResult<[unknown, unknown]>;
+const setIteratorNext = Object.getPrototypeOf(new Set().values()).next as (this: unknown) => IteratorResult<unknown>;
+const dateGetTime = Date.prototype.getTime as (this: unknown) => number;
+const regExpSource = getter<string>(RegExp.prototype, 'source');
+const regExpFlags = getter<string>(RegExp.prototype, 'flags');
+const booleanValueOf = Boolean.prototype.valueOf as (this: unknown) => boolean;
+const numberValueOf = Number.prototype.valueOf as (this: unknown) => number;
+const stringValueOf = String.prototype.valueOf as (this: unknown) => string;
+const bigintValueOf = BigInt.prototype.valueOf as (this: unknown) => bigint;
+const objectToString = Object.prototype.toString as (this: unknown) => string;
+const setInto = Uint8Array.prototype.set as (this: Uint8Array, src: ArrayLike<number>, offset?: number) => void;
+
+export const isArrayBufferView = ArrayBuffer.isView;
+export const hasOwn = Object.hasOwn as (o: object, key: PropertyKey) => boolean;
+export const tagOf = (v: object): string => objectToString.call(v);
+export const uint8Set = (dst: Uint8Array, src: Uint8Array, at: number): void => setInto.call(dst, src, at);
+
+/** Runs `read` on `v`; undefined if `v` lacks the internal slot (a TypeError), without the cost of a stack trace. */
+function probe<T>(read: (this: unknown) => T, v: object): T | undefined {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return read.call(v);
+  } catch {
+    return undefined;
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/** A typed array's constructor name from its internal slot ('Uint8Array', …), or undefined for anything else (a DataView too). */
+export const typedArrayName = (v: object): string | undefined => typedArrayTag.call(v);
+export const typedArrayInfo = (v: object): { buffer: ArrayBufferLike; byteOffset: number; length: number } => ({
+  buffer: typedArrayBuffer.call(v),
+  byteOffset: typedArrayByteOffset.call(v),
+  length: typedArrayLength.call(v),
+});
+export const dataViewInfo = (v: object): { buffer: ArrayBufferLike; byteOffset: number; length: number } => ({
+  buffer: dataViewBuffer.call(v),
+  byteOffset: dataViewByteOffset.call(v),
+  length: dataViewByteLength.call(v),
+});
+/** A Uint8Array's length from its internal slot (an own `length` property cannot lie about it). */
+export const uint8Length = (v: Uint8Array): number => typedArrayLength.call(v);
+/** Whether `v` is a real Uint8Array (not a Proxy, not an object that only inherits from Uint8Array.prototype). */
+export const isUint8Array = (v: unknown): v is Uint8Array => typeof v === 'object' && v !== null && typedArrayTag.call(v) === 'Uint8Array';
+
+/** What kind of built-in `v` is, by its internal slots; undefined for an ordinary object (or a host object). */
+export type Brand = 'Date' | 'RegExp' | 'Map' | 'Set' | 'ArrayBuffer' | 'SharedArrayBuffer' | 'Boolean' | 'Number' | 'String' | 'BigInt';
+export function brandOf(v: object): Brand | undefined {
+  // The tag is only a hint (Symbol.toStringTag can say anything): the hinted
+  // brand is checked first (it is almost always right), then every other one.
+  const hint = HINTS[tagOf(v)];
+  if (hint !== undefined && probe(CHECKS[hint], v) !== undefined) return hint;
+  for (const b of BRANDS) if (b !== hint && probe(CHECKS[b], v) !== undefined) return b;
+  return undefined;
+}
+const BRANDS: Brand[] = ['Date', 'Map', 'Set', 'RegExp', 'ArrayBuffer', 'SharedArrayBuffer', 'Boolean', 'Number', 'String', 'BigInt'];
+const HINTS: Record<string, Brand | undefined> = Object.assign(Object.create(null) as Record<string, Brand | undefined>, Object.fromEntries(['Date', 'Map', 'Set', 'RegExp', 'ArrayBuffer', 'SharedArrayBuffer', 'Boolean', 'Number', 'String', 'BigInt'].map((b) => [`[object ${b}]`, b as Brand])));
+const CHECKS: Record<Brand, (this: unknown) => unknown> = {
+  Date: dateGetTime,
+  RegExp: regExpSource,
+  Map: mapSize,
+  Set: setSize,
+  ArrayBuffer: arrayBufferByteLength,
+  SharedArrayBuffer: sharedByteLength ?? (() => undefined),
+  Boolean: booleanValueOf,
+  Number: numberValueOf,
+  String: stringValueOf,
+  BigInt: bigintValueOf,
+};
+
+export const dateTime = (v: object): number => dateGetTime.call(v);
+export const regExpParts = (v: object): [source: string, flags: string] => [regExpSource.call(v), regExpFlags.call(v)];
+const VALUE_OF: Record<'Boolean' | 'Number' | 'String' | 'BigInt', (this: unknown) => unknown> = {
+  Boolean: booleanValueOf,
+  Number: numberValueOf,
+  String: stringValueOf,
+  BigInt: bigintValueOf,
+};
+export const boxedValue = (v: object, b: 'Boolean' | 'Number' | 'String' | 'BigInt'): unknown => VALUE_OF[b].call(v);
+export const mapSizeOf = (v: object): number => mapSize.call(v);
+export const setSizeOf = (v: object): number => setSize.call(v);
+/** A Map's entries through the built-in iterator (a Map whose `entries` or iterator was replaced cannot lie). */
+export function* mapEntriesOf(v: object): Generator<[unknown, unknown]> {
+  const it = mapEntries.call(v);
+  for (let r = mapIteratorNext.call(it); !r.done; r = mapIteratorNext.call(it)) yield r.value;
+}
+export function* setValuesOf(v: object): Generator<unknown> {
+  const it = setValues.call(v);
+  for (let r = setIteratorNext.call(it); !r.done; r = setIteratorNext.call(it)) yield r.value;
+}
+export const arrayBufferLength = (v: object): number => arrayBufferByteLength.call(v);
+export const sharedArrayBufferLength = (v: object): number => sharedByteLength!.call(v);
+/** A resizable ArrayBuffer's maxByteLength, or -1 for a fixed-length one (or a runtime without resizable buffers). */
+export const maxByteLengthOf = (v: object): number => (arrayBufferResizable?.call(v) ? arrayBufferMaxByteLength!.call(v) : -1);

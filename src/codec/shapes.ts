@@ -1,0 +1,211 @@
+import { isWellFormed, utf8 } from './bytes-io.js';
+
+/**
+ * Shapes: the key lists of plain objects, so that an object of a shape seen
+ * before is written as its shape's key block (copied whole, a memcpy) and its
+ * values, and read back by a function made for that shape, which builds the
+ * object as one literal (every key a fast, fixed property) instead of adding
+ * keys one by one.
+ *
+ * The block travels in every item: no dictionary is shared between threads,
+ * so there is nothing to publish, to fill up, or to repair after a dead
+ * thread, and any thread decodes any item on its own. A decoder recognises a
+ * block it has seen by a hash and a byte compare (docs/design.md, "Codecs").
+ *
+ * Block: [u16 byte length of the rest][u8 key count][per key: u8 byte length, UTF-8].
+ */
+
+/** Objects with more keys than this, or a key longer than KEY_BYTES, are written key by key. */
+export const SHAPE_KEYS = 64;
+const KEY_BYTES = 255;
+/** At most this many trie nodes per encoder: objects used as dictionaries (many distinct key sets) do not grow it for ever. */
+const MAX_NODES = 4096;
+
+const encoder = new TextEncoder();
+
+/** What the encoder needs of a shape's writer: each value, a key a getter deleted, the limit check. */
+export interface ShapeWriter {
+  value(v: unknown): void;
+  absent(): void;
+  over(): void;
+}
+
+/** A shape as the encoder knows it. */
+export interface EncoderShape {
+  readonly block: Uint8Array;
+  /** Writes the values of an object of this shape (made once the shape is seen twice), or undefined. */
+  write: ((o: object, e: ShapeWriter, own: (o: object, k: string) => boolean) => void) | undefined;
+  seen: number;
+}
+
+interface Node {
+  next: Map<string, Node> | undefined;
+  /** The shape that ends here; null if it cannot be one (a key too long or with a lone surrogate). */
+  shape: EncoderShape | null | undefined;
+}
+
+/** The encoder's side: key lists to shapes, through a trie of keys. One per encoder (a thread may have several). */
+export class ShapeBlocks {
+  private readonly root: Node = { next: undefined, shape: undefined };
+  private nodes = 0;
+  /** The keys and shape last found: messages of one shape in a row skip the trie. */
+  private lastKeys: readonly string[] = [];
+  private last: EncoderShape | undefined;
+
+  /** The shape of these keys, or undefined when they are written key by key. */
+  shapeFor(keys: readonly string[]): EncoderShape | undefined {
+    const n = keys.length;
+    if (n > SHAPE_KEYS) return undefined;
+    const last = this.lastKeys;
+    let shape: EncoderShape | undefined;
+    if (n === last.length && this.last !== undefined) {
+      let i = 0;
+      while (i < n && keys[i] === last[i]) i++;
+      if (i === n) shape = this.last;
+    }
+    if (shape === undefined) {
+      shape = this.find(keys);
+      if (shape === undefined) return undefined;
+      this.lastKeys = keys;
+      this.last = shape;
+    }
+    if (shape.write === undefined && ++shape.seen === 2) shape.write = compileWriter(keys);
+    return shape;
+  }
+
+  private find(keys: readonly string[]): EncoderShape | undefined {
+    const n = keys.length;
+    let node = this.root;
+    for (let i = 0; i < n; i++) {
+      const k = keys[i]!;
+      let next = node.next?.get(k);
+      if (next === undefined) {
+        if (this.nodes >= MAX_NODES) return undefined;
+        this.nodes++;
+        next = { next: undefined, shape: undefined };
+        (node.next ??= new Map()).set(k, next);
+      }
+      node = next;
+    }
+    if (node.shape === undefined) {
+      const block = makeBlock(keys);
+      node.shape = block === null ? null : { block, write: undefined, seen: 0 };
+    }
+    return node.shape ?? undefined;
+  }
+}
+
+function makeBlock(keys: readonly string[]): Uint8Array | null {
+  const parts: Uint8Array[] = [];
+  let size = 3;
+  for (const k of keys) {
+    if (!isWellFormed(k)) return null;
+    const b = encoder.encode(k);
+    if (b.length > KEY_BYTES) return null;
+    parts.push(b);
+    size += 1 + b.length;
+  }
+  if (size - 2 > 0xffff) return null;
+  const block = new Uint8Array(size);
+  block[0] = (size - 2) & 0xff;
+  block[1] = (size - 2) >> 8;
+  block[2] = keys.length;
+  let p = 3;
+  for (const b of parts) {
+    block[p++] = b.length;
+    block.set(b, p);
+    p += b.length;
+  }
+  return block;
+}
+
+/** A shape as the decoder knows it. */
+export interface Shape {
+  readonly keys: readonly string[];
+  /** Builds the object from the next values of `d` (made once the shape is seen twice), or undefined. */
+  make: ((d: { value(): unknown }) => Record<string, unknown>) | undefined;
+  seen: number;
+  /** The block's bytes after its length, to tell a hash collision apart. */
+  readonly bytes: Uint8Array;
+}
+
+const SLOTS = 512;
+/** Whether this runtime lets us make functions from text (a page's Content-Security-Policy may forbid it). */
+let canCompile: boolean | undefined;
+
+/** The decoder's side: blocks to shapes, in a table indexed by a hash of the block. */
+export class ShapeTable {
+  private readonly table: (Shape | undefined)[] = new Array<Shape | undefined>(SLOTS).fill(undefined);
+
+  /** Reads the block at `buf[at]` (its length already checked to be in bounds): the shape and the block's end. */
+  read(buf: Uint8Array, at: number, len: number): Shape {
+    let h = len;
+    for (let j = at; j < at + len; j++) h = Math.imul(h ^ buf[j]!, 0x01000193);
+    const slot = (h >>> 0) & (SLOTS - 1);
+    let s = this.table[slot];
+    if (s === undefined || !same(s.bytes, buf, at, len)) {
+      s = parse(buf, at, len);
+      this.table[slot] = s;
+    } else if (s.make === undefined && ++s.seen === 2) s.make = compileMaker(s.keys);
+    return s;
+  }
+}
+
+function same(a: Uint8Array, buf: Uint8Array, at: number, len: number): boolean {
+  if (a.length !== len) return false;
+  for (let j = 0; j < len; j++) if (a[j] !== buf[at + j]) return false;
+  return true;
+}
+
+function parse(buf: Uint8Array, at: number, len: number): Shape {
+  const end = at + len;
+  const n = buf[at]!;
+  const keys: string[] = [];
+  let p = at + 1;
+  for (let i = 0; i < n; i++) {
+    if (p >= end) throw new TypeError('janus-queue: corrupted item bytes (shape)');
+    const k = buf[p++]!;
+    if (p + k > end) throw new TypeError('janus-queue: corrupted item bytes (shape)');
+    keys.push(utf8(buf, p, k));
+    p += k;
+  }
+  if (p !== end) throw new TypeError('janus-queue: corrupted item bytes (shape)');
+  return { keys, make: undefined, seen: 1, bytes: buf.slice(at, end) };
+}
+
+/**
+ * A function made from text, or undefined where the runtime forbids it.
+ * Keys go into the text only quoted by JSON.stringify (valid JS string
+ * literals, whatever the key holds).
+ */
+function compile<F>(params: string[], body: string): F | undefined {
+  if (canCompile === false) return undefined;
+  try {
+    const f = new Function(...params, body) as F;
+    canCompile = true;
+    return f;
+  } catch {
+    canCompile = false;
+    return undefined;
+  }
+}
+
+/** The decoder's function for a shape: an object literal, "__proto__" as a computed key (which defines a property instead of setting the prototype), values read in key order. */
+function compileMaker(keys: readonly string[]): Shape['make'] {
+  if (new Set(keys).size !== keys.length) return undefined;
+  const props = keys.map((k) => `${k === '__proto__' ? '["__proto__"]' : JSON.stringify(k)}: d.value()`).join(', ');
+  return compile<Shape['make']>(['d'], `return { ${props} };`);
+}
+
+/**
+ * The encoder's function for a shape: each value by a named [[Get]] (one
+ * inline cache per key, instead of a keyed load that sees every shape), and
+ * a key that a getter of an earlier one deleted is written ABSENT.
+ */
+function compileWriter(keys: readonly string[]): EncoderShape['write'] {
+  const steps = keys.map((k) => {
+    const q = JSON.stringify(k);
+    return `v = o[${q}]; if (v === undefined && !own(o, ${q})) e.absent(); else e.value(v); e.over();`;
+  });
+  return compile<EncoderShape['write']>(['o', 'e', 'own'], `let v; ${steps.join(' ')}`);
+}

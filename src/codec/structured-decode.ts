@@ -1,0 +1,234 @@
+import { Reader } from './bytes-io.js';
+import { ShapeTable } from './shapes.js';
+import * as F from './structured-format.js';
+
+type ViewCtor = new (buffer: ArrayBuffer, byteOffset: number, length: number) => ArrayBufferView;
+const VIEW_CTORS = F.VIEW_TYPES.map((name) => (globalThis as unknown as Record<string, ViewCtor>)[name]!);
+// A null-prototype table: a name like "constructor" or "__proto__" is not an error type.
+const ERROR_TYPES: Record<string, ErrorConstructor> = Object.assign(
+  Object.create(null) as Record<string, ErrorConstructor>,
+  Object.fromEntries(F.ERROR_NAMES.map((n) => [n, (globalThis as unknown as Record<string, ErrorConstructor>)[n]!])),
+);
+/** What an ABSENT value reads as, until the object it is in drops the key. */
+const ABSENT_VALUE = Symbol('absent');
+
+function corrupted(what: string): TypeError {
+  return new TypeError(`janus-queue: corrupted item bytes (${what})`);
+}
+
+/** The default codec's decoder (see StructuredEncoder). */
+export class StructuredDecoder {
+  private readonly r = new Reader();
+  private readonly refs: unknown[] = [];
+  private readonly shapes = new ShapeTable();
+  private depth = 0;
+  private absent = false;
+  private busy = false;
+
+  decode(bytes: Uint8Array): unknown {
+    if (this.busy) return new StructuredDecoder().decode(bytes);
+    this.busy = true;
+    this.r.reset(bytes);
+    this.depth = 0;
+    this.absent = false;
+    try {
+      const v = this.value();
+      if (this.r.pos !== bytes.length) throw corrupted('trailing data');
+      return v;
+    } catch (e) {
+      // Bytes our encoder wrote always decode: a RangeError of a view's
+      // bounds or a SyntaxError of a RegExp means they were changed.
+      if (e instanceof TypeError) throw e;
+      throw new TypeError(`janus-queue: corrupted item bytes (${(e as Error)?.message})`, { cause: e });
+    } finally {
+      this.refs.length = 0;
+      this.busy = false;
+    }
+  }
+
+  /** The next value. Public for the functions a shape makes (shapes.ts). */
+  value(): unknown {
+    const r = this.r;
+    const tag = r.u8();
+    switch (tag) {
+      case F.STRING:
+        return r.string();
+      case F.UINT8:
+        return r.u8();
+      case F.INT32:
+        return r.i32();
+      case F.FLOAT64:
+        return r.f64();
+      case F.SHAPE:
+      case F.SHAPE_OPEN:
+        return this.shaped(tag);
+      case F.NULL:
+        return null;
+      case F.TRUE:
+        return true;
+      case F.FALSE:
+        return false;
+      case F.UNDEFINED:
+        return undefined;
+      case F.ABSENT:
+        this.absent = true;
+        return ABSENT_VALUE;
+      case F.REF: {
+        const id = r.u32();
+        if (id >= this.refs.length) throw corrupted('bad reference');
+        return this.refs[id];
+      }
+    }
+    return this.rare(tag);
+  }
+
+  private enter(): void {
+    if (++this.depth > F.MAX_DEPTH) throw corrupted(`nested more than ${F.MAX_DEPTH} deep`);
+  }
+
+  private shaped(tag: number): Record<string, unknown> {
+    const r = this.r;
+    r.need(2);
+    const len = r.buf[r.pos]! | (r.buf[r.pos + 1]! << 8);
+    r.pos += 2;
+    r.need(len);
+    const shape = this.shapes.read(r.buf, r.pos, len);
+    r.pos += len;
+    this.enter();
+    const keys = shape.keys;
+    let o: Record<string, unknown>;
+    if (tag === F.SHAPE && shape.make !== undefined) {
+      // Ids are given in pre-order: hold this object's place until it exists.
+      const slot = this.refs.length;
+      this.refs.push(undefined);
+      o = shape.make(this);
+      this.refs[slot] = o;
+    } else {
+      o = {};
+      this.refs.push(o);
+      for (let i = 0; i < keys.length; i++) define(o, keys[i]!, this.value());
+    }
+    if (this.absent) for (const k of keys) if (o[k] === ABSENT_VALUE) delete o[k];
+    this.depth--;
+    return o;
+  }
+
+  private rare(tag: number): unknown {
+    const r = this.r;
+    switch (tag) {
+      case F.BIGINT:
+        return this.bigint();
+      case F.OBJECT: {
+        this.enter();
+        const o: Record<string, unknown> = {};
+        this.refs.push(o);
+        const n = r.u32();
+        for (let i = 0; i < n; i++) {
+          const k = r.string();
+          define(o, k, this.value());
+        }
+        this.depth--;
+        return o;
+      }
+      case F.ARRAY: {
+        this.enter();
+        const n = r.u32();
+        // Each element takes at least one byte: a larger count is corruption.
+        if (n > r.buf.length - r.pos) throw corrupted('array length');
+        const a: unknown[] = new Array(n);
+        this.refs.push(a);
+        for (let i = 0; i < n; i++) {
+          if (r.buf[r.pos] === F.HOLE) r.pos++;
+          else a[i] = this.value();
+        }
+        this.depth--;
+        return a;
+      }
+      case F.DATE:
+        return this.ref(new Date(r.f64()));
+      case F.REGEXP: {
+        const source = r.string();
+        return this.ref(new RegExp(source, r.string()));
+      }
+      case F.MAP: {
+        this.enter();
+        const m = new Map();
+        this.refs.push(m);
+        const n = r.u32();
+        for (let i = 0; i < n; i++) {
+          const k = this.value();
+          m.set(k, this.value());
+        }
+        this.depth--;
+        return m;
+      }
+      case F.SET: {
+        this.enter();
+        const s = new Set();
+        this.refs.push(s);
+        const n = r.u32();
+        for (let i = 0; i < n; i++) s.add(this.value());
+        this.depth--;
+        return s;
+      }
+      case F.ARRAY_BUFFER: {
+        const n = r.u32();
+        r.need(n + 4);
+        const start = r.pos;
+        r.pos += n;
+        const max = r.i32();
+        const buffer = max >= n ? new (ArrayBuffer as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(n, { maxByteLength: max }) : new ArrayBuffer(n);
+        new Uint8Array(buffer).set(r.buf.subarray(start, start + n));
+        return this.ref(buffer);
+      }
+      case F.VIEW: {
+        const C = VIEW_CTORS[r.u8()];
+        const buffer = this.value();
+        if (!C || !(buffer instanceof ArrayBuffer)) throw corrupted('view');
+        return this.ref(new C(buffer, r.u32(), r.u32()));
+      }
+      case F.ERROR: {
+        this.enter();
+        const slot = this.refs.length;
+        this.refs.push(undefined);
+        const name = r.string();
+        const E = ERROR_TYPES[name] ?? Error;
+        const e = new E(r.string());
+        this.refs[slot] = e;
+        if (r.u8()) Object.defineProperty(e, 'stack', { value: r.string(), writable: true, configurable: true });
+        else delete (e as { stack?: string }).stack;
+        if (r.u8()) Object.defineProperty(e, 'cause', { value: this.value(), writable: true, configurable: true });
+        this.depth--;
+        return e;
+      }
+      case F.BOXED_BOOLEAN:
+        return this.ref(Object(r.u8() === 1));
+      case F.BOXED_NUMBER:
+        return this.ref(Object(r.f64()));
+      case F.BOXED_STRING:
+        return this.ref(Object(r.string()));
+      case F.BOXED_BIGINT:
+        return this.ref(Object(this.bigint()));
+    }
+    throw corrupted(`unknown tag ${tag}`);
+  }
+
+  private ref<T>(v: T): T {
+    this.refs.push(v);
+    return v;
+  }
+
+  private bigint(): bigint {
+    const negative = this.r.u8() === 1;
+    const hex = this.r.string();
+    if (!/^[0-9a-f]+$/.test(hex)) throw corrupted('bigint');
+    const m = BigInt(`0x${hex}`);
+    return negative ? -m : m;
+  }
+}
+
+/** Adds an own data property, as structuredClone does: a "__proto__" key, or a setter on Object.prototype, cannot intercept it. */
+function define(o: Record<string, unknown>, k: string, v: unknown): void {
+  if (k !== '__proto__' && !(k in o)) o[k] = v;
+  else Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}

@@ -1,0 +1,180 @@
+// The default codec trusts nothing it can read through user code: values
+// that lie about themselves (own length/size/buffer properties, replaced
+// iterators, getters that change the value or put into the same queue while
+// it is encoded) come back as structuredClone gives them, or are refused
+// before the queue changes; and what one thread could put, every thread can
+// get (an explicit depth limit that both sides honour).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Worker } from 'node:worker_threads';
+import { Queue } from 'janus-queue';
+import { within } from './helpers/bounded.mjs';
+
+function roundTrip(value, q = new Queue()) {
+  q.syncQ.put(value);
+  return q.syncQ.get();
+}
+
+const lie = (o, props) => {
+  for (const [k, v] of Object.entries(props)) Object.defineProperty(o, k, { value: v, enumerable: false, configurable: true });
+  return o;
+};
+
+describe('values that lie about themselves', () => {
+  it('typed arrays and DataViews with own length, byteOffset, byteLength and buffer properties come back as structuredClone gives them', () => {
+    const buf = new ArrayBuffer(16);
+    new Uint8Array(buf).forEach((_, i, a) => (a[i] = i));
+    const values = [
+      lie(new Uint8Array(buf, 4, 4), { length: 1000, byteOffset: 0, byteLength: 1, buffer: new ArrayBuffer(2) }),
+      lie(new Int16Array(buf, 2, 3), { length: 0 }),
+      lie(new DataView(buf, 3, 5), { byteLength: 16, byteOffset: 0, buffer: new ArrayBuffer(1) }),
+      lie(new Float64Array(2), { length: 99 }),
+    ];
+    for (const v of values) {
+      const got = roundTrip(v);
+      const want = structuredClone(v);
+      assert.equal(Object.prototype.toString.call(got), Object.prototype.toString.call(want));
+      assert.deepEqual(new Uint8Array(got.buffer), new Uint8Array(want.buffer));
+      const proto = got instanceof DataView ? DataView.prototype : Object.getPrototypeOf(Uint8Array.prototype);
+      for (const slot of ['byteOffset', 'byteLength']) assert.equal(Reflect.get(proto, slot, got), Reflect.get(proto, slot, want), slot);
+    }
+  });
+
+  it('Maps and Sets with own size properties, replaced iterators and replaced entries come back whole', () => {
+    const inner = lie(new Set(['a', 'b']), { size: 1 });
+    const outer = lie(new Set([inner, 'c']), { size: 7 });
+    const got = roundTrip(outer);
+    assert.deepEqual(got, structuredClone(outer));
+    assert.deepEqual([...[...got][0]], ['a', 'b']);
+    const m = new Map([[1, 'one'], [2, 'two']]);
+    lie(m, { size: 0, entries: () => [][Symbol.iterator](), [Symbol.iterator]: () => [][Symbol.iterator](), forEach() {} });
+    assert.deepEqual([...roundTrip(m)], [[1, 'one'], [2, 'two']]);
+  });
+
+  it('a getter that changes a Map while it is encoded cannot make its count lie', () => {
+    const m = new Map();
+    m.set('a', { get x() { m.set('late', 1); return 1; } });
+    const got = roundTrip(m);
+    assert.deepEqual([...got.keys()], [...structuredClone(new Map([['a', { x: 1 }], ['late', 1]])).keys()]);
+  });
+
+  it('a getter that deletes a later key: the key is left out, as structuredClone leaves it', () => {
+    const make = () => ({ get a() { delete this.b; return 1; }, b: 2, c: 3 });
+    for (let i = 0; i < 3; i++) assert.deepEqual(roundTrip(make()), structuredClone(make()));
+  });
+
+  it('a getter that puts into the same queue while its item is encoded: both items arrive intact', () => {
+    const q = new Queue();
+    const outer = { first: 'x'.repeat(50), get middle() { q.syncQ.put({ inner: 'y'.repeat(40), n: [1, 2, 3] }); return 'm'; }, last: 'z'.repeat(30) };
+    q.syncQ.put(outer);
+    assert.deepEqual(q.syncQ.get(), { inner: 'y'.repeat(40), n: [1, 2, 3] });
+    assert.deepEqual(q.syncQ.get(), { first: 'x'.repeat(50), middle: 'm', last: 'z'.repeat(30) });
+  });
+
+  it('a Symbol.toStringTag does not change what an object is: a Date that says "Object" is a Date, a plain object that says "Blob" is a plain object', () => {
+    const d = new Date(5);
+    Object.defineProperty(d, Symbol.toStringTag, { value: 'Object' });
+    assert.ok(roundTrip(d) instanceof Date);
+    assert.equal(roundTrip(d).getTime(), 5);
+    const o = { x: 1, [Symbol.toStringTag]: 'Blob' };
+    assert.deepEqual(roundTrip(o), structuredClone(o));
+  });
+
+  it('resizable ArrayBuffers keep resizable and maxByteLength, as structuredClone keeps them', () => {
+    const b = new ArrayBuffer(4, { maxByteLength: 64 });
+    new Uint8Array(b).set([1, 2, 3, 4]);
+    const got = roundTrip(b);
+    assert.equal(got.resizable, true);
+    assert.equal(got.maxByteLength, 64);
+    assert.deepEqual([...new Uint8Array(got)], [1, 2, 3, 4]);
+    assert.equal(roundTrip(new ArrayBuffer(3)).resizable, false);
+  });
+});
+
+describe('shapes: objects of a repeated key list', () => {
+  it('round-trip across many shapes, repeated and new, with unusual keys', () => {
+    const q = new Queue();
+    const keysets = [['id', 'name'], ['__proto__', 'x'], ['ü', '日本', ''], ['0', '1', 'a'], ['constructor', 'toString'], Array.from({ length: 70 }, (_, i) => `k${i}`), ['a'.repeat(300)]];
+    for (let round = 0; round < 3; round++) {
+      for (const keys of keysets) {
+        const o = {};
+        for (const [i, k] of keys.entries()) Object.defineProperty(o, k, { value: i * round, enumerable: true, writable: true, configurable: true });
+        const got = roundTrip(o, q);
+        assert.deepEqual(Object.keys(got), Object.keys(o));
+        assert.equal(Object.getPrototypeOf(got), Object.prototype);
+        for (const k of keys) assert.equal(Object.getOwnPropertyDescriptor(got, k)?.value, o[k]);
+      }
+    }
+  });
+
+  it('keeps cycles and shared references through objects of a known shape', () => {
+    for (let i = 0; i < 3; i++) {
+      const a = { id: i, self: null, peer: null };
+      const b = { id: i + 1, self: null, peer: a };
+      a.self = a;
+      a.peer = b;
+      const got = roundTrip({ a, b });
+      assert.equal(got.a.self, got.a);
+      assert.equal(got.a.peer, got.b);
+      assert.equal(got.b.peer, got.a);
+    }
+  });
+
+  it('objects used as dictionaries (a new key set each time) round-trip', () => {
+    const q = new Queue();
+    for (let i = 0; i < 5000; i++) assert.deepEqual(roundTrip({ [`user${i}`]: i, [`x${i % 7}`]: 'v' }, q), { [`user${i}`]: i, [`x${i % 7}`]: 'v' });
+  });
+});
+
+describe('depth: what one thread can put, every thread can get', () => {
+  const nest = (n) => {
+    let v = { leaf: true };
+    for (let i = 0; i < n; i++) v = { child: v };
+    return v;
+  };
+
+  it('refuses a value nested more than 1000 deep with a RangeError, the queue unchanged', () => {
+    assert.deepEqual(roundTrip(nest(999)), nest(999));
+    const q = new Queue({ maxsize: 2 });
+    q.syncQ.put('first');
+    assert.throws(() => q.syncQ.put(nest(1001)), (e) => e instanceof RangeError && /nested more than 1000 deep/.test(e.message));
+    assert.equal(q.syncQ.qsize(), 1);
+    let deepArrays = [];
+    for (let i = 0; i < 2000; i++) deepArrays = [deepArrays];
+    assert.throws(() => q.syncQ.put(deepArrays), RangeError);
+    assert.equal(q.syncQ.get(), 'first');
+    assert.equal(q.syncQ.qsize(), 0);
+  });
+
+  it('a 1000-deep value put by a worker with a large stack is got by a worker with a 1 MB stack', async () => {
+    const q = new Queue();
+    const src = `
+      const { workerData, parentPort } = require('node:worker_threads');
+      const { Queue } = require(${JSON.stringify(require.resolve('janus-queue'))});
+      const q = Queue.attach(workerData.handle);
+      if (workerData.role === 'put') {
+        let v = { leaf: true };
+        for (let i = 1; i < 1000; i++) v = { child: v }; // 1000 objects deep
+        q.syncQ.put(v);
+        let refused = '';
+        try { let w = v; for (let i = 0; i < 5000; i++) w = { child: w }; q.syncQ.put(w); } catch (e) { refused = e.name; }
+        parentPort.postMessage(refused);
+      } else {
+        let v = q.syncQ.get();
+        let depth = 0;
+        while (v.child) { v = v.child; depth++; }
+        parentPort.postMessage(depth);
+      }`;
+    const run = (role, stackSizeMb) =>
+      within(new Promise((resolve, reject) => {
+        const w = new Worker(src, { eval: true, workerData: { handle: q.handle, role }, resourceLimits: { stackSizeMb } });
+        w.once('message', resolve);
+        w.once('error', reject);
+      }).finally(() => {}), `${role} worker`);
+    assert.equal(await run('put', 64), 'RangeError');
+    assert.equal(await run('get', 1), 999); // 1 MB: a quarter of a Node worker's default, about the main thread's
+  });
+});
+
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);

@@ -1,0 +1,132 @@
+// Zero-copy bytes: getView lends an item's bytes in place, putView lets the
+// caller write them in place; both on both faces, with the waits, errors and
+// rollbacks of get and put, across real threads, and a thread killed inside
+// the lent function leaves the queue consistent.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Worker } from 'node:worker_threads';
+import { LifoQueue, PriorityQueue, Queue, QueueEmpty, QueueFull, QueueShutDown } from 'janus-queue';
+import { within } from './helpers/bounded.mjs';
+
+const bytesOf = (q) => new Uint8Array(q.handle.buffer).slice();
+
+describe('getView / putView', () => {
+  it('round-trip on both faces, in FIFO and LIFO order, with views of the shared buffer', async () => {
+    for (const C of [Queue, LifoQueue]) {
+      const q = new C({ codec: 'bytes', maxsize: 8 });
+      q.syncQ.putView(3, (v) => {
+        assert.equal(v.buffer, q.handle.buffer);
+        v.set([1, 2, 3]);
+      });
+      await q.asyncQ.putView(2, (v) => v.set([4, 5]));
+      q.syncQ.put(new Uint8Array([6]));
+      const got = [q.syncQ.getView((v) => (assert.equal(v.buffer, q.handle.buffer), [...v])), await q.asyncQ.getView((v) => [...v]), q.syncQ.get()];
+      const want = [[1, 2, 3], [4, 5], [6]];
+      assert.deepEqual(got.map((x) => [...x]), C === Queue ? want : want.reverse());
+      assert.equal(q.syncQ.unfinishedTasks, 3);
+    }
+  });
+
+  it('a function that throws changes nothing: the item stays (getView), nothing is put (putView)', async () => {
+    const q = new Queue({ codec: 'bytes', maxsize: 4 });
+    q.syncQ.put(new Uint8Array([1, 2]));
+    const before = bytesOf(q);
+    assert.throws(() => q.syncQ.getView(() => { throw new Error('get'); }), /get/);
+    assert.throws(() => q.syncQ.putView(3, (v) => { v.fill(7); throw new Error('put'); }), /put/);
+    await assert.rejects(q.asyncQ.getView(() => { throw new Error('aget'); }), /aget/);
+    await assert.rejects(q.asyncQ.putView(3, () => { throw new Error('aput'); }), /aput/);
+    assert.equal(q.syncQ.qsize(), 1);
+    assert.equal(q.syncQ.unfinishedTasks, 1);
+    // The arena bytes past the item may hold the thrown fill's bytes; the state words may not differ.
+    assert.deepEqual(bytesOf(q).subarray(0, 256), before.subarray(0, 256));
+    assert.deepEqual([...q.syncQ.get()], [1, 2]);
+  });
+
+  it('the lent function may not call the same queue (TypeError, nothing changes), but may call another', () => {
+    const q = new Queue({ codec: 'bytes', maxsize: 4 });
+    const other = new Queue({ codec: 'bytes' });
+    q.syncQ.put(new Uint8Array([1]));
+    assert.throws(() => q.syncQ.getView(() => q.syncQ.getNowait()), (e) => e instanceof TypeError && /same queue/.test(e.message));
+    assert.throws(() => q.syncQ.putView(1, () => Queue.attach(q.handle).syncQ.putNowait(new Uint8Array(1))), /same queue/);
+    assert.equal(q.syncQ.qsize(), 1);
+    assert.equal(q.syncQ.getView((v) => (other.syncQ.put(v.slice()), v[0])), 1);
+    assert.deepEqual([...other.syncQ.get()], [1]);
+  });
+
+  it('waits, times out and shuts down like get and put', async () => {
+    const q = new Queue({ codec: 'bytes', maxsize: 1 });
+    assert.throws(() => q.syncQ.getView((v) => v, { timeout: 5 }), QueueEmpty);
+    await assert.rejects(q.asyncQ.getView((v) => v, { timeout: 0 }), QueueEmpty);
+    const later = q.asyncQ.getView((v) => v[0] + 1);
+    q.syncQ.put(new Uint8Array([41]));
+    assert.equal(await later, 42);
+    q.syncQ.put(new Uint8Array([1]));
+    assert.throws(() => q.syncQ.putView(1, (v) => v.fill(1), { block: false }), QueueFull);
+    await assert.rejects(q.asyncQ.putView(1, (v) => v.fill(1), { timeout: 5 }), QueueFull);
+    q.syncQ.shutdown(true);
+    assert.throws(() => q.syncQ.getView((v) => v), QueueShutDown);
+    assert.throws(() => q.syncQ.putView(1, () => {}), QueueShutDown);
+  });
+
+  it('refuses other codecs, PriorityQueues, byte lengths that can never fit, and non-functions', async () => {
+    assert.throws(() => new Queue().syncQ.getView(() => 1), (e) => e instanceof TypeError && /codec: 'bytes'/.test(e.message));
+    await assert.rejects(new Queue({ codec: 'json' }).asyncQ.putView(1, () => {}), TypeError);
+    assert.throws(() => new PriorityQueue({ codec: 'bytes' }).syncQ.putView(1, () => {}), /PriorityQueue/);
+    const q = new Queue({ codec: 'bytes', maxBytes: 64 });
+    assert.throws(() => q.syncQ.putView(65, () => {}), RangeError);
+    assert.throws(() => q.syncQ.putView(-1, () => {}), RangeError);
+    assert.throws(() => q.syncQ.getView('f'), TypeError);
+    assert.equal(q.syncQ.qsize(), 0);
+  });
+
+  it('across threads: a worker writes in place with putView, the main thread reads in place with getView', async () => {
+    const q = new Queue({ codec: 'bytes', maxsize: 16, maxBytes: 1 << 16 });
+    const n = 2000;
+    const src = `
+      const { workerData } = require('node:worker_threads');
+      const { Queue } = require(${JSON.stringify(new URL('../dist/index.cjs', import.meta.url).pathname)});
+      const q = Queue.attach(workerData);
+      for (let i = 0; i < ${n}; i++) q.syncQ.putView(1 + (i % 1000), (v) => { v.fill(i & 255); v[0] = i >> 8; });
+      q.syncQ.shutdown();`;
+    const w = new Worker(src, { eval: true, workerData: q.handle });
+    let i = 0;
+    for (;;) {
+      let ok;
+      try {
+        ok = await within(q.asyncQ.getView((v) => v.length === 1 + (i % 1000) && v[0] === i >> 8 && v.every((b, k) => k === 0 || b === (i & 255))), 'getView');
+      } catch (e) {
+        if (e instanceof QueueShutDown) break;
+        throw e;
+      }
+      assert.ok(ok, `item ${i}`);
+      i++;
+    }
+    assert.equal(i, n);
+    await w.terminate();
+  });
+
+  it('a thread killed inside the function it lent the bytes to: recovered, nothing half put or taken', async () => {
+    for (const op of ['putView', 'getView']) {
+      const q = new Queue({ codec: 'bytes', maxsize: 4 });
+      if (op === 'getView') q.syncQ.put(new Uint8Array([9]));
+      const flag = new Int32Array(new SharedArrayBuffer(4));
+      const src = `
+        const { workerData } = require('node:worker_threads');
+        const { Queue } = require(${JSON.stringify(new URL('../dist/index.cjs', import.meta.url).pathname)});
+        const q = Queue.attach(workerData.handle);
+        const inside = () => { Atomics.store(workerData.flag, 0, 1); Atomics.notify(workerData.flag, 0); for (;;); };
+        if (workerData.op === 'putView') q.syncQ.putView(8, (v) => { v.fill(1); inside(); });
+        else q.syncQ.getView(inside);`;
+      const w = new Worker(src, { eval: true, workerData: { handle: q.handle, flag, op } });
+      const watched = q.watch(w);
+      // Ready handshake: the worker is inside the function, holding the lock.
+      while (Atomics.load(flag, 0) === 0) await new Promise((r) => setTimeout(r, 1));
+      await w.terminate();
+      await within(watched, 'recovery');
+      assert.equal(q.syncQ.qsize(), op === 'getView' ? 1 : 0, op);
+      q.syncQ.put(new Uint8Array([1, 2]));
+      if (op === 'getView') assert.deepEqual([...q.syncQ.get()], [9]);
+      assert.deepEqual([...q.syncQ.get()], [1, 2]);
+    }
+  });
+});
