@@ -94,6 +94,9 @@ export async function overhead() {
   printRatios([
     ratio('codec/structured:v8', "'structured' / v8.serialize, small (time)", 'codec/structuredSmall', 'codec/v8Small'),
     ratio('codec/structuredNested:v8', "'structured' / v8.serialize, nested (time)", 'codec/structuredNested', 'codec/v8Nested'),
+    // The floor of the single-thread target (<= 5x an array): the codec alone
+    // against push + shift of the same object, in this run.
+    ratio('codec/structured:array', "'structured' encode + decode alone / array push+shift, small (time)", 'codec/structuredSmall', 'st/arraySmall'),
     ratio('codec/structured:clone', "'structured' / structuredClone, small (time)", 'codec/structuredSmall', 'codec/cloneSmall', ['<=', 0.5]),
     ratio('codec/structuredNested:clone', "'structured' / structuredClone, nested (time)", 'codec/structuredNested', 'codec/cloneNested', ['<=', 0.7]),
   ]);
