@@ -60,32 +60,81 @@ export function releaseEventLoop(): void {
 function noop(): void {}
 
 let token: number | undefined;
-/** Whether this thread's token is its Node threadId + 1 (so recover() can name threads). */
-let tokenIsThreadId = false;
+
+/** Tokens below this are `threadId + 1`; random tokens are drawn from here to 2^30 (the lock word keeps 30 bits). */
+export const RANDOM_TOKENS = 0x1000000;
+
+interface WorkerThreads {
+  threadId?: unknown;
+  isMainThread?: unknown;
+}
+
+/** The runtime's `node:worker_threads` (Node, Bun, Deno), or undefined where there is none (a browser, Node < 20.16). */
+function workerThreads(): WorkerThreads | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  try {
+    return proc?.getBuiltinModule?.('node:worker_threads') as WorkerThreads | undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether this realm is a web worker's global scope (the standard's own test). */
+function inWebWorkerScope(): boolean {
+  const scope = (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope;
+  return typeof scope === 'function' && globalThis instanceof scope;
+}
+
+/**
+ * `threadId + 1` where this thread's threadId is known to be unique in the
+ * process, else undefined. It is for a `worker_threads` thread (Node, Bun,
+ * Deno; Bun's web workers are such threads too), whose threadId the runtime
+ * counts up once per process, and for the main thread (threadId 0) when it
+ * is not a web worker. A Deno web Worker reports threadId 0 and
+ * isMainThread true, as the main thread does: it gets no threadId token.
+ */
+export function threadIdToken(): number | undefined {
+  const wt = workerThreads();
+  const id = wt?.threadId;
+  if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id + 1 >= RANDOM_TOKENS) return undefined;
+  if (wt!.isMainThread === false) return id > 0 ? id + 1 : undefined;
+  return wt!.isMainThread === true && id === 0 && !inWebWorkerScope() ? 1 : undefined;
+}
+
+/** A random token in [2^24, 2^30): disjoint from every `threadId + 1`. */
+export function randomToken(): number {
+  const c = (globalThis as { crypto?: { getRandomValues?: (a: Uint32Array) => Uint32Array } }).crypto;
+  const r = typeof c?.getRandomValues === 'function' ? c.getRandomValues(new Uint32Array(1))[0]! : Math.floor(Math.random() * 0x100000000);
+  return RANDOM_TOKENS + (r % (0x40000000 - RANDOM_TOKENS));
+}
 
 /**
  * This thread's token, recorded in the lock word and in the waiter slots it
- * owns: Node's `threadId + 1` (so `recover(worker)` can name a thread by its
- * Worker), elsewhere a random number per realm. Always in [1, 2^30).
+ * owns: `threadId + 1` where that is unique (so `recover(threadId)` can name
+ * the thread), else a random number per realm in a range no threadId token
+ * reaches (see threadIdToken). Always in [1, 2^30).
  */
 export function threadToken(): number {
-  if (token === undefined) {
-    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-    const threadId = (proc?.getBuiltinModule?.('node:worker_threads') as { threadId?: unknown } | undefined)?.threadId;
-    tokenIsThreadId = typeof threadId === 'number' && threadId + 1 < 0x1000000;
-    token = tokenIsThreadId ? (threadId as number) + 1 : 0x1000000 + Math.floor(Math.random() * 0x3effffff);
-  }
+  token ??= threadIdToken() ?? randomToken();
   return token;
 }
 
-/** The token of the thread with this Node threadId. */
+/**
+ * The token of the thread with this threadId: the runtime must have
+ * `worker_threads` (its workers' tokens are then `threadId + 1`, whatever
+ * the calling thread is), and a Worker's 'exit' event must mean that its
+ * thread has stopped (not so in Deno 2.9.6).
+ */
 export function tokenOf(threadId: unknown): number {
-  threadToken();
-  if (!tokenIsThreadId)
-    throw new TypeError('janus-queue: watch() and recover() need Node threads that know their threadId (process.getBuiltinModule, Node >= 20.16); this runtime has none');
-  if (typeof threadId !== 'number' || !Number.isInteger(threadId) || threadId < 0 || threadId + 1 >= 0x1000000)
+  if (typeof (globalThis as { Deno?: unknown }).Deno === 'object')
     throw new TypeError(
-      `janus-queue: expected the threadId of a Node worker (an integer >= 0), got ${String(threadId)}; a Worker's threadId reads -1 once it has exited, so take it (or call watch()) while it runs`,
+      "janus-queue: watch() and recover() are not available on Deno: there a terminated Worker's 'exit' event comes while its thread still runs (one blocked in Atomics.wait is not stopped), and repairing a running thread would break the queue",
+    );
+  if (workerThreads()?.threadId === undefined)
+    throw new TypeError('janus-queue: watch() and recover() need threads that know their threadId (node:worker_threads through process.getBuiltinModule: Node >= 20.16, Bun, Deno); this runtime has none');
+  if (typeof threadId !== 'number' || !Number.isInteger(threadId) || threadId < 0 || threadId + 1 >= RANDOM_TOKENS)
+    throw new TypeError(
+      `janus-queue: expected the threadId of a worker_threads Worker (an integer >= 0), got ${String(threadId)}; a Worker's threadId reads -1 once it has exited, so take it (or call watch()) while it runs, and a web Worker has none`,
     );
   return threadId + 1;
 }
