@@ -64,77 +64,54 @@ let token: number | undefined;
 /** Tokens below this are `threadId + 1`; random tokens are drawn from here to 2^30 (the lock word keeps 30 bits). */
 export const RANDOM_TOKENS = 0x1000000;
 
-interface WorkerThreads {
-  threadId?: unknown;
-  isMainThread?: unknown;
-}
-
-/** The runtime's `node:worker_threads` (Node, Bun, Deno), or undefined where there is none (a browser, Node < 20.16). */
-function workerThreads(): WorkerThreads | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  try {
-    return proc?.getBuiltinModule?.('node:worker_threads') as WorkerThreads | undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether this realm is a web worker's global scope (the standard's own test). */
-function inWebWorkerScope(): boolean {
-  const scope = (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope;
-  return typeof scope === 'function' && globalThis instanceof scope;
-}
+type Globals = {
+  process?: { getBuiltinModule?: (id: string) => { threadId?: unknown; isMainThread?: unknown } | undefined };
+  WorkerGlobalScope?: unknown;
+  Deno?: unknown;
+};
+const G = globalThis as Globals;
 
 /**
  * `threadId + 1` where this thread's threadId is known to be unique in the
- * process, else undefined. It is for a `worker_threads` thread (Node, Bun,
- * Deno; Bun's web workers are such threads too), whose threadId the runtime
- * counts up once per process, and for the main thread (threadId 0) when it
- * is not a web worker. A Deno web Worker reports threadId 0 and
+ * process, else undefined: for a `worker_threads` thread (Node, Bun, Deno;
+ * Bun's web Workers are such threads), whose threadId the runtime counts up
+ * once per process, and for the main thread (threadId 0) when this realm is
+ * not a web worker's global scope. A Deno web Worker reports threadId 0 and
  * isMainThread true, as the main thread does: it gets no threadId token.
  */
-export function threadIdToken(): number | undefined {
-  const wt = workerThreads();
+function threadIdToken(): number | undefined {
+  const wt = G.process?.getBuiltinModule?.('node:worker_threads');
   const id = wt?.threadId;
-  if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id + 1 >= RANDOM_TOKENS) return undefined;
-  if (wt!.isMainThread === false) return id > 0 ? id + 1 : undefined;
-  return wt!.isMainThread === true && id === 0 && !inWebWorkerScope() ? 1 : undefined;
-}
-
-/** A random token in [2^24, 2^30): disjoint from every `threadId + 1`. */
-export function randomToken(): number {
-  const c = (globalThis as { crypto?: { getRandomValues?: (a: Uint32Array) => Uint32Array } }).crypto;
-  const r = typeof c?.getRandomValues === 'function' ? c.getRandomValues(new Uint32Array(1))[0]! : Math.floor(Math.random() * 0x100000000);
-  return RANDOM_TOKENS + (r % (0x40000000 - RANDOM_TOKENS));
+  if (typeof id !== 'number' || !(id >= 0 && id + 1 < RANDOM_TOKENS) || id % 1 !== 0) return undefined;
+  const scope = G.WorkerGlobalScope;
+  if (wt!.isMainThread === false ? id > 0 : id === 0 && wt!.isMainThread === true && !(typeof scope === 'function' && globalThis instanceof scope)) return id + 1;
+  return undefined;
 }
 
 /**
  * This thread's token, recorded in the lock word and in the waiter slots it
  * owns: `threadId + 1` where that is unique (so `recover(threadId)` can name
- * the thread), else a random number per realm in a range no threadId token
- * reaches (see threadIdToken). Always in [1, 2^30).
+ * the thread), else a random number per realm in [2^24, 2^30), a range no
+ * threadId token reaches. Always in [1, 2^30).
  */
 export function threadToken(): number {
-  token ??= threadIdToken() ?? randomToken();
+  token ??= threadIdToken() ?? RANDOM_TOKENS + Math.floor(Math.random() * (0x40000000 - RANDOM_TOKENS));
   return token;
 }
 
 /**
- * The token of the thread with this threadId: the runtime must have
+ * The token of the thread with this threadId. The runtime must have
  * `worker_threads` (its workers' tokens are then `threadId + 1`, whatever
  * the calling thread is), and a Worker's 'exit' event must mean that its
- * thread has stopped (not so in Deno 2.9.6).
+ * thread has stopped: not so on Deno (2.9.6), where a terminated worker
+ * blocked in Atomics.wait runs on, and repairing it would break the queue.
  */
 export function tokenOf(threadId: unknown): number {
-  if (typeof (globalThis as { Deno?: unknown }).Deno === 'object')
-    throw new TypeError(
-      "janus-queue: watch() and recover() are not available on Deno: there a terminated Worker's 'exit' event comes while its thread still runs (one blocked in Atomics.wait is not stopped), and repairing a running thread would break the queue",
-    );
-  if (workerThreads()?.threadId === undefined)
-    throw new TypeError('janus-queue: watch() and recover() need threads that know their threadId (node:worker_threads through process.getBuiltinModule: Node >= 20.16, Bun, Deno); this runtime has none');
+  if (!G.process?.getBuiltinModule || G.Deno)
+    throw new TypeError("janus-queue: watch() and recover() need Node >= 20.16 or Bun (threads that know their threadId and have stopped at their 'exit' event; on Deno a terminated worker runs on)");
   if (typeof threadId !== 'number' || !Number.isInteger(threadId) || threadId < 0 || threadId + 1 >= RANDOM_TOKENS)
     throw new TypeError(
-      `janus-queue: expected the threadId of a worker_threads Worker (an integer >= 0), got ${String(threadId)}; a Worker's threadId reads -1 once it has exited, so take it (or call watch()) while it runs, and a web Worker has none`,
+      `janus-queue: expected the threadId of a worker_threads Worker (an integer >= 0), got ${String(threadId)}; a Worker's threadId reads -1 once it has exited, so take it (or call watch()) while it runs`,
     );
   return threadId + 1;
 }

@@ -69,7 +69,7 @@ export function localChecks(check, notAvailable) {
       assert.equal(r.closed, true);
     });
   } else {
-    notAvailable('Symbol.dispose / Symbol.asyncDispose', 'the runtime has not the symbols; the queue defines no dispose methods then');
+    notAvailable('Symbol.dispose', 'the runtime has not the symbols; the queue defines no dispose methods then');
   }
 
   check('the event loop: a pending asyncQ.get keeps the process alive until its item arrives; an idle queue lets it exit', () => {
