@@ -30,13 +30,14 @@ export function runtimes() {
 export const INSTALL_RUNTIMES = 'npm run runtimes:install (installs the pinned runtimes into .runtimes/)';
 
 /**
- * For a suite that needs `what`: `options` to pass to describe/it (a skip
- * with a message when it is missing and JANUS_REQUIRE_ALL is not 1), and
- * `require()`, to call first in the suite: it throws when it is missing.
+ * For a suite that needs `what`: `present`, `options` to pass to describe/it
+ * (a skip with a message when it is missing and JANUS_REQUIRE_ALL is not 1),
+ * and `require()`, to call in a test: it throws when it is missing.
  */
 export function needs(what, present, howto) {
   const message = `${what} not installed: ${howto}`;
   return {
+    present,
     options: present || REQUIRE_ALL ? {} : { skip: message },
     require() {
       if (!present) throw new Error(`${message} (JANUS_REQUIRE_ALL=1: a missing runtime or browser is a failure)`);
