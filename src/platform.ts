@@ -82,10 +82,11 @@ const G = globalThis as Globals;
 function threadIdToken(): number | undefined {
   const wt = G.process?.getBuiltinModule?.('node:worker_threads');
   const id = wt?.threadId;
-  if (typeof id !== 'number' || !(id >= 0 && id + 1 < RANDOM_TOKENS) || id % 1 !== 0) return undefined;
+  if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id + 1 >= RANDOM_TOKENS) return undefined;
   const scope = G.WorkerGlobalScope;
-  if (wt!.isMainThread === false ? id > 0 : id === 0 && wt!.isMainThread === true && !(typeof scope === 'function' && globalThis instanceof scope)) return id + 1;
-  return undefined;
+  const webWorker = typeof scope === 'function' && globalThis instanceof scope;
+  const unique = wt!.isMainThread === false ? id > 0 : wt!.isMainThread === true && id === 0 && !webWorker;
+  return unique ? id + 1 : undefined;
 }
 
 /**
