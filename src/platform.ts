@@ -60,32 +60,59 @@ export function releaseEventLoop(): void {
 function noop(): void {}
 
 let token: number | undefined;
-/** Whether this thread's token is its Node threadId + 1 (so recover() can name threads). */
-let tokenIsThreadId = false;
+
+/** Tokens below this are `threadId + 1`; random tokens are drawn from here to 2^30 (the lock word keeps 30 bits). */
+export const RANDOM_TOKENS = 0x1000000;
+
+type Globals = {
+  process?: { getBuiltinModule?: (id: string) => { threadId?: unknown; isMainThread?: unknown } | undefined };
+  WorkerGlobalScope?: unknown;
+  Deno?: unknown;
+};
+const G = globalThis as Globals;
+
+/**
+ * `threadId + 1` where this thread's threadId is known to be unique in the
+ * process, else undefined: for a `worker_threads` thread (Node, Bun, Deno;
+ * Bun's web Workers are such threads), whose threadId the runtime counts up
+ * once per process, and for the main thread (threadId 0) when this realm is
+ * not a web worker's global scope. A Deno web Worker reports threadId 0 and
+ * isMainThread true, as the main thread does: it gets no threadId token.
+ */
+function threadIdToken(): number | undefined {
+  const wt = G.process?.getBuiltinModule?.('node:worker_threads');
+  const id = wt?.threadId;
+  if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id + 1 >= RANDOM_TOKENS) return undefined;
+  const scope = G.WorkerGlobalScope;
+  const webWorker = typeof scope === 'function' && globalThis instanceof scope;
+  const unique = wt!.isMainThread === false ? id > 0 : wt!.isMainThread === true && id === 0 && !webWorker;
+  return unique ? id + 1 : undefined;
+}
 
 /**
  * This thread's token, recorded in the lock word and in the waiter slots it
- * owns: Node's `threadId + 1` (so `recover(worker)` can name a thread by its
- * Worker), elsewhere a random number per realm. Always in [1, 2^30).
+ * owns: `threadId + 1` where that is unique (so `recover(threadId)` can name
+ * the thread), else a random number per realm in [2^24, 2^30), a range no
+ * threadId token reaches. Always in [1, 2^30).
  */
 export function threadToken(): number {
-  if (token === undefined) {
-    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-    const threadId = (proc?.getBuiltinModule?.('node:worker_threads') as { threadId?: unknown } | undefined)?.threadId;
-    tokenIsThreadId = typeof threadId === 'number' && threadId + 1 < 0x1000000;
-    token = tokenIsThreadId ? (threadId as number) + 1 : 0x1000000 + Math.floor(Math.random() * 0x3effffff);
-  }
+  token ??= threadIdToken() ?? RANDOM_TOKENS + Math.floor(Math.random() * (0x40000000 - RANDOM_TOKENS));
   return token;
 }
 
-/** The token of the thread with this Node threadId. */
+/**
+ * The token of the thread with this threadId. The runtime must have
+ * `worker_threads` (its workers' tokens are then `threadId + 1`, whatever
+ * the calling thread is), and a Worker's 'exit' event must mean that its
+ * thread has stopped: not so on Deno (2.9.6), where a terminated worker
+ * blocked in Atomics.wait runs on, and repairing it would break the queue.
+ */
 export function tokenOf(threadId: unknown): number {
-  threadToken();
-  if (!tokenIsThreadId)
-    throw new TypeError('janus-queue: watch() and recover() need Node threads that know their threadId (process.getBuiltinModule, Node >= 20.16); this runtime has none');
-  if (typeof threadId !== 'number' || !Number.isInteger(threadId) || threadId < 0 || threadId + 1 >= 0x1000000)
+  if (!G.process?.getBuiltinModule || G.Deno)
+    throw new TypeError("janus-queue: watch() and recover() need Node >= 20.16 or Bun (threads that know their threadId and have stopped at their 'exit' event; on Deno a terminated worker runs on)");
+  if (typeof threadId !== 'number' || !Number.isInteger(threadId) || threadId < 0 || threadId + 1 >= RANDOM_TOKENS)
     throw new TypeError(
-      `janus-queue: expected the threadId of a Node worker (an integer >= 0), got ${String(threadId)}; a Worker's threadId reads -1 once it has exited, so take it (or call watch()) while it runs`,
+      `janus-queue: expected the threadId of a worker_threads Worker (an integer >= 0), got ${String(threadId)}; a Worker's threadId reads -1 once it has exited, so take it (or call watch()) while it runs`,
     );
   return threadId + 1;
 }

@@ -1,79 +1,34 @@
-// The browser: real headless Chromium (Debian's chromium package, driven by
-// playwright-core) on pages served by a server on 127.0.0.1 started here.
-// test/browser/page.mjs runs in a cross-origin-isolated page: the page uses
-// asyncQ with a Web Worker on syncQ, and the reverse (a worker on asyncQ, the
-// page on asyncQ and the non-blocking syncQ calls). not-isolated.mjs runs
-// without COOP/COEP, where SharedArrayBuffer is missing.
+// The browsers: headless Chromium and Firefox ESR (Debian's packages, driven
+// by puppeteer-core: test/browser/driver.mjs) on pages served from
+// 127.0.0.1. test/browser/page.mjs runs in a cross-origin-isolated page: the
+// page uses asyncQ with a Web Worker on syncQ, and the reverse (a worker on
+// asyncQ, the page on asyncQ and the non-blocking syncQ calls), then streams,
+// Symbol.asyncDispose and lock contention (extras.mjs). Each browser runs it
+// twice: as it is, and with Atomics.waitAsync removed before the package
+// loads (?no-waitasync), so the polling fallback runs in real browsers.
+// not-isolated.mjs runs without COOP/COEP, where SharedArrayBuffer is missing.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, join, normalize } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const TYPES = { '.html': 'text/html', '.mjs': 'text/javascript', '.js': 'text/javascript' };
+import { BROWSERS, launch, runPage, serve } from './browser/driver.mjs';
 
 let server;
-let browser;
-let base;
-
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install Debian's chromium package (.ci/run does)`);
-  server = createServer((req, res) => {
-    const path = new URL(req.url, 'http://x').pathname;
-    const file = normalize(join(root, path === '/' ? 'test/browser/page.html' : path));
-    if (!file.startsWith(root) || !existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    const isolated = !req.url.includes('not-isolated');
-    res.writeHead(200, {
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-      ...(isolated ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {}),
-    });
-    res.end(readFileSync(file));
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  server = await serve();
 });
-
-after(async () => {
-  await browser?.close();
-  await new Promise((r) => (server ? server.close(r) : r()));
-});
-
-async function runPage(path) {
-  const page = await browser.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${base}${path}`);
-  await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 60000 });
-  const result = await page.evaluate(() => window.__result);
-  await page.close();
-  return { result, errors };
-}
+after(() => server?.close());
 
 const count = (n) => [...Array(n).keys()];
 
-describe('in headless Chromium, a cross-origin-isolated page', () => {
+/** The checks of one run of page.html; `page()` is its result, `waitAsync` whether the run kept Atomics.waitAsync. */
+function pageChecks(page, waitAsync) {
   let r;
-  before(async () => {
-    const { result, errors } = await runPage('/');
-    assert.deepEqual(errors, []);
-    assert.equal(result.error, undefined, result.error);
-    r = result;
+  before(() => {
+    r = page();
   });
 
-  it('is cross-origin isolated and has Atomics.waitAsync', () => {
+  it(`is cross-origin isolated, and ${waitAsync ? 'has' : 'has not'} Atomics.waitAsync on the page and in its workers`, () => {
     assert.equal(r.crossOriginIsolated, true);
-    assert.equal(r.waitAsync, true);
+    assert.deepEqual([r.waitAsync, r.sync.workerWaitAsync, r.async.workerWaitAsync, r.extras.streams.workerWaitAsync], [waitAsync, waitAsync, waitAsync, waitAsync]);
   });
 
   it("refuses blocking syncQ calls on the page's main thread with a TypeError saying why, changing nothing; non-blocking ones work", () => {
@@ -141,14 +96,25 @@ describe('in headless Chromium, a cross-origin-isolated page', () => {
       assert.deepEqual(r.async.dropAfter, { qsize: 0, unfinished: 0 });
     });
   });
-});
 
-describe('in headless Chromium, a page that is not cross-origin isolated', () => {
+  it('Web Streams: the page writes a WritableStream, a worker pipes readable() into writable(), the page reads a ReadableStream to its end', () => {
+    assert.deepEqual(r.extras.streams.got, count(30));
+  });
+
+  it('await q[Symbol.asyncDispose]() is aclose(): the queue is shut down and emptied', () => {
+    assert.deepEqual(r.extras.asyncDispose, { symbol: true, closed: true, qsize: 0 });
+  });
+
+  it('the lock under contention: 3 workers (2 on syncQ, 1 on asyncQ) and the page put and get 8000 items through a queue of 2, each exactly once', () => {
+    assert.deepEqual(r.extras.contention, { exactlyOnce: true, count: 8000, qsize: 0 });
+  });
+}
+
+/** The checks of not-isolated.html. */
+function notIsolatedChecks(page) {
   let r;
-  before(async () => {
-    const { result, errors } = await runPage('/test/browser/not-isolated.html');
-    assert.deepEqual(errors, []);
-    r = result;
+  before(() => {
+    r = page();
   });
 
   it('has no SharedArrayBuffer (the browser hides it), yet the library imports', () => {
@@ -167,4 +133,29 @@ describe('in headless Chromium, a page that is not cross-origin isolated', () =>
     assert.match(r.Queue.message, /^janus-queue: new Queue\(\)/);
     assert.match(r.attach.message, /^janus-queue: Queue\.attach\(\)/);
   });
-});
+}
+
+for (const b of BROWSERS) {
+  describe(`in headless ${b.name}`, b.need.options, () => {
+    if (!b.need.present) {
+      it('is installed', () => b.need.require()); // reached only with JANUS_REQUIRE_ALL=1: then a failure
+      return;
+    }
+    let browser;
+    const results = {};
+    before(async () => {
+      browser = await launch(b);
+      for (const [key, path] of [['page', '/'], ['fallback', '/?no-waitasync'], ['notIsolated', '/test/browser/not-isolated.html']]) {
+        const { result, errors } = await runPage(browser, `${server.base}${path}`);
+        assert.deepEqual(errors, [], `${path}: uncaught errors`);
+        assert.equal(result.error, undefined, `${path}: ${result.error}`);
+        results[key] = result;
+      }
+    });
+    after(() => browser?.close());
+
+    describe('a cross-origin-isolated page', () => pageChecks(() => results.page, true));
+    describe('the same page with Atomics.waitAsync removed before the package loads (the polling fallback)', () => pageChecks(() => results.fallback, false));
+    describe('a page that is not cross-origin isolated', () => notIsolatedChecks(() => results.notIsolated));
+  });
+}

@@ -88,8 +88,24 @@ describe('Symbol.dispose and Symbol.asyncDispose', () => {
   });
 
   it('on a runtime without the symbols, importing defines no dispose method and no global (no polyfill)', () => {
-    // A fresh realm has no Symbol.dispose (Node adds it to its main realm only).
+    // A fresh realm whose Symbol has no dispose symbols: Node 20 and 22 add them
+    // to the main realm only, but V8 in Node 24 has them in every realm, so
+    // the realm's global Symbol is replaced by one that hides them. What
+    // code assigns to it is kept apart, so a polyfill would still show.
     const ctx = vm.createContext({ TextEncoder, TextDecoder });
+    vm.runInContext(
+      `const hidden = new Set(['dispose', 'asyncDispose']);
+       const assigned = Object.create(null);
+       const real = Symbol;
+       // the target is a plain arrow function: the real Symbol's non-configurable properties would bind the proxy's answers
+       globalThis.Symbol = new Proxy((description) => real(description), {
+         get: (t, k) => (k in assigned ? assigned[k] : hidden.has(k) ? undefined : Reflect.get(real, k)),
+         has: (t, k) => k in assigned || (!hidden.has(k) && Reflect.has(real, k)),
+         set: (t, k, v) => ((assigned[k] = v), true),
+         defineProperty: (t, k, d) => ((assigned[k] = d.value ?? d.get?.()), true),
+       });`,
+      ctx,
+    );
     assert.equal(vm.runInContext('typeof Symbol.dispose + typeof Symbol.asyncDispose', ctx), 'undefinedundefined');
     const mod = { exports: {} };
     vm.runInContext(`(function (module, exports) {${readFileSync(require.resolve('janus-queue'), 'utf8')}\n})`, ctx)(mod, mod.exports);

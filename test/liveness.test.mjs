@@ -34,6 +34,7 @@ describe('without Atomics.waitAsync', () => {
       '--import',
       here('./fixtures/no-waitasync.mjs'),
       '--test',
+      '--test-reporter=tap', // Node >= 23 prints the spec reporter when piped; this reads TAP's closing lines
       '--test-timeout=60000',
       here('./async.test.mjs'),
       here('./cross-thread.test.mjs'),

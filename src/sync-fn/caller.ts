@@ -12,6 +12,7 @@ import {
   type Reply,
   THREW_ERROR,
   THREAD_TOKEN,
+  threadName,
   type WireError,
   fromWireError,
 } from './protocol.js';
@@ -41,7 +42,7 @@ export class Caller {
       throw new TypeError('janus-queue/sync-fn: this thread serves this handle; a blocking call here would stop the event loop that must answer it: call from another thread');
     const owner = Atomics.compareExchange(channel.control, C_CALLER, 0, this.token);
     if (owner !== 0 && owner !== this.token)
-      throw new TypeError(`janus-queue/sync-fn: this handle already has a caller (thread ${owner - 1}); create one handle per calling thread`);
+      throw new TypeError(`janus-queue/sync-fn: this handle already has a caller (${threadName(owner)}); create one handle per calling thread`);
   }
 
   call(args: unknown[], options?: CallOptions): unknown {

@@ -11,7 +11,7 @@ export interface SyncFnOptions extends ChannelOptions {
   timeout?: number;
   /** Node flags of the worker (`execArgv` of `new Worker`); default: the process's own, less `--input-type`, `-e` and `-p`. */
   execArgv?: string[];
-  /** Environment of the worker (`env` of `new Worker`); default: a copy of `process.env` at this call. */
+  /** Environment of the worker (`env` of `new Worker`); default: a plain copy of `process.env` at this call (Deno's `process.env` is a Proxy that cannot be posted). */
   env?: Record<string, string | undefined>;
   /** Resource limits of the worker (`resourceLimits` of `new Worker`). */
   resourceLimits?: {
@@ -66,7 +66,7 @@ export function createSyncFn<F extends AnyFn = (...args: any[]) => any>(workerPa
     handle,
     entry,
     bootstrap: new URL('./sync-fn-worker.js', import.meta.url).href,
-    options: { execArgv: o.execArgv ?? workerExecArgv(), env: o.env ?? process.env, resourceLimits: o.resourceLimits },
+    options: { execArgv: o.execArgv ?? workerExecArgv(), env: o.env ?? { ...process.env }, resourceLimits: o.resourceLimits },
     inheritedFlags: o.execArgv === undefined,
   };
   supervisor().postMessage(request);

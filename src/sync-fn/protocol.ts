@@ -12,15 +12,15 @@
  * timed out has a smaller id than the call that finds it, and is dropped.
  */
 import { Queue, type QueueHandle } from 'janus-queue';
-import { threadId } from 'node:worker_threads';
+import { RANDOM_TOKENS, threadToken } from '../platform.js';
 
 /** Control words (Int32Array indices). */
 export const C_MAGIC = 0;
-/** The thread token (threadId + 1) of the connected caller, 0 when none. */
+/** The thread token (THREAD_TOKEN) of the connected caller, 0 when none. */
 export const C_CALLER = 1;
 /** The id of the last call; ids start at 1. */
 export const C_LAST_ID = 2;
-/** The thread token (threadId + 1) of the server once it serves, 0 before. */
+/** The thread token (THREAD_TOKEN) of the server once it serves, 0 before. */
 export const C_SERVING = 3;
 /** 1 once the server has said goodbye (its farewell reply is in `replies`). */
 export const C_GONE = 4;
@@ -37,8 +37,18 @@ export const THREW_VALUE = 2;
 /** The server is gone; the payload is a `Farewell`. */
 export const GONE = 3;
 
-/** This thread's token in the control words: Node's threadId + 1 (0 means nobody). */
-export const THREAD_TOKEN = threadId + 1;
+/**
+ * This thread's token in the control words (0 means nobody): the queue's
+ * rule (src/platform.ts), `threadId + 1` where that is unique in the process,
+ * else a random number no threadId token reaches (a Deno web Worker, whose
+ * threadId reads 0 as the main thread's does).
+ */
+export const THREAD_TOKEN = threadToken();
+
+/** How an error message names the thread of a token. */
+export function threadName(token: number): string {
+  return token < RANDOM_TOKENS ? `thread ${token - 1}` : 'a thread without a threadId (a web worker)';
+}
 
 export type Request = [id: number, args: unknown[]];
 export type Reply = [id: number, kind: number, payload: unknown];

@@ -1,6 +1,7 @@
 // A dedicated module Worker that uses only asyncQ (the reverse of
 // sync-worker.mjs): the page answers with asyncQ and the non-blocking syncQ
 // calls. Each step posts { step, ... }; an error is posted as { step: 'error' }.
+import '/test/browser/strip.mjs';
 import { LifoQueue, PriorityQueue, Queue } from '/dist/index.js';
 import { describeValue } from '/test/browser/describe-value.mjs';
 
@@ -32,7 +33,7 @@ async function run(h) {
   for (let i = 0; i < 5; i++) lifo.push(await lifoIn.asyncQ.get(T));
   const prio = [];
   for (let i = 0; i < 4; i++) prio.push((await prioIn.asyncQ.get(T))[1]);
-  postMessage({ step: 'taken', lifo, prio });
+  postMessage({ step: 'taken', lifo, prio, waitAsync: typeof Atomics.waitAsync === 'function' });
 
   // worker -> page: fill with asyncQ.put, then say so; the page reads with getNowait
   const lifoOut = LifoQueue.attach(h.lifo);

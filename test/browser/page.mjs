@@ -1,8 +1,12 @@
 // Runs in a cross-origin-isolated page. The page's main thread uses asyncQ and
 // the non-blocking syncQ calls; one dedicated module Worker uses syncQ
-// (sync-worker.mjs), another uses asyncQ (async-worker.mjs). The result goes
-// to window.__result for test/browser.test.mjs.
+// (sync-worker.mjs), another uses asyncQ (async-worker.mjs); extras.mjs adds
+// streams, Symbol.asyncDispose and lock contention. Workers get the page's
+// query (?no-waitasync). The result goes to window.__result for
+// test/browser.test.mjs.
+import '/test/browser/strip.mjs'; // first: with ?no-waitasync, Atomics.waitAsync is gone before the package loads
 import { LifoQueue, PriorityQueue, Queue } from '/dist/index.js';
+import { extras } from '/test/browser/extras.mjs';
 import { describeValue, richValue } from '/test/browser/describe-value.mjs';
 import { GETTERS, PUTTERS, waiterCount } from '/test/helpers/waiters.mjs';
 
@@ -76,7 +80,7 @@ function refusals() {
 
 async function withSyncWorker() {
   const r = {};
-  const worker = new Worker('/test/browser/sync-worker.mjs', { type: 'module' });
+  const worker = new Worker(`/test/browser/sync-worker.mjs${location.search}`, { type: 'module' });
   const next = inbox(worker, 'sync worker');
   const jobs = new Queue({ maxsize: 3 });
   const results = new Queue();
@@ -99,6 +103,7 @@ async function withSyncWorker() {
   const taken = await next('taken');
   r.lifoIn = taken.lifo;
   r.prioIn = taken.prio;
+  r.workerWaitAsync = taken.waitAsync;
 
   await next('filled');
   r.lifo = [];
@@ -133,7 +138,7 @@ async function withSyncWorker() {
 
 async function withAsyncWorker() {
   const r = {};
-  const worker = new Worker('/test/browser/async-worker.mjs', { type: 'module' });
+  const worker = new Worker(`/test/browser/async-worker.mjs${location.search}`, { type: 'module' });
   const next = inbox(worker, 'async worker');
   const jobs = new Queue({ maxsize: 4 });
   const results = new Queue();
@@ -165,6 +170,7 @@ async function withAsyncWorker() {
   const taken = await next('taken');
   r.lifoIn = taken.lifo;
   r.prioIn = taken.prio;
+  r.workerWaitAsync = taken.waitAsync;
 
   await next('filled');
   r.lifo = Array.from({ length: 5 }, () => lifo.syncQ.getNowait());
@@ -186,6 +192,7 @@ async function main() {
   out.refusals = refusals();
   out.sync = await withSyncWorker();
   out.async = await withAsyncWorker();
+  out.extras = await extras();
 }
 
 main().then(

@@ -1,6 +1,7 @@
 // A dedicated module Worker that uses only syncQ: blocking calls are allowed
 // here. Each step posts { step, ... } to the page; any error is posted as
 // { step: 'error' } so the page fails with it instead of timing out.
+import '/test/browser/strip.mjs';
 import { LifoQueue, PriorityQueue, Queue } from '/dist/index.js';
 import { describeValue } from '/test/browser/describe-value.mjs';
 
@@ -28,7 +29,7 @@ function run(h) {
   const prioIn = PriorityQueue.attach(h.prioIn);
   const lifoTaken = Array.from({ length: 5 }, () => lifoIn.syncQ.get(T));
   const prioTaken = Array.from({ length: 4 }, () => prioIn.syncQ.get(T)[1]);
-  postMessage({ step: 'taken', lifo: lifoTaken, prio: prioTaken });
+  postMessage({ step: 'taken', lifo: lifoTaken, prio: prioTaken, waitAsync: typeof Atomics.waitAsync === 'function' });
 
   // worker -> page: fill, then say so; the page reads with asyncQ
   const lifo = LifoQueue.attach(h.lifo);
