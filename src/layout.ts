@@ -192,3 +192,8 @@ export function checkHeader(buffer: SharedArrayBuffer): string | null {
   if (w[MAX_BYTES]! < 1 || arenaBytesFor(w[MAX_BYTES]!) !== w[ARENA_BYTES]) return `its maxBytes word (${w[MAX_BYTES]}) does not match its arena`;
   return null;
 }
+
+/** The default and the largest `maxBytes` a queue accepts: what queue.ts needs of the layout besides the header functions (it names no word). */
+export function maxBytesRange(): readonly [defaultBytes: number, largest: number] {
+  return [DEFAULT_MAX_BYTES, MAX_MAX_BYTES];
+}

@@ -3,7 +3,9 @@ import { type CodecName, type WireCodec, codecName, describe, isCustomCodec, mak
 import { Core } from './core.js';
 import { Items } from './items.js';
 import { KIND_FIFO, KIND_LIFO, KIND_NAMES, KIND_PRIORITY, type Kind } from './kinds.js';
-import { DEFAULT_MAX_BYTES, MAX_MAX_BYTES, checkHeader, createBuffer, readHeader } from './layout.js';
+import { checkHeader, createBuffer, maxBytesRange, readHeader } from './layout.js';
+
+const [DEFAULT_MAX_BYTES, MAX_MAX_BYTES] = maxBytesRange();
 import { requireSharedMemory, threadToken, tokenOf } from './platform.js';
 import { SyncFace } from './sync-face.js';
 import type { AsyncQueue, AttachOptions, QueueHandle, QueueOptions, SyncQueue } from './types.js';
