@@ -1,6 +1,7 @@
 import { QueueEmpty, QueueFull, QueueShutDown } from 'janus-queue';
 import { randomUUID } from 'node:crypto';
 import { type RedisConnection, type ScriptClient, openClient } from './connection.js';
+import { Batcher } from './batch.js';
 import { type Attempt, Line, type Timing, Transient, Waiter, transient } from './line.js';
 
 /** What a queue object is: the same for its async face and for its sync face's worker. Plain data. */
@@ -35,7 +36,6 @@ export interface Snapshot {
 
 const SHUT = -1;
 const FULL = -2;
-const EMPTY = -3;
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 /**
@@ -44,7 +44,7 @@ const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()
  * checks; nothing here decides a rule of the queue (the scripts do).
  *
  * Connections: one for commands, and, made when first needed, one each for
- * the get and put lines' BLPOP (a blocked connection serves nothing else)
+ * the get and put lines' BLMPOP (a blocked connection serves nothing else)
  * and one subscribed to the queue's events.
  */
 export class RedisCore {
@@ -59,37 +59,44 @@ export class RedisCore {
   private readonly gets: Line;
   private readonly puts: Line;
   private readonly joins: Line;
+  private readonly puts$: Batcher<(string | number | Buffer)[], number>;
+  private readonly gets$: Batcher<number, { taken: Taken[]; shut: boolean }>;
+  private readonly dones$: Batcher<string, void>;
   /** Lease tokens of the items this object took and has not marked done, oldest first. */
   private readonly held: string[] = [];
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private putSeq = 0;
   private gone: Error | undefined;
 
-  constructor(readonly config: CoreConfig) {
+  /** `soon`: when a batch of calls leaves (see Batcher). */
+  constructor(
+    readonly config: CoreConfig,
+    soon?: (f: () => void) => void,
+  ) {
+    this.puts$ = new Batcher((calls) => this.putAll(calls), soon);
+    this.gets$ = new Batcher((maxes) => this.takeAll(maxes), soon);
+    this.dones$ = new Batcher((tokens) => this.doneAll(tokens), soon);
     const p = `${config.prefix}:{${config.name}}`;
     this.keys = ['items', 'meta', 'taken', 'leases', 'wake:get', 'wake:put'].map((k) => `${p}:${k}`);
     this.channel = `${p}:events`;
     this.clientKey = `${p}:client:${randomUUID()}`;
     this.base = [config.kind, config.maxsize > 0 ? config.maxsize : 0, this.channel];
     this.cmd = openClient(config.connection);
-    this.gets = this.line('get', this.keys[4]!);
-    this.puts = this.line('put', this.keys[5]!);
+    this.gets = this.line('get', this.keys[4]!, true);
+    this.puts = this.line('put', this.keys[5]!, false);
     this.joins = new Line(undefined, async () => {});
   }
 
   /** Puts `entries` ([priority, bytes]) all or none, waiting for room. */
   put(entries: [number, Uint8Array][], timing: Timing): Promise<void> {
-    const args: (string | number | Buffer)[] = [...this.base, ++this.putSeq, entries.length];
-    for (const [score, bytes] of entries) args.push(score, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    const call: (string | number | Buffer)[] = [++this.putSeq, entries.length];
+    for (const [score, bytes] of entries) call.push(score, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     return this.wait<true>(
       this.puts,
       async () => {
-        const [status, qsize, unfinished] = (await this.script('jqPut', [...this.keys, this.clientKey, ...args])) as number[];
+        const status = await this.puts$.add(call);
         if (status === SHUT) throw this.closed();
-        this.snapshot.qsize = qsize!;
-        if (status === FULL) return undefined;
-        this.snapshot.unfinished = unfinished!;
-        return true;
+        return status === FULL ? undefined : true;
       },
       timing,
       () => new QueueFull(),
@@ -101,21 +108,12 @@ export class RedisCore {
   get(max: number, timing: Timing): Promise<Taken[]> {
     return this.wait<Taken[]>(
       this.gets,
-      async () => {
-        const reply = (await this.script('jqGetBuffer', [...this.keys, ...this.base, max, this.config.leaseMs])) as (number | Buffer)[];
-        const status = reply[0] as number;
-        if (status === SHUT) throw this.closed();
-        this.snapshot.qsize = reply[1] as number;
-        if (status === EMPTY) return undefined;
-        this.snapshot.unfinished = reply[2] as number;
-        const out: Taken[] = [];
-        for (let i = 3; i < reply.length; i += 3) {
-          const token = String(reply[i]);
-          this.held.push(token);
-          out.push({ token, bytes: reply[i + 1] as Buffer, score: parseScore(String(reply[i + 2])) });
-        }
-        this.beat();
-        return out;
+      async (via) => {
+        // A parked try (behind a BLMPOP) goes alone on its connection; the others in this tick's batch.
+        const { taken, shut } = via ? (await this.takeAll([max], via))[0]! : await this.gets$.add(max);
+        if (taken.length > 0) return taken;
+        if (shut) throw this.closed();
+        return undefined;
       },
       timing,
       () => new QueueEmpty(),
@@ -132,8 +130,44 @@ export class RedisCore {
   async taskDone(): Promise<void> {
     const token = this.held.shift();
     if (token === undefined) throw new RangeError('janus-queue: taskDone() called more times than this queue object took items');
-    const [, unfinished] = (await this.retry(() => this.script('jqDone', [...this.keys, ...this.base, token]))) as number[];
+    await this.retry(() => this.dones$.add(token));
+  }
+
+  /** One put script for the puts of this tick: their statuses, in order. */
+  private async putAll(calls: (string | number | Buffer)[][]): Promise<number[]> {
+    const reply = (await this.script('jqPut', [...this.keys, this.clientKey, ...this.base, calls.length, ...calls.flat()])) as number[];
+    this.snapshot.qsize = reply[0]!;
+    this.snapshot.unfinished = reply[1]!;
+    return reply.slice(2);
+  }
+
+  /** One get script for the gets of this tick (or one parked get, on `via`): each call's items, and whether the queue is shut down. */
+  private async takeAll(maxes: number[], via?: ScriptClient): Promise<{ taken: Taken[]; shut: boolean }[]> {
+    const reply = (await this.script('jqGetBuffer', [...this.keys, ...this.base, this.config.leaseMs, maxes.length, ...maxes], via)) as (number | Buffer)[];
+    this.snapshot.qsize = reply[0] as number;
+    this.snapshot.unfinished = reply[1] as number;
+    const shut = reply[2] === 1;
+    if (shut) this.snapshot.closed = true;
+    const out: { taken: Taken[]; shut: boolean }[] = [];
+    let i = 3;
+    for (let c = 0; c < maxes.length; c++) {
+      const taken: Taken[] = [];
+      for (let k = reply[i++] as number; k > 0; k--, i += 3) {
+        const token = String(reply[i]);
+        this.held.push(token);
+        taken.push({ token, bytes: reply[i + 1] as Buffer, score: parseScore(String(reply[i + 2])) });
+      }
+      out.push({ taken, shut });
+    }
+    this.beat();
+    return out;
+  }
+
+  /** One done script for the taskDone calls of this tick. */
+  private async doneAll(tokens: string[]): Promise<void[]> {
+    const [, unfinished] = (await this.script('jqDone', [...this.keys, ...this.base, ...tokens])) as number[];
     this.snapshot.unfinished = unfinished!;
+    return tokens.map(() => undefined);
   }
 
   async shutdown(immediate: boolean): Promise<void> {
@@ -174,9 +208,10 @@ export class RedisCore {
     });
   }
 
-  private script(name: string, args: (string | number | Buffer)[]): Promise<unknown> {
+  /** Runs a script, on the command connection or on `via`. */
+  private script(name: string, args: (string | number | Buffer)[], via: ScriptClient = this.cmd): Promise<unknown> {
     if (this.gone) return Promise.reject(this.gone);
-    return transient((this.cmd as any)[name](...args) as Promise<unknown>);
+    return transient((via as any)[name](...args) as Promise<unknown>);
   }
 
   /** Repeats a call that is safe to repeat until the connection lets it through. */
@@ -191,14 +226,19 @@ export class RedisCore {
     }
   }
 
-  private line(direction: 'get' | 'put', key: string): Line {
+  /** A waiting line; `park`: the head's next try rides behind the BLMPOP (gets: what a given-up try took is handed back). */
+  private line(direction: 'get' | 'put', key: string, park: boolean): Line {
     let client: ScriptClient | undefined;
     return new Line(
-      () => {
+      async (n, head) => {
         client ??= this.connect();
-        return client.blpop(key, 1);
+        // BLMPOP (Redis 7): up to n tokens, blocking 1 s at most for the first. Reply: [key, [tokens...]] or null.
+        const tokens = client.call('BLMPOP', 1, 1, key, 'LEFT', 'COUNT', n) as Promise<[string, string[]] | null>;
+        const [reply, settled] = await Promise.all([tokens, head ? head.tick(client, true) : false]);
+        return [reply ? reply[1].length : 0, settled];
       },
-      () => this.script('jqRepost', [...this.keys, ...this.base, direction]),
+      (n) => this.script('jqRepost', [...this.keys, ...this.base, direction, n]),
+      park,
     );
   }
 

@@ -1,4 +1,4 @@
-import { isReplyError } from './connection.js';
+import { type ScriptClient, isReplyError } from './connection.js';
 import { RedisTimeout } from './errors.js';
 
 /** A failure of the connection, not of the call: the call tries again once the connection is back. */
@@ -26,7 +26,7 @@ export interface Timing {
  * and throws for a final error. A connection error is "not yet" too: the
  * next try goes out once the connection is back.
  */
-export type Attempt<R> = () => Promise<R | undefined>;
+export type Attempt<R> = (via?: ScriptClient) => Promise<R | undefined>;
 
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
@@ -41,6 +41,8 @@ const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()
 export class Waiter<R> {
   settled = false;
   private inFlight = false;
+  /** The try in flight waits behind a BLMPOP on the same connection: a timeout need not wait for it. */
+  private parked = false;
   private expired = false;
   private readonly timers: ReturnType<typeof setTimeout>[] = [];
   private readonly onAbort = () => this.fail(this.timing.signal!.reason);
@@ -63,13 +65,20 @@ export class Waiter<R> {
     signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
-  /** One try; true once the call is settled (so the line moves on). */
-  async tick(): Promise<boolean> {
+  /**
+   * One try (on `via`, a line's blocking connection, when given); true once
+   * the call is settled (so the line moves on). A `parked` try is sent behind
+   * a BLMPOP: it runs when that returns, so the call may time out or abort
+   * before, and then hands back what the try took (only gets park).
+   */
+  async tick(via?: ScriptClient, parked = false): Promise<boolean> {
     if (this.settled) return true;
+    if (this.inFlight) return false;
     this.inFlight = true;
+    this.parked = parked;
     let r: R | undefined;
     try {
-      r = await this.attempt();
+      r = await this.attempt(via);
     } catch (e) {
       this.inFlight = false;
       if (this.settled) return true;
@@ -101,7 +110,7 @@ export class Waiter<R> {
   }
 
   private soft(): void {
-    if (this.inFlight) this.expired = true;
+    if (this.inFlight && !this.parked) this.expired = true;
     else this.timedOut();
   }
 
@@ -124,11 +133,14 @@ export class Waiter<R> {
 /**
  * The waiting calls of one direction (get, put or join) of one queue object,
  * served in the order they started waiting. A line with a wake key blocks on
- * it (BLPOP on its own connection: a blocked connection serves nothing else)
- * between rounds; the scripts push one token per item or free place. `kick`
- * serves the line at once (a pub/sub event: shutdown, the last task done, a
- * reconnect). The BLPOP timeout (1 s) is a safety net for a token lost with
- * a process that died holding it, and for leases expiring.
+ * it between rounds (BLMPOP on its own connection: a blocked connection
+ * serves nothing else), taking up to one token per waiter; the scripts push
+ * one token per item or free place, so a round tries that many waiters at
+ * once (their scripts go out in line order on one connection, and Redis runs
+ * them in that order). `kick` serves the line at once (a pub/sub event:
+ * shutdown, the last task done, a reconnect). The BLMPOP timeout (1 s) is a
+ * safety net for a token lost with a process that died holding it, and for
+ * leases expiring.
  */
 export class Line {
   private readonly waiters: Waiter<any>[] = [];
@@ -136,20 +148,34 @@ export class Line {
   private serving = false;
   private again = false;
 
+  /**
+   * `block(n, head)`: waits (1 s at most) for up to n wake tokens and resolves
+   * with how many it got; with `head`, that waiter's next try is sent right
+   * behind the BLMPOP on the same connection (parked), so a wake-up and the
+   * try that follows it cost one round trip. None for a line woken by events
+   * only. `repost(n)` gives n tokens that reached nobody back.
+   */
   constructor(
-    private readonly blpop: (() => Promise<unknown>) | undefined,
-    private readonly repost: () => Promise<unknown>,
+    private readonly block: ((n: number, head: Waiter<any> | undefined) => Promise<[tokens: number, headSettled: boolean]>) | undefined,
+    private readonly repost: (n: number) => Promise<unknown>,
+    private readonly park = false,
   ) {}
 
   get length(): number {
     return this.waiters.length;
   }
 
+  /**
+   * Adds a waiter whose first try failed. A line with wake tokens waits for
+   * one before the next try (a put after that try left one); an
+   * event-driven line tries again at once (an event may have come before the
+   * subscription).
+   */
   add(w: Waiter<any>): void {
     if (w.settled) return;
     w.line = this;
     this.waiters.push(w);
-    void this.run();
+    void this.run(this.block !== undefined);
   }
 
   remove(w: Waiter<any>): void {
@@ -163,48 +189,64 @@ export class Line {
   }
 
   kick(): void {
-    if (this.waiters.length) void this.serve();
+    if (this.waiters.length) void this.serve(1);
   }
 
-  /** Tries the waiters in order until one of them does not get through. */
-  private async serve(): Promise<void> {
+  /** Tries the first `n` waiters at once, and again while all of them get through; returns how many did. */
+  private async serve(n: number): Promise<number> {
     if (this.serving) {
       this.again = true;
-      return;
+      return 0;
     }
     this.serving = true;
+    let through = 0;
     try {
       do {
         this.again = false;
-        for (let w = this.waiters[0]; w; w = this.waiters[0]) {
-          if (!(await w.tick())) break;
-          this.remove(w);
+        for (;;) {
+          const round = this.waiters.slice(0, n);
+          if (round.length === 0) break;
+          const settled = await Promise.all(round.map((w) => w.tick()));
+          round.forEach((w, i) => settled[i] && this.remove(w));
+          through += settled.filter(Boolean).length;
+          if (!settled.every(Boolean)) break;
         }
       } while (this.again);
     } finally {
       this.serving = false;
     }
+    return through;
   }
 
-  private async run(): Promise<void> {
+  private async run(waitFirst: boolean): Promise<void> {
     if (this.running) return;
     this.running = true;
     try {
+      let tokens = waitFirst ? 0 : 1;
       while (this.waiters.length) {
-        await this.serve();
+        if (tokens > 0) await this.serve(tokens);
         if (!this.waiters.length) break;
-        if (!this.blpop) {
+        if (!this.block) {
           await delay(1000);
+          tokens = 1;
           continue;
         }
-        let token: unknown = null;
+        const head = this.park ? this.waiters[0] : undefined;
+        let got = 0;
+        let headSettled = false;
         try {
-          token = await this.blpop();
+          [got, headSettled] = await this.block(this.waiters.length, head);
         } catch {
           await delay(100); // the connection is down: its reconnect is under way
         }
-        // A wake-up that reached nobody is passed on, for the other processes.
-        if (token !== null && !this.waiters.length) await this.repost().catch(() => {});
+        if (head && headSettled) {
+          this.remove(head);
+          got = Math.max(0, got - 1);
+        }
+        // Wake-ups that reached nobody (their waiters gave up meanwhile) are passed on, for the other processes.
+        if (got > this.waiters.length) await this.repost(got - this.waiters.length).catch(() => {});
+        // No token (the 1 s passed): one try all the same, unless the head's parked try was it.
+        tokens = Math.min(got, this.waiters.length) || (head ? 0 : 1);
       }
     } finally {
       this.running = false;

@@ -23,8 +23,7 @@
  *
  * ARGV[1] is the kind (1 FIFO, 2 LIFO, 3 priority), ARGV[2] the maxsize (<= 0:
  * unbounded), ARGV[3] the events channel, in every script; the rest is the
- * script's own. Replies start with a status: 0 done, -1 shut down, -2 full,
- * -3 empty.
+ * script's own. A call's status: 0 done, -1 shut down, -2 full.
  */
 
 // Shared prologue: the queue's length, server time, the wake lists kept
@@ -88,80 +87,119 @@ local function requeue(t)
 end
 `;
 
-/** put: ARGV[4] the put's id, ARGV[5] n, then n pairs (score, bytes). Reply {status, qsize, unfinished}. */
+/**
+ * put, for several calls at once (those a queue object made in one tick):
+ * ARGV[4] how many calls, then per call its id, its item count n and n
+ * pairs (score, bytes). Calls are applied in order, each all or none; the
+ * first that does not fit stops the rest (they wait, in their order). A call
+ * whose id was applied before (a put repeated after a dropped connection)
+ * is not applied again. Reply {qsize, unfinished, status of each call}.
+ */
 export const PUT = `${PROLOGUE}
-local id = ARGV[4]
-if redis.call('ZSCORE', KEYS[7], id) then return {0, qlen(), tonumber(redis.call('HGET', K_META, 'unfinished') or '0')} end
-if redis.call('HGET', K_META, 'shutdown') then return {-1, qlen(), 0} end
-local n = tonumber(ARGV[5])
-requeue(now())
+local calls = tonumber(ARGV[4])
+local shut = redis.call('HGET', K_META, 'shutdown')
 local size = qlen()
-if maxsize > 0 and size + n > maxsize then return {-2, size, 0} end
-for i = 0, n - 1 do
-  local score, bytes = ARGV[6 + 2 * i], ARGV[7 + 2 * i]
-  if kind == 3 then
-    local seq = redis.call('HINCRBY', K_META, 'seq', 1)
-    redis.call('ZADD', K_ITEMS, score, string.format('%016x', seq) .. bytes)
+local out = {0, 0}
+local pos, added, stopped = 5, 0, false
+for c = 1, calls do
+  local id, n = ARGV[pos], tonumber(ARGV[pos + 1])
+  local status = 0
+  if redis.call('ZSCORE', KEYS[7], id) then status = 0
+  elseif shut then status = -1
+  elseif stopped or (maxsize > 0 and size + n > maxsize) then status = -2; stopped = true
   else
-    redis.call('RPUSH', K_ITEMS, bytes)
+    for i = 0, n - 1 do
+      local score, bytes = ARGV[pos + 2 + 2 * i], ARGV[pos + 3 + 2 * i]
+      if kind == 3 then
+        local seq = redis.call('HINCRBY', K_META, 'seq', 1)
+        redis.call('ZADD', K_ITEMS, score, string.format('%016x', seq) .. bytes)
+      else
+        redis.call('RPUSH', K_ITEMS, bytes)
+      end
+    end
+    size = size + n
+    added = added + n
+    redis.call('ZADD', KEYS[7], id, id)
   end
+  out[#out + 1] = status
+  pos = pos + 2 + 2 * n
 end
-local u = redis.call('HINCRBY', K_META, 'unfinished', n)
-redis.call('ZADD', KEYS[7], id, id)
-redis.call('ZREMRANGEBYRANK', KEYS[7], 0, -257)
-redis.call('PEXPIRE', KEYS[7], 600000)
-wake(K_WGET, n, size + n)
-return {0, size + n, u}
+if added > 0 then
+  redis.call('HINCRBY', K_META, 'unfinished', added)
+  redis.call('ZREMRANGEBYRANK', KEYS[7], 0, -257)
+  redis.call('PEXPIRE', KEYS[7], 600000)
+  wake(K_WGET, added, size)
+end
+out[1] = size
+out[2] = tonumber(redis.call('HGET', K_META, 'unfinished') or '0')
+return out
 `;
 
 /**
- * get: ARGV[4] the most items, ARGV[5] the lease in ms. Reply {status,
- * qsize, unfinished, token1, bytes1, score1, token2, ...}; the score is ''
- * but in a priority queue.
+ * get, for several calls at once: ARGV[4] the lease in ms, ARGV[5] how many
+ * calls, then the most items of each. Items go to the calls in order. Reply
+ * {qsize, unfinished, shut down (0/1), then per call: its count k, then k
+ * triples (token, bytes, score)}; the score is '' but in a priority queue.
  */
 export const GET = `${PROLOGUE}
 local t = now()
 requeue(t)
 local size = qlen()
-if size == 0 then
-  if redis.call('HGET', K_META, 'shutdown') then return {-1, 0, 0} end
-  return {-3, 0, 0}
+local lease = t + tonumber(ARGV[4])
+local calls = tonumber(ARGV[5])
+local counts, total = {}, 0
+for c = 1, calls do
+  local k = math.min(tonumber(ARGV[5 + c]), size - total)
+  counts[c] = k
+  total = total + k
 end
-local max = tonumber(ARGV[4])
-local lease = t + tonumber(ARGV[5])
-if max > size then max = size end
-local out = {0, size - max, tonumber(redis.call('HGET', K_META, 'unfinished') or '0')}
-local taken
-if kind == 1 then taken = redis.call('LPOP', K_ITEMS, max)
-elseif kind == 2 then taken = redis.call('RPOP', K_ITEMS, max)
-else taken = redis.call('ZPOPMIN', K_ITEMS, max) end
+local taken = {}
+if total > 0 then
+  if kind == 1 then taken = redis.call('LPOP', K_ITEMS, total)
+  elseif kind == 2 then taken = redis.call('RPOP', K_ITEMS, total)
+  else taken = redis.call('ZPOPMIN', K_ITEMS, total) end
+end
+local out = {size - total, 0, 0}
+if redis.call('HGET', K_META, 'shutdown') then out[3] = 1 end
 local step = 1
 if kind == 3 then step = 2 end
-for i = 1, #taken, step do
-  local token = tostring(redis.call('HINCRBY', K_META, 'seq', 1))
-  local stored, bytes, score = taken[i], taken[i], ''
-  if kind == 3 then
-    score = taken[i + 1]
-    bytes = string.sub(taken[i], 17)
-    stored = score .. '|' .. taken[i]
+local i = 1
+for c = 1, calls do
+  out[#out + 1] = counts[c]
+  for _ = 1, counts[c] do
+    local token = tostring(redis.call('HINCRBY', K_META, 'seq', 1))
+    local stored, bytes, score = taken[i], taken[i], ''
+    if kind == 3 then
+      score = taken[i + 1]
+      bytes = string.sub(taken[i], 17)
+      stored = score .. '|' .. taken[i]
+    end
+    redis.call('HSET', K_TAKEN, token, stored)
+    redis.call('ZADD', K_LEASES, lease, token)
+    out[#out + 1] = token
+    out[#out + 1] = bytes
+    out[#out + 1] = score
+    i = i + step
   end
-  redis.call('HSET', K_TAKEN, token, stored)
-  redis.call('ZADD', K_LEASES, lease, token)
-  out[#out + 1] = token
-  out[#out + 1] = bytes
-  out[#out + 1] = score
 end
-wake(K_WGET, 0, size - max)
-if maxsize > 0 then wake(K_WPUT, max, free(size - max)) end
+out[2] = tonumber(redis.call('HGET', K_META, 'unfinished') or '0')
+if total > 0 then
+  wake(K_WGET, 0, size - total)
+  if maxsize > 0 then wake(K_WPUT, total, free(size - total)) end
+end
 return out
 `;
 
-/** done: ARGV[4] a lease token. Reply {1 if the lease was still held (counted) else 0, unfinished}. */
+/** done: ARGV[4..] lease tokens. Reply {how many were still held (and so counted), unfinished}. */
 export const DONE = `${PROLOGUE}
-if redis.call('HDEL', K_TAKEN, ARGV[4]) == 1 then
-  redis.call('ZREM', K_LEASES, ARGV[4])
-  return {1, finished(1)}
+local counted = 0
+for i = 4, #ARGV do
+  if redis.call('HDEL', K_TAKEN, ARGV[i]) == 1 then
+    redis.call('ZREM', K_LEASES, ARGV[i])
+    counted = counted + 1
+  end
 end
+if counted > 0 then return {counted, finished(counted)} end
 return {0, tonumber(redis.call('HGET', K_META, 'unfinished') or '0')}
 `;
 
@@ -185,10 +223,11 @@ requeue(now())
 return 0
 `;
 
-/** repost: a wake token that reached nobody goes back, within its list's bound. ARGV[4] 'get' or 'put'. */
+/** repost: wake tokens that reached nobody go back, within their list's bound. ARGV[4] 'get' or 'put', ARGV[5] how many. */
 export const REPOST = `${PROLOGUE}
 local size = qlen()
-if ARGV[4] == 'get' then wake(K_WGET, 1, size) else wake(K_WPUT, 1, free(size)) end
+local n = tonumber(ARGV[5])
+if ARGV[4] == 'get' then wake(K_WGET, n, size) else wake(K_WPUT, n, free(size)) end
 return 0
 `;
 
@@ -204,7 +243,12 @@ if immediate then
   redis.call('DEL', K_ITEMS)
   if n > 0 then u = finished(n) end
 end
-redis.call('DEL', K_WGET, K_WPUT)
+-- Wake every BLMPOP on the queue at once (those of objects that missed the
+-- event too); tokens left over after a shutdown only cost a retry.
+for i = 1, 64 do
+  redis.call('LPUSH', K_WGET, '1')
+  redis.call('LPUSH', K_WPUT, '1')
+end
 redis.call('PUBLISH', channel, 'shutdown')
 return {qlen(), u}
 `;

@@ -1,4 +1,6 @@
 import { QueueEmpty, QueueFull, QueueShutDown } from 'janus-queue';
+import { randomUUID } from 'node:crypto';
+import { BroadcastChannel } from 'node:worker_threads';
 import { type SyncFn, createSyncFn } from '../sync-fn/index.js';
 import type { JoinOptions, SyncPutOptions } from 'janus-queue';
 import type { CoreConfig, Snapshot } from './core.js';
@@ -18,6 +20,10 @@ const CLASSES: Record<string, new (message: string) => Error> = { QueueEmpty, Qu
  */
 export class RedisSyncQueue<T> implements Iterable<T> {
   private readonly call: SyncFn<(op: string, a?: unknown, b?: unknown) => unknown>;
+  /** taskDone calls not yet applied by the worker: this thread adds, the worker takes (see taskDone). */
+  private readonly dones = new Int32Array(new SharedArrayBuffer(4));
+  /** Items this face took and has not marked done. */
+  private held = 0;
 
   /** @internal */
   constructor(
@@ -25,7 +31,16 @@ export class RedisSyncQueue<T> implements Iterable<T> {
     private readonly items: Items<T>,
   ) {
     this.call = createSyncFn(new URL('./redis-sync-worker.js', import.meta.url));
-    this.run('open', config);
+    // The counter reaches the worker on a BroadcastChannel (sync-fn's values are copied, not shared).
+    const channel = `janus-queue/redis:${randomUUID()}`;
+    this.run('open', config, channel);
+    const bc = new BroadcastChannel(channel);
+    try {
+      bc.postMessage(this.dones.buffer);
+      this.run('attach');
+    } finally {
+      bc.close();
+    }
   }
 
 /** Puts an item, blocking while the queue is full (`QueueFull` with `block: false` or at the timeout, `QueueShutDown`, `RedisTimeout`). */
@@ -37,6 +52,7 @@ export class RedisSyncQueue<T> implements Iterable<T> {
 /** Takes the next item, blocking while the queue is empty (`QueueEmpty`, `QueueShutDown` once shut down and empty, `RedisTimeout`). */
   get(options?: SyncPutOptions): T {
     const [[bytes, score]] = this.run('get', 1, ...twice(this.timeout(options))) as [Uint8Array, number][] as [[Uint8Array, number]];
+    this.held++;
     return this.items.decode(bytes, score);
   }
 
@@ -56,6 +72,7 @@ export class RedisSyncQueue<T> implements Iterable<T> {
   getMany(max: number, options?: SyncPutOptions): T[] {
     const n = checkMax(max);
     const taken = this.run('get', n, ...twice(this.timeout(options))) as [Uint8Array, number][];
+    this.held += taken.length;
     return taken.map(([bytes, score]) => this.items.decode(bytes, score));
   }
 
@@ -77,7 +94,12 @@ export class RedisSyncQueue<T> implements Iterable<T> {
 
 /** Marks the oldest item this face took and has not marked yet as done; `RangeError` when it holds none. */
   taskDone(): void {
-    this.run('taskDone');
+    if (this.held === 0) throw new RangeError('janus-queue: taskDone() called more times than this face took items');
+    this.held--;
+    // No round trip: the worker applies it at once (it waits on this word),
+    // and in any case before this face's next call.
+    Atomics.add(this.dones, 0, 1);
+    Atomics.notify(this.dones, 0);
   }
 
 /** Shuts the queue down for every process; every waiting call anywhere wakes. */
