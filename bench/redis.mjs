@@ -156,7 +156,8 @@ const load0 = loadavg().map((x) => x.toFixed(2));
 console.log(`janus-queue/redis vs BullMQ${quick ? ' --quick' : ''}: Node ${process.version}, ${url}, N=${N}, round trips=${RT}, load ${load0.join(' ')}`);
 const tp = { janus: [], bullmq: [] };
 const rt = { async: [], sync: [], bullmq: [] };
-for (let rep = 0; rep < (quick ? 1 : 3); rep++) {
+const REPS = quick ? 1 : Number(process.env.REPS ?? 5);
+for (let rep = 0; rep < REPS; rep++) {
   // Interleaved, so that a change in the machine's load hits both.
   tp.janus.push(await janusThroughput());
   tp.bullmq.push(await bullThroughput());
@@ -172,12 +173,12 @@ const p99 = (k) => median(rt[k].map((x) => x.p99));
 console.log(`throughput, put -> get -> taskDone (items/s, median of ${tp.janus.length}):`);
 console.log(`  janus-queue/redis asyncQ  ${tpJ.toFixed(0).padStart(8)}   (runs: ${tp.janus.map((x) => x.toFixed(0)).join(', ')})`);
 console.log(`  BullMQ add -> Worker      ${tpB.toFixed(0).padStart(8)}   (runs: ${tp.bullmq.map((x) => x.toFixed(0)).join(', ')})`);
-console.log(`  ratio janus / BullMQ      ${(tpJ / tpB).toFixed(2)}x`);
+console.log(`  ratio janus / BullMQ      ${(tpJ / tpB).toFixed(2)}x (of the medians); per interleaved pair: ${tp.janus.map((x, i) => (x / tp.bullmq[i]).toFixed(2)).join(', ')}`);
 console.log('round trip, one item there and its answer back (µs):');
 for (const [k, label] of [['async', 'janus-queue/redis asyncQ'], ['sync', 'janus-queue/redis syncQ '], ['bullmq', 'BullMQ add -> finished ']]) {
   console.log(`  ${label}  p50 ${p50(k).toFixed(0).padStart(6)}  p99 ${p99(k).toFixed(0).padStart(6)}`);
 }
-console.log(`  syncQ / asyncQ p50        ${(p50('sync') / p50('async')).toFixed(2)}x`);
+console.log(`  syncQ / asyncQ p50        ${(p50('sync') / p50('async')).toFixed(2)}x; per pair: ${rt.sync.map((x, i) => (x.p50 / rt.async[i].p50).toFixed(2)).join(', ')}`);
 console.log(`  BullMQ / asyncQ p50       ${(p50('bullmq') / p50('async')).toFixed(2)}x`);
 console.log(`load at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 await server?.stop();
