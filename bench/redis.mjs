@@ -38,28 +38,28 @@ async function pool(n, window, fn) {
   }));
 }
 
-async function janusThroughput() {
+async function janusThroughput(n = N) {
   const name = fresh('tp');
   const producer = new RedisQueue({ name, connection: url });
   const consumer = new RedisQueue({ name, connection: url });
   await Promise.all([producer.asyncQ.stats(), consumer.asyncQ.stats()]);
   const t0 = performance.now();
   let taken = 0;
-  const consuming = pool(N, WINDOW, async () => {
+  const consuming = pool(n, WINDOW, async () => {
     await consumer.asyncQ.get();
     taken++;
     await consumer.asyncQ.taskDone();
   });
-  await pool(N, WINDOW, (i) => producer.asyncQ.put(item(i)));
+  await pool(n, WINDOW, (i) => producer.asyncQ.put(item(i)));
   await consuming;
   const s = (performance.now() - t0) / 1000;
-  if (taken !== N) throw new Error(`janus took ${taken} of ${N}`);
+  if (taken !== n) throw new Error(`janus took ${taken} of ${n}`);
   await producer.destroy();
   await Promise.all([producer.disconnect(), consumer.disconnect()]);
-  return N / s;
+  return n / s;
 }
 
-async function bullThroughput() {
+async function bullThroughput(n = N) {
   const name = fresh('tp');
   const queue = new BullQueue(name, { connection });
   await queue.waitUntilReady();
@@ -67,17 +67,17 @@ async function bullThroughput() {
   let finished;
   const all = new Promise((r) => (finished = r));
   const worker = new BullWorker(name, async (job) => job.data.id, { connection, concurrency: WINDOW, autorun: false });
-  worker.on('completed', () => ++done === N && finished());
+  worker.on('completed', () => ++done === n && finished());
   await worker.waitUntilReady();
   const t0 = performance.now();
   void worker.run();
-  await pool(N, WINDOW, (i) => queue.add('job', item(i), { removeOnComplete: true, removeOnFail: true }));
+  await pool(n, WINDOW, (i) => queue.add('job', item(i), { removeOnComplete: true, removeOnFail: true }));
   await all;
   const s = (performance.now() - t0) / 1000;
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
-  return N / s;
+  return n / s;
 }
 
 const echoes = new Set();
@@ -157,6 +157,9 @@ console.log(`janus-queue/redis vs BullMQ${quick ? ' --quick' : ''}: Node ${proce
 const tp = { janus: [], bullmq: [] };
 const rt = { async: [], sync: [], bullmq: [] };
 const REPS = quick ? 1 : Number(process.env.REPS ?? 5);
+// One untimed run of each first: JIT, connections, the scripts loaded on the server.
+await janusThroughput(N / 4);
+await bullThroughput(N / 4);
 for (let rep = 0; rep < REPS; rep++) {
   // Interleaved, so that a change in the machine's load hits both.
   tp.janus.push(await janusThroughput());

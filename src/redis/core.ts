@@ -82,8 +82,8 @@ export class RedisCore {
     this.clientKey = `${p}:client:${randomUUID()}`;
     this.base = [config.kind, config.maxsize > 0 ? config.maxsize : 0, this.channel];
     this.cmd = openClient(config.connection);
-    this.gets = this.line('get', this.keys[4]!, true);
-    this.puts = this.line('put', this.keys[5]!, false);
+    this.gets = this.line('get', this.keys[4]!, 32);
+    this.puts = this.line('put', this.keys[5]!, 0);
     this.joins = new Line(undefined, async () => {});
   }
 
@@ -226,15 +226,15 @@ export class RedisCore {
     }
   }
 
-  /** A waiting line; `park`: the head's next try rides behind the BLMPOP (gets: what a given-up try took is handed back). */
-  private line(direction: 'get' | 'put', key: string, park: boolean): Line {
+  /** A waiting line; `park`: how many of its first waiters' next tries ride behind the BLMPOP (gets: what a given-up try took is handed back). */
+  private line(direction: 'get' | 'put', key: string, park: number): Line {
     let client: ScriptClient | undefined;
     return new Line(
-      async (n, head) => {
-        client ??= this.connect();
+      async (n, heads) => {
+        const c = (client ??= this.connect());
         // BLMPOP (Redis 7): up to n tokens, blocking 1 s at most for the first. Reply: [key, [tokens...]] or null.
-        const tokens = client.call('BLMPOP', 1, 1, key, 'LEFT', 'COUNT', n) as Promise<[string, string[]] | null>;
-        const [reply, settled] = await Promise.all([tokens, head ? head.tick(client, true) : false]);
+        const tokens = c.call('BLMPOP', 1, 1, key, 'LEFT', 'COUNT', n) as Promise<[string, string[]] | null>;
+        const [reply, settled] = await Promise.all([tokens, Promise.all(heads.map((w) => w.tick(c, true)))]);
         return [reply ? reply[1].length : 0, settled];
       },
       (n) => this.script('jqRepost', [...this.keys, ...this.base, direction, n]),

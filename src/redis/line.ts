@@ -149,16 +149,17 @@ export class Line {
   private again = false;
 
   /**
-   * `block(n, head)`: waits (1 s at most) for up to n wake tokens and resolves
-   * with how many it got; with `head`, that waiter's next try is sent right
-   * behind the BLMPOP on the same connection (parked), so a wake-up and the
-   * try that follows it cost one round trip. None for a line woken by events
-   * only. `repost(n)` gives n tokens that reached nobody back.
+   * `block(n, heads)`: waits (1 s at most) for up to n wake tokens and
+   * resolves with how many it got, and whether each of `heads` settled: the
+   * next try of each of them is sent right behind the BLMPOP on the same
+   * connection (parked), so a wake-up and the tries that follow it cost one
+   * round trip. None for a line woken by events only. `repost(n)` gives n
+   * tokens that reached nobody back.
    */
   constructor(
-    private readonly block: ((n: number, head: Waiter<any> | undefined) => Promise<[tokens: number, headSettled: boolean]>) | undefined,
+    private readonly block: ((n: number, heads: Waiter<any>[]) => Promise<[tokens: number, settled: boolean[]]>) | undefined,
     private readonly repost: (n: number) => Promise<unknown>,
-    private readonly park = false,
+    private readonly park = 0,
   ) {}
 
   get length(): number {
@@ -231,22 +232,23 @@ export class Line {
           tokens = 1;
           continue;
         }
-        const head = this.park ? this.waiters[0] : undefined;
+        const heads = this.waiters.slice(0, this.park);
         let got = 0;
-        let headSettled = false;
+        let settled: boolean[] = [];
         try {
-          [got, headSettled] = await this.block(this.waiters.length, head);
+          [got, settled] = await this.block(this.waiters.length, heads);
         } catch {
           await delay(100); // the connection is down: its reconnect is under way
         }
-        if (head && headSettled) {
-          this.remove(head);
+        heads.forEach((w, i) => {
+          if (!settled[i]) return;
+          this.remove(w);
           got = Math.max(0, got - 1);
-        }
+        });
         // Wake-ups that reached nobody (their waiters gave up meanwhile) are passed on, for the other processes.
         if (got > this.waiters.length) await this.repost(got - this.waiters.length).catch(() => {});
-        // No token (the 1 s passed): one try all the same, unless the head's parked try was it.
-        tokens = Math.min(got, this.waiters.length) || (head ? 0 : 1);
+        // No token (the 1 s passed): one try all the same, unless the parked tries were it.
+        tokens = Math.min(got, this.waiters.length) || (heads.length ? 0 : 1);
       }
     } finally {
       this.running = false;
