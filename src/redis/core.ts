@@ -2,6 +2,7 @@ import { QueueEmpty, QueueFull, QueueShutDown } from 'janus-queue';
 import { randomUUID } from 'node:crypto';
 import { type RedisConnection, type ScriptClient, openClient } from './connection.js';
 import { Batcher } from './batch.js';
+import { parseScore } from './items.js';
 import { type Attempt, Line, type Timing, Transient, Waiter, transient } from './line.js';
 
 /** What a queue object is: the same for its async face and for its sync face's worker. Plain data. */
@@ -293,12 +294,4 @@ export class RedisCore {
     for (const t of tokens) this.held.splice(this.held.indexOf(t), 1);
     return this.script('jqRelease', [...this.keys, ...this.base, ...tokens]).catch(() => {});
   }
-}
-
-/** A Redis score as a number ('inf' and '-inf' included); '' (not a priority queue) is 0. */
-function parseScore(s: string): number {
-  if (s === '') return 0;
-  if (s === 'inf' || s === '+inf') return Infinity;
-  if (s === '-inf') return -Infinity;
-  return Number(s);
 }

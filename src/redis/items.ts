@@ -47,3 +47,11 @@ export class Items<T> {
     return (this.priority ? [score, value] : value) as T;
   }
 }
+
+/** A Redis score as a number ('inf' and '-inf' included); '' (not a priority queue) is 0. */
+export function parseScore(s: string): number {
+  if (s === '') return 0;
+  if (s === 'inf' || s === '+inf') return Infinity;
+  if (s === '-inf') return -Infinity;
+  return Number(s);
+}
