@@ -49,8 +49,8 @@ describe('the package shape', () => {
   it('are-the-types-wrong finds no problem in either entry point for node10, node16 (CJS and ESM) and bundler resolution', () => {
     const out = JSON.parse(run(bin('attw'), [tarball, '--format', 'json']));
     assert.deepEqual(out.analysis.problems, []);
-    assert.deepEqual(Object.keys(out.analysis.entrypoints).sort(), ['.', './package.json', './sync-fn']);
-    for (const [subpath, file] of [['.', 'index'], ['./sync-fn', 'sync-fn']]) {
+    assert.deepEqual(Object.keys(out.analysis.entrypoints).sort(), ['.', './package.json', './redis', './sync-fn']);
+    for (const [subpath, file] of [['.', 'index'], ['./sync-fn', 'sync-fn'], ['./redis', 'redis']]) {
       const entry = out.analysis.entrypoints[subpath].resolutions;
       assert.deepEqual(Object.keys(entry).sort(), ['bundler', 'node10', 'node16-cjs', 'node16-esm']);
       // import gets the ESM types and build, require the CommonJS ones.
@@ -61,7 +61,7 @@ describe('the package shape', () => {
       assert.equal(entry['node16-cjs'].resolution.fileName, `/node_modules/janus-queue/dist/${file}.d.cts`, subpath);
       assert.equal(entry['node16-cjs'].implementationResolution.fileName, `/node_modules/janus-queue/dist/${file}.cjs`, subpath);
       // node10 (TypeScript's old `moduleResolution: node`) has no "exports":
-      // `main`/`types` serve the root, `typesVersions` the sync-fn types.
+      // `main`/`types` serve the root, `typesVersions` the sync-fn and redis types.
       assert.equal(entry.node10.resolution.fileName, `/node_modules/janus-queue/dist/${file}.d.cts`, `${subpath} node10`);
     }
   });

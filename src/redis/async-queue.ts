@@ -1,0 +1,138 @@
+import { QueueShutDown } from 'janus-queue';
+import type { AsyncOptions } from 'janus-queue';
+import type { RedisCore, Snapshot } from './core.js';
+import type { Items } from './items.js';
+import { checkMax, checkTimeout } from './options.js';
+
+/**
+ * The promise face of a Redis queue, `q.asyncQ`: the in-memory `asyncQ`'s
+ * calls, over the network. What the network changes (docs/redis.md):
+ * `putNowait`, `getNowait`, `taskDone` and `shutdown` return promises (await
+ * them; awaiting works on the in-memory queue too), and `qsize()`, `empty()`,
+ * `full()`, `unfinishedTasks` and `closed` are as of the last answer this
+ * object got from Redis (`stats()` asks afresh).
+ */
+export class RedisAsyncQueue<T> implements AsyncIterable<T> {
+  /** @internal */
+  constructor(
+    private readonly core: RedisCore,
+    private readonly items: Items<T>,
+  ) {}
+
+  /** Puts an item, waiting while the queue is full (rejects as the in-memory put, or with `RedisTimeout`). */
+  async put(item: T, options?: AsyncOptions): Promise<void> {
+    const timing = this.timing(options);
+    await this.core.put([this.items.encode(item)], timing);
+  }
+
+  /** Takes the next item, waiting while the queue is empty. */
+  async get(options?: AsyncOptions): Promise<T> {
+    const [t] = await this.core.get(1, this.timing(options));
+    return this.items.decode(t!.bytes, t!.score);
+  }
+
+  /** All items or none, waiting for room for all of them. */
+  async putMany(items: Iterable<T>, options?: AsyncOptions): Promise<void> {
+    const timing = this.timing(options);
+    const entries = this.items.encodeAll(items);
+    const max = this.core.config.maxsize;
+    if (max > 0 && entries.length > max) throw new RangeError(`janus-queue: putMany() of ${entries.length} items can never fit in a queue of maxsize ${max}`);
+    if (entries.length === 0) {
+      if ((await this.core.stats()).closed) throw new QueueShutDown();
+      return;
+    }
+    await this.core.put(entries, timing);
+  }
+
+  /** Waits for at least one item, then takes up to `max` of those there. */
+  async getMany(max: number, options?: AsyncOptions): Promise<T[]> {
+    const n = checkMax(max);
+    const taken = await this.core.get(n, this.timing(options));
+    return taken.map((t) => this.items.decode(t.bytes, t.score));
+  }
+
+  /** `put(item, { timeout: 0 })`: rejects with `QueueFull` at once when there is no room. */
+  putNowait(item: T): Promise<void> {
+    return this.put(item, { timeout: 0 });
+  }
+
+  /** `get({ timeout: 0 })`: rejects with `QueueEmpty` at once when there is no item. */
+  getNowait(): Promise<T> {
+    return this.get({ timeout: 0 });
+  }
+
+  /** Resolves `true` once every item put has been marked done; `false` at the timeout. */
+  async join(options?: AsyncOptions): Promise<boolean> {
+    return this.core.join(this.timing(options));
+  }
+
+  /**
+   * Marks the oldest item this queue object took and has not marked yet as
+   * done (its lease ends). Rejects with `RangeError` when this object holds
+   * none. If the lease had already expired, the item was given out again and
+   * this call counts nothing (at-least-once delivery).
+   */
+  taskDone(): Promise<void> {
+    return this.core.taskDone();
+  }
+
+  /** Shuts the queue down for every process (Python 3.13 semantics); every waiting call anywhere wakes. */
+  shutdown(immediate = false): Promise<void> {
+    return this.core.shutdown(immediate === true);
+  }
+
+  /** A fresh read of the queue's numbers from Redis (and the snapshot below updated). */
+  stats(): Promise<Snapshot> {
+    return this.core.stats();
+  }
+
+  /** Items waiting, as of the last answer this object got from Redis. */
+  qsize(): number {
+    return this.core.snapshot.qsize;
+  }
+
+  /** `qsize() === 0`, as of the last answer. */
+  empty(): boolean {
+    return this.qsize() === 0;
+  }
+
+  /** `0 < maxsize <= qsize()`, as of the last answer. */
+  full(): boolean {
+    return this.maxsize > 0 && this.qsize() >= this.maxsize;
+  }
+
+  /** The `maxsize` option (`0` when unbounded). */
+  get maxsize(): number {
+    return this.core.config.maxsize;
+  }
+
+  /** Items put and not yet marked done, as of the last answer. */
+  get unfinishedTasks(): number {
+    return this.core.snapshot.unfinished;
+  }
+
+  /** True once this object has seen the queue shut down (by any process). */
+  get closed(): boolean {
+    return this.core.snapshot.closed;
+  }
+
+  /** Yields items until the queue is shut down and drained (without calling taskDone). */
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    for (;;) {
+      try {
+        yield await this.get();
+      } catch (e) {
+        if (e instanceof QueueShutDown) return;
+        throw e;
+      }
+    }
+  }
+
+  private timing(options: AsyncOptions | undefined) {
+    if (options !== undefined && (typeof options !== 'object' || options === null)) throw new TypeError('janus-queue: options must be an object');
+    const signal = options?.signal;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError('janus-queue: option "signal" must be an AbortSignal');
+    if (signal?.aborted) throw signal.reason;
+    return { timeout: checkTimeout(options?.timeout), signal, commandTimeout: this.core.config.commandTimeout };
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The thread behind a Redis queue's `syncQ` (one per syncQ, started by
+ * createSyncFn): it owns the connections and runs the async core, while the
+ * calling thread blocks. Items cross as bytes (the caller encodes and
+ * decodes); each reply carries the queue's numbers.
+ */
+import { BroadcastChannel } from 'node:worker_threads';
+import { runAsWorker } from '../sync-fn/index.js';
+import { type CoreConfig, RedisCore } from './core.js';
+
+let core: RedisCore | undefined;
+/** The caller's count of taskDone calls not yet applied (shared memory; see RedisSyncQueue.taskDone). */
+let dones: Int32Array | undefined;
+let arrived: Promise<void> | undefined;
+let closed = false;
+
+/** Applies the taskDone calls the caller counted, before anything else it asks (they came first). */
+async function applyDones(): Promise<void> {
+  if (!dones || !core) return;
+  const n = Atomics.exchange(dones, 0, 0); // take them all: the caller only adds
+  const all: Promise<void>[] = [];
+  for (let i = 0; i < n; i++) all.push(core.taskDone());
+  await Promise.all(all).catch(() => {}); // the caller checked the count: none of them is spare
+}
+
+/** Applies taskDone calls as they come, between calls too (the caller notifies the word). */
+async function watchDones(): Promise<void> {
+  while (dones && !closed) {
+    const w = Atomics.waitAsync(dones, 0, 0);
+    if (w.async) await w.value;
+    await applyDones();
+  }
+}
+
+/** Receives the caller's shared counter of taskDone calls (the caller posts it on this channel). */
+function receiveDones(channel: string): void {
+  const bc = new BroadcastChannel(channel);
+  arrived = new Promise<void>((resolve) => {
+    bc.onmessage = (e) => {
+      dones = new Int32Array((e as MessageEvent).data as SharedArrayBuffer);
+      bc.close();
+      resolve();
+      void watchDones();
+    };
+  });
+}
+
+function opened(): RedisCore {
+  if (!core) throw new Error('janus-queue: the sync face was not opened');
+  return core;
+}
+
+const timing = (timeout: number) => ({ timeout, commandTimeout: opened().config.commandTimeout });
+
+/** One blocking call of the sync face: what it does, by name. */
+export async function serveCall(op: string, a?: unknown, b?: unknown): Promise<unknown> {
+  await applyDones();
+  switch (op) {
+    case 'open':
+      core = new RedisCore(a as CoreConfig, queueMicrotask); // one call at a time: nothing to wait for
+      receiveDones(b as string);
+      return undefined;
+    case 'attach':
+      return arrived;
+    case 'put':
+      await opened().put(a as [number, Uint8Array][], timing(b as number));
+      return undefined;
+    case 'get': {
+      const taken = await opened().get(a as number, timing(b as number));
+      return taken.map((t) => [new Uint8Array(t.bytes), t.score]);
+    }
+    case 'join':
+      return opened().join(timing(a as number));
+    case 'shutdown':
+      return opened().shutdown(a === true);
+    case 'stats':
+      return opened().stats();
+    case 'disconnect':
+      closed = true;
+      if (dones) Atomics.notify(dones, 0); // ends watchDones
+      return core?.disconnect();
+    default:
+      throw new TypeError(`janus-queue: unknown sync call ${op}`);
+  }
+}
+
+runAsWorker(serveCall);
