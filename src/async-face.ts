@@ -3,7 +3,7 @@ import { checkMax, checkSignal, checkTimeout, putTimeout } from './checks.js';
 import { BLOCKED, type Core, GETTERS, JOINERS, OK, PUTTERS, type Taken, type TakenMany } from './core.js';
 import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
 import { Face, getFailure, putFailure } from './face.js';
-import type { Items } from './items.js';
+import { type Items, ownCopy } from './items.js';
 import { LOCK_PATIENCE_MS, NO_LOCK, retrySoon } from './section.js';
 import { readableFrom, writableTo } from './streams.js';
 import type { AsyncOptions, AsyncQueue, ReadableOptions, WritableOptions } from './types.js';
@@ -158,10 +158,10 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
   // made once per face so that a call that needs no wait allocates nothing
   // but its promise.
   /** A put that waits keeps a private copy of the bytes (encode may have returned a scratch view, and the caller may change a Uint8Array it gave us). */
-  private readonly putFields = (): Partial<Call> => ({ bytes: this.putBytes.slice(0, this.putLen), len: this.putLen, priority: this.putPriority, need: this.putNeed });
+  private readonly putFields = (): Partial<Call> => ({ bytes: ownCopy(this.putBytes, this.putLen), len: this.putLen, priority: this.putPriority, need: this.putNeed });
   /** A put's attempt for later (see call()): with a copy of the bytes of its own, since encode may have returned a scratch view. */
   private readonly putLater = (): (() => unknown) => {
-    const own = this.putBytes.slice(0, this.putLen);
+    const own = ownCopy(this.putBytes, this.putLen);
     const len = this.putLen;
     const priority = this.putPriority;
     return () => this.core.putLocked(own, len, priority);

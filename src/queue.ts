@@ -123,6 +123,8 @@ export class Queue<T = unknown> {
   watch(worker: WatchedWorker): Promise<number> {
     const threadId = worker.threadId;
     const token = tokenOf(threadId);
+    // The repair of a running thread would free the slots it waits on.
+    if (token === threadToken()) throw new TypeError(`janus-queue: watch() was given an object whose threadId (${threadId}) is the calling thread's own; pass the Worker of another thread`);
     return new Promise((resolve, reject) => {
       worker.once('exit', (code: number) => {
         this.core.recovery.recover(token).then(() => resolve(code), reject);
