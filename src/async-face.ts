@@ -1,4 +1,5 @@
 import { AsyncWait, type Call, finish } from './async-wait.js';
+import type { Calls } from './calls.js';
 import { checkMax, checkSignal, checkTimeout, putTimeout } from './checks.js';
 import { BLOCKED, type Core, GETTERS, JOINERS, OK, PUTTERS, type Taken, type TakenMany } from './core.js';
 import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
@@ -246,7 +247,7 @@ function settleWith(call: Call, value: () => unknown): void {
   }
 }
 
-function rejectAll(calls: Call[], error: () => Error): void {
+function rejectAll(calls: Calls, error: () => Error): void {
   while (calls.length > 0) {
     const call = calls.shift()!;
     finish(call);
