@@ -1,5 +1,5 @@
 import { now } from './clock.js';
-import { BLOCKED, type Batch, type Core, type ListId, PUTTERS } from './core.js';
+import { BLOCKED, type Core, type ListId, PUTTERS } from './core.js';
 import { listWaiting, unlistWaiting } from './pump-registry.js';
 import { LOCK_PATIENCE_MS, NO_LOCK, retrySoon } from './section.js';
 import type { SlotWait } from './slot-wait.js';
