@@ -1,4 +1,4 @@
-import { LockTimeout, QueueCorrupted, QueueEmpty, QueueFull, QueueShutDown } from 'janus-queue';
+import { LockTimeout, QueueCorrupted, QueueEmpty, QueueFull, QueueShutDown, type WatchedWorker } from 'janus-queue';
 import { Spin } from './spin.js';
 import { C_CALLER, C_GONE, C_LAST_ID, C_SERVING, THREAD_TOKEN, type Channel, type Farewell, GONE, RETURNED, type Reply, type Request, THREW_ERROR, type WireError, thrownReply, toWireError } from './protocol.js';
 
@@ -25,7 +25,7 @@ export interface AsyncServer {
    * Resolves with its exit code once the server has stopped. Use it instead
    * of `worker.on('exit', () => server.close())`.
    */
-  watch(worker: import('node:worker_threads').Worker): Promise<number>;
+  watch(worker: WatchedWorker): Promise<number>;
 }
 
 /** Longest run of back-to-back calls served without giving the event loop a turn. */
