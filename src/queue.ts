@@ -23,7 +23,13 @@ export interface WatchedWorker {
    * synchronous call can read without its event loop (then it recovers the
    * worker itself). Optional: without it only the `'exit'` event recovers.
    */
-  readonly performance?: { eventLoopUtilization?: () => { idle: number } };
+  readonly performance?: {
+    /** Node's `worker.performance.eventLoopUtilization()`. */
+    eventLoopUtilization?: () => {
+      /** The worker's event loop idle time in ms; -1 once its thread is gone. */
+      idle: number;
+    };
+  };
 }
 
 /**
