@@ -1,10 +1,11 @@
 import { AsyncWait, type Call, finish } from './async-wait.js';
+import type { Calls } from './calls.js';
 import { ASYNC_OPTIONS, checkMax, checkOptions, checkSignal, checkTimeout, putTimeout } from './checks.js';
 import { BLOCKED, CLOSED, type Core, GETTERS, JOINERS, OK, PUTTERS, type Taken, type TakenMany } from './core.js';
 import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
 import { Face, getFailure, putFailure } from './face.js';
-import type { Items } from './items.js';
-import { LOCK_PATIENCE_MS, NO_LOCK, retrySoon } from './section.js';
+import { type Items, ownCopy } from './items.js';
+import { LOCK_PATIENCE_MS, NO_LOCK } from './section.js';
 import { readableFrom, writableTo } from './streams.js';
 import type { AsyncOptions, AsyncQueue, ReadableOptions, WritableOptions } from './types.js';
 
@@ -57,7 +58,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       const timeout = putTimeout(options?.timeout, this.core.maxsize);
       this.load(this.items.prepare(item));
       try {
-        return this.call(this.putters, timeout, signal, this.putAttempt, this.putLater, settlePut, this.putFields, full);
+        return this.call(this.putters, timeout, signal, this.putAttempt, settlePut, this.putFields, full);
       } finally {
         this.unload();
       }
@@ -73,7 +74,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       if (signal?.aborted) return Promise.reject(signal.reason);
       this.refuseGetIfShutDown();
       const timeout = checkTimeout(options?.timeout, 'get()');
-      return this.call(this.getters, timeout, signal, this.getAttempt, this.getLater, this.gotOne, noFields, empty);
+      return this.call(this.getters, timeout, signal, this.getAttempt, this.gotOne, noFields, empty);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -89,7 +90,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       const batch = this.items.prepareMany(items); // a buffer of its own
       if (batch.lens.length === 0) return Promise.resolve();
       const attempt = (): unknown => this.core.putManyLocked(batch);
-      return this.call(this.putters, timeout, signal, attempt, () => attempt, settlePut, () => ({ batch, need: batch.need }), full);
+      return this.call(this.putters, timeout, signal, attempt, settlePut, () => ({ batch, need: batch.need }), full);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -104,7 +105,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       this.refuseGetIfShutDown();
       const timeout = checkTimeout(options?.timeout, 'getMany()');
       const attempt = (): unknown => this.core.getManyLocked(max);
-      return this.call(this.getters, timeout, signal, attempt, () => attempt, this.gotMany, () => ({ max }), empty);
+      return this.call(this.getters, timeout, signal, attempt, this.gotMany, () => ({ max }), empty);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -119,7 +120,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       this.refuseGetIfShutDown();
       const timeout = checkTimeout(options?.timeout, 'getView()');
       const attempt = (): unknown => this.core.getViewLocked(fn);
-      return this.call(this.getters, timeout, signal, attempt, () => attempt, lent as (r: unknown) => R, () => ({ view: fn }), empty);
+      return this.call(this.getters, timeout, signal, attempt, lent as (r: unknown) => R, () => ({ view: fn }), empty);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -134,7 +135,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       this.refusePutIfShutDown();
       const timeout = putTimeout(options?.timeout, this.core.maxsize);
       const attempt = (): unknown => this.core.putViewLocked(byteLength, fill);
-      return this.call(this.putters, timeout, signal, attempt, () => attempt, settlePut, () => ({ fill, len: byteLength, need }), full);
+      return this.call(this.putters, timeout, signal, attempt, settlePut, () => ({ fill, len: byteLength, need }), full);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -144,15 +145,15 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
     this.refusePutIfShutDown();
     this.load(this.items.prepare(item));
     try {
-      // Infinity: waits for the lock as long as it takes (never NO_LOCK), as the sync calls do.
-      settlePut(this.core.section.run(Infinity, this.putAttempt));
+      // Tries once: the lock within a bounded moment, else QueueFull (docs/timeouts.md).
+      settlePut(this.core.section.run(LOCK_PATIENCE_MS, this.putAttempt));
     } finally {
       this.unload();
     }
   }
 
   getNowait(): T {
-    return this.gotOne(this.core.section.run(Infinity, this.getAttempt)); // Infinity: never NO_LOCK
+    return this.gotOne(this.core.section.run(LOCK_PATIENCE_MS, this.getAttempt)); // NO_LOCK: QueueEmpty
   }
 
   join(options?: AsyncOptions): Promise<boolean> {
@@ -222,15 +223,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
   // made once per face so that a call that needs no wait allocates nothing
   // but its promise.
   /** A put that waits keeps a private copy of the bytes (encode may have returned a scratch view, and the caller may change a Uint8Array it gave us). */
-  private readonly putFields = (): Partial<Call> => ({ bytes: this.putBytes.slice(0, this.putLen), len: this.putLen, priority: this.putPriority, need: this.putNeed });
-  /** A put's attempt for later (see call()): with a copy of the bytes of its own, since encode may have returned a scratch view. */
-  private readonly putLater = (): (() => unknown) => {
-    const own = this.putBytes.slice(0, this.putLen);
-    const len = this.putLen;
-    const priority = this.putPriority;
-    return () => this.core.putLocked(own, len, priority);
-  };
-  private readonly getLater = (): (() => unknown) => this.getAttempt;
+  private readonly putFields = (): Partial<Call> => ({ bytes: ownCopy(this.putBytes, this.putLen), len: this.putLen, priority: this.putPriority, need: this.putNeed });
   private readonly gotOne = (r: unknown): T => {
     if (typeof r === 'number') throw getFailure(r);
     return this.items.decode(r as Taken) as T;
@@ -251,45 +244,28 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
    * died, this event loop must keep turning to learn it and recover
    * (docs/design.md). A call that could not have it joins its pump, whose
    * first attempt then does not wait again (a new call blocks its thread at
-   * most that long, once); one with timeout 0 tries again soon, once it has
-   * the lock, with the attempt `later()` gives.
+   * most that long, once); one with timeout 0 is then rejected with
+   * QueueEmpty/QueueFull: it tried once, and `0` never waits longer.
    */
   private call<V>(
     pump: AsyncWait,
     timeout: number,
     signal: AbortSignal | undefined,
     attempt: () => unknown,
-    later: () => () => unknown,
     value: (r: unknown) => V,
     fields: () => Partial<Call>,
     onTimeout: () => Error,
   ): Promise<V> {
     let patience = LOCK_PATIENCE_MS; // for the pump's first attempt
     if (pump.calls.length === 0 || timeout === 0) {
-      // A failed attempt changes nothing (src/section.ts).
+      // A failed attempt changes nothing (src/section.ts). Timeout 0 tries
+      // once: without the lock after LOCK_PATIENCE_MS, value(NO_LOCK) throws
+      // QueueEmpty/QueueFull ("not in time"), and the caller rejects.
       const r = this.core.section.run(LOCK_PATIENCE_MS, attempt);
-      if (r === NO_LOCK) {
-        if (timeout === 0) return this.onceLater(later(), value, signal);
-        patience = 0;
-      } else if (r !== BLOCKED || timeout === 0) return Promise.resolve(value(r));
+      if (timeout === 0 || (r !== BLOCKED && r !== NO_LOCK)) return Promise.resolve(value(r));
+      if (r === NO_LOCK) patience = 0;
     }
     return pump.add(fields(), timeout, signal, onTimeout, false, patience) as Promise<V>;
-  }
-
-  /**
-   * A timeout-0 call that did not get the lock: tried again soon until it
-   * has the lock, then tried once; `value` turns the result into the value
-   * (at once, before another call reuses the core's buffers) or throws. An
-   * abort meanwhile rejects with the signal's reason.
-   */
-  private async onceLater<V>(attempt: () => unknown, value: (r: unknown) => V, signal: AbortSignal | undefined): Promise<V> {
-    let r: unknown;
-    await retrySoon(() => {
-      if (signal?.aborted) throw signal.reason;
-      r = this.core.section.run(0, attempt);
-      return r !== NO_LOCK;
-    });
-    return value(r);
   }
 }
 
@@ -316,7 +292,7 @@ function settleWith(call: Call, value: () => unknown): void {
   }
 }
 
-function rejectAll(calls: Call[], error: () => Error): void {
+function rejectAll(calls: Calls, error: () => Error): void {
   while (calls.length > 0) {
     const call = calls.shift()!;
     finish(call);

@@ -1,29 +1,11 @@
 import { now } from './clock.js';
-import { BLOCKED, type Batch, type Core, type ListId, PUTTERS } from './core.js';
+import { BLOCKED, type Core, type ListId, PUTTERS } from './core.js';
 import { listWaiting, unlistWaiting } from './pump-registry.js';
 import { LOCK_PATIENCE_MS, NO_LOCK, retrySoon } from './section.js';
 import type { SlotWait } from './slot-wait.js';
+import { Aborts, type Call, Calls, Deadlines } from './calls.js';
 
-/** One pending asyncQ call. */
-export interface Call {
-  resolve(value: unknown): void;
-  reject(reason: unknown): void;
-  timer?: ReturnType<typeof setTimeout> | undefined;
-  signal?: AbortSignal | undefined;
-  onAbort?: (() => void) | undefined;
-  /** Putters: the encoded item (a private copy), its priority and record size; or a putMany batch. */
-  batch?: Batch;
-  bytes?: Uint8Array;
-  len?: number;
-  priority?: number;
-  need?: number;
-  /** getMany: the most items to take. */
-  max?: number;
-  /** getView: the function the item's bytes are lent to. */
-  view?: (view: Uint8Array) => unknown;
-  /** putView: the function that writes the item's `len` bytes in place. */
-  fill?: (view: Uint8Array) => void;
-}
+export type { Call } from './calls.js';
 
 /** What a pump does with the shared state; `attempt` runs with the lock held, `settle` after it is released. */
 export interface PumpRules {
@@ -31,12 +13,11 @@ export interface PumpRules {
   /** One core step for the call at the head; BLOCKED if it must wait. */
   attempt(head: Call): unknown;
   /** Settles the calls a result other than BLOCKED serves, removing them from `calls`. */
-  settle(r: unknown, calls: Call[]): void;
+  settle(r: unknown, calls: Calls): void;
 }
 
 /** The step's answer when no call is left. */
 const DONE = Symbol('done');
-const MAX_TIMER_MS = 0x7fffffff;
 
 /**
  * The async face's waiting, for one direction of one queue instance (its
@@ -48,7 +29,9 @@ const MAX_TIMER_MS = 0x7fffffff;
  * at once, then tries again soon (retrySoon).
  */
 export class AsyncWait {
-  readonly calls: Call[] = [];
+  readonly calls = new Calls();
+  private readonly aborts = new Aborts((call, reason) => this.remove(call, () => call.reject(reason)));
+  private readonly deadlines = new Deadlines(now, (call) => this.remove(call, call.timedOut!));
   private running = false;
   private withdrawn = false;
   private readonly wait: SlotWait;
@@ -74,26 +57,10 @@ export class AsyncWait {
     return new Promise((resolve, reject) => {
       const call: Call = { ...fields, resolve, reject };
       if (timeout !== Infinity) {
-        // setTimeout fires at once for delays past 2^31-1 ms: re-arm in steps.
-        const deadline = now() + timeout;
-        const arm = (): void => {
-          const left = deadline - now();
-          if (left > MAX_TIMER_MS) {
-            call.timer = setTimeout(arm, MAX_TIMER_MS);
-            return;
-          }
-          call.timer = setTimeout(() => {
-            call.timer = undefined;
-            this.remove(call, () => (timeoutResolves ? resolve(onTimeout()) : reject(onTimeout())));
-          }, left);
-        };
-        arm();
+        call.timedOut = timeoutResolves ? () => resolve(onTimeout()) : () => reject(onTimeout());
+        this.deadlines.add(call, now() + timeout);
       }
-      if (signal) {
-        call.signal = signal;
-        call.onAbort = () => this.remove(call, () => reject(signal.reason));
-        signal.addEventListener('abort', call.onAbort, { once: true });
-      }
+      if (signal) this.aborts.add(call, signal);
       this.calls.push(call);
       if (!this.running) void this.run(patience);
     });
@@ -106,12 +73,12 @@ export class AsyncWait {
    * it waits for), it withdraws it, passing on any signal it holds.
    */
   private remove(call: Call, outcome: () => void): void {
-    const i = this.calls.indexOf(call);
-    if (i < 0) return;
-    this.calls.splice(i, 1);
+    const calls = this.calls;
+    const wasHead = this.rules.list === PUTTERS && calls.first() === call;
+    if (!calls.remove(call)) return;
     finish(call);
     outcome();
-    if (this.calls.length === 0 || (i === 0 && this.rules.list === PUTTERS)) this.withdraw(LOCK_PATIENCE_MS);
+    if (calls.length === 0 || wasHead) this.withdraw(LOCK_PATIENCE_MS);
   }
 
   private async run(firstPatience: number): Promise<void> {
@@ -174,7 +141,7 @@ export class AsyncWait {
       if (signalled) wait.passOnLocked();
       return DONE;
     }
-    const head = calls[0]!;
+    const head = calls.first()!;
     const r = this.rules.attempt(head);
     if (r === BLOCKED) wait.registerLocked(head.need ?? 0, head.batch?.lens.length ?? 1);
     return r;
@@ -217,8 +184,8 @@ export class AsyncWait {
   }
 }
 
-/** Clears a call's timer and abort listener. */
+/** Clears a call's timeout and abort listener. */
 export function finish(call: Call): void {
-  if (call.timer !== undefined) clearTimeout(call.timer);
-  if (call.onAbort) call.signal?.removeEventListener('abort', call.onAbort);
+  if (call.timed === true) call.deadlines!.forget(call);
+  call.aborts?.forget(call);
 }

@@ -1,3 +1,4 @@
+import { provenStopped } from './dead-threads.js';
 import { corrupted, stateOk, stateProblem } from './integrity.js';
 import { Journal } from './journal.js';
 import { KIND_PRIORITY } from './kinds.js';
@@ -100,6 +101,9 @@ export class Core {
     this.records = new Records(this.w, u8, f64, this.j, this.ring, h.kind, this.arena, freshCopy);
     this.lists = new WaiterLists(this.w, this.section.toNotify, this.j, this.ring, this.maxsize, this.arena, me);
     this.recovery = new Recovery(this.w, this.section, this.j, this.ring, this.lists);
+    // A lock holder this thread watches (Queue.watch) that has certainly
+    // stopped is recovered by whoever of this thread waits for the lock.
+    this.section.recoverHolder = (token) => provenStopped(token) && this.recovery.recoverNow(token);
   }
 
   /** Called by the section with the lock just taken: the state words are checked before any is used (src/integrity.ts). */

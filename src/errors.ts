@@ -14,6 +14,24 @@ export class QueueFull extends Error {
   }
 }
 
+/**
+ * Thrown by `taskDone()`, `shutdown()` and `close()` when the queue's lock
+ * was not free within 1 s: a thread killed inside a call holds it until
+ * `watch()` or `recover()` repairs it (a call with a timeout throws
+ * `QueueEmpty`/`QueueFull` by its deadline instead; docs/timeouts.md).
+ */
+export class LockTimeout extends Error {
+  constructor(message = 'janus-queue: the queue\'s lock was not free in time') {
+    super(message);
+    this.name = 'LockTimeout';
+  }
+}
+
+/** The message of an error for a call whose deadline passed while the lock was held. */
+export function lockHeld(what: string): string {
+  return `janus-queue: ${what}: the queue's lock was not free in time (a thread killed inside a call holds it until watch() or recover() repairs it)`;
+}
+
 /** The RangeError for an item whose encoding is larger than maxBytes (`len` when known). */
 export function tooLarge(maxBytes: number, len?: number): RangeError {
   const size = len === undefined ? `more than maxBytes (${maxBytes} bytes)` : `${len} bytes, more than maxBytes (${maxBytes})`;

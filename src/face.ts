@@ -1,5 +1,6 @@
 import { CLOSED, type Core, type Result } from './core.js';
-import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
+import { LockTimeout, QueueEmpty, QueueFull, QueueShutDown, lockHeld } from './errors.js';
+import { NO_LOCK, SYNC_LOCK_LIMIT_MS } from './section.js';
 import type { Items, Prepared } from './items.js';
 
 /**
@@ -38,14 +39,17 @@ export abstract class Face {
     return this.core.isShutDown();
   }
 
+  // No timeout, and no wait for ever either: a dead thread holding the lock
+  // must not hang the thread that watches it (docs/timeouts.md).
   shutdown(immediate = false): void {
     const core = this.core;
-    core.section.run(Infinity, () => core.shutdownLocked(immediate === true));
+    if (core.section.run(SYNC_LOCK_LIMIT_MS, () => core.shutdownLocked(immediate === true)) === NO_LOCK) throw new LockTimeout(lockHeld('shutdown()'));
   }
 
   taskDone(): void {
     const core = this.core;
-    const ok = core.section.run(Infinity, () => core.taskDoneLocked()); // Infinity: never NO_LOCK
+    const ok = core.section.run(SYNC_LOCK_LIMIT_MS, () => core.taskDoneLocked());
+    if (ok === NO_LOCK) throw new LockTimeout(lockHeld('taskDone()'));
     if (!ok) throw new RangeError('janus-queue: taskDone() called more times than items were put (unfinishedTasks is already 0)');
   }
 
@@ -88,12 +92,12 @@ export abstract class Face {
 
 const NO_BYTES: Uint8Array = new Uint8Array(0);
 
-/** The error for a put that did not go in: shut down, or full. */
+/** The error for a put that did not go in: shut down, or full (or the lock not free by its deadline: NO_LOCK). */
 export function putFailure(r: number): Error {
-  return r === CLOSED ? new QueueShutDown() : new QueueFull();
+  return r === CLOSED ? new QueueShutDown() : r === NO_LOCK ? new QueueFull(lockHeld('put')) : new QueueFull();
 }
 
-/** The error for a get that took nothing: shut down (and drained), or empty. */
+/** The error for a get that took nothing: shut down (and drained), or empty (or the lock not free by its deadline: NO_LOCK). */
 export function getFailure(r: number): Error {
-  return r === CLOSED ? new QueueShutDown() : new QueueEmpty();
+  return r === CLOSED ? new QueueShutDown() : r === NO_LOCK ? new QueueEmpty(lockHeld('get')) : new QueueEmpty();
 }

@@ -9,7 +9,7 @@
  */
 export { Queue, LifoQueue, PriorityQueue } from './queue.js';
 export type { PriorityQueueConstructor, WatchedWorker } from './queue.js';
-export { QueueCorrupted, QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
+export { LockTimeout, QueueCorrupted, QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
 export type { Codec, CodecName } from './codec/index.js';
 export type {
   AsyncOptions,

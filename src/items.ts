@@ -14,7 +14,25 @@ export interface Prepared {
 /** The largest batch buffer an instance keeps between syncQ.putMany calls. */
 const MAX_BATCH_SCRATCH = 4 << 20;
 
-const typedArrayLength = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'length')!.get!;
+const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const intrinsicGetter = (name: string) => Object.getOwnPropertyDescriptor(TypedArrayProto, name)!.get!;
+const typedArrayLength = intrinsicGetter('length');
+const typedArrayBuffer = intrinsicGetter('buffer');
+const typedArrayOffset = intrinsicGetter('byteOffset');
+const typedArraySet = (TypedArrayProto as { set: (this: Uint8Array, src: Uint8Array) => void }).set;
+
+/**
+ * A private copy of the first `len` bytes of `bytes` (a Uint8Array the caller
+ * may have subclassed or changed): made with the intrinsics, so no species
+ * constructor, getter or `set` of the caller's runs, and exactly `len` bytes
+ * are copied (`len` read through the intrinsic getter before).
+ */
+export function ownCopy(bytes: Uint8Array, len: number): Uint8Array {
+  const out = new Uint8Array(len);
+  const view = new Uint8Array(typedArrayBuffer.call(bytes) as ArrayBuffer, typedArrayOffset.call(bytes) as number, len);
+  typedArraySet.call(out, view);
+  return out;
+}
 
 /**
  * The items of one attached queue instance, before and after the lock: an
@@ -103,8 +121,17 @@ export class Items {
     const sizes: number[] = [];
     const priorities: number[] = [];
     let need = 0;
+    const maxsize = this.core.maxsize;
+    const arena = this.core.arena;
     for (const item of items as Iterable<unknown>) {
+      // The limits are checked as the iterable is consumed: a batch that can
+      // never fit (an endless generator) throws here, at its first item too
+      // many, without encoding the rest (for-of closes the iterator).
+      if (maxsize > 0 && lens.length >= maxsize)
+        throw new RangeError(`janus-queue: putMany() of more than ${maxsize} items can never fit a queue of maxsize ${maxsize}`);
       const one = this.prepare(item);
+      if (need + one.need > arena)
+        throw new RangeError(`janus-queue: putMany() items need more than ${arena} bytes of arena together, and the queue has ${arena} (maxBytes ${this.maxBytes}); put fewer at a time`);
       if (end + one.len > bytes.length) {
         const guess = end === 0 && count > 0 ? one.len * count : 0;
         const grown = new Uint8Array(Math.max(end + one.len, bytes.length * 2, guess));
@@ -118,11 +145,6 @@ export class Items {
       priorities.push(one.priority);
       need += one.need;
     }
-    const maxsize = this.core.maxsize;
-    if (maxsize > 0 && lens.length > maxsize)
-      throw new RangeError(`janus-queue: putMany() of ${lens.length} items can never fit a queue of maxsize ${maxsize}`);
-    if (need > this.core.arena)
-      throw new RangeError(`janus-queue: putMany() items need ${need} bytes of arena together, and the queue has ${this.core.arena} (maxBytes ${this.maxBytes}); put fewer at a time`);
     // Keep the grown scratch for the next batch, unless it is huge.
     if (reuse && bytes.length <= MAX_BATCH_SCRATCH) this.batchScratch = bytes;
     return { bytes: bytes.subarray(0, end), lens, sizes, priorities, need };
@@ -134,14 +156,29 @@ export class Items {
     return this.priority ? [taken.priority, value] : value;
   }
 
-  /** The items a getMany took, as decode() does each. */
+  /**
+   * The items a getMany took, as decode() does each. An item that cannot be
+   * decoded is dropped, as a get of it would have thrown and dropped it, and
+   * the others are returned in order: one bad item never takes the good ones
+   * of its batch along. If none decodes, the first item's error is thrown.
+   */
   decodeMany(taken: TakenMany): unknown[] {
     const { items, priorities } = taken;
-    const out = new Array<unknown>(items.length);
+    const out: unknown[] = [];
+    let error: unknown;
+    let failed = false;
     for (let i = 0; i < items.length; i++) {
-      const value = this.codec.decode(items[i]!);
-      out[i] = this.priority ? [priorities[i], value] : value;
+      let value: unknown;
+      try {
+        value = this.codec.decode(items[i]!);
+      } catch (e) {
+        if (!failed) error = e;
+        failed = true;
+        continue;
+      }
+      out.push(this.priority ? [priorities[i], value] : value);
     }
+    if (out.length === 0 && failed) throw error;
     return out;
   }
 }

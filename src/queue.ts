@@ -6,6 +6,7 @@ import { KIND_FIFO, KIND_LIFO, KIND_NAMES, KIND_PRIORITY, type Kind } from './ki
 import { checkHeader, createBuffer, maxBytesRange, readHeader } from './layout.js';
 
 const [DEFAULT_MAX_BYTES, MAX_MAX_BYTES] = maxBytesRange();
+import { unwatchThread, watchThread } from './dead-threads.js';
 import { requireSharedMemory, threadToken, tokenOf } from './platform.js';
 import { SyncFace } from './sync-face.js';
 import type { AsyncQueue, AttachOptions, QueueHandle, QueueOptions, SyncQueue } from './types.js';
@@ -17,7 +18,20 @@ export interface WatchedWorker {
   /** The worker's thread id, read when `watch` is called (Node sets it to -1 once the worker has exited). */
   readonly threadId: number;
   /** Registers the listener for the worker's `'exit'` event, which Node emits once the thread has stopped. */
-  once(event: 'exit', listener: (exitCode: number) => void): unknown;
+  once(event: 'exit' | 'online', listener: (exitCode: number) => void): unknown;
+  /**
+   * A Node `Worker`'s `performance`: its `eventLoopUtilization().idle` reads
+   * -1 once the worker's thread is gone, which a thread blocked in a
+   * synchronous call can read without its event loop (then it recovers the
+   * worker itself). Optional: without it only the `'exit'` event recovers.
+   */
+  readonly performance?: {
+    /** Node's `worker.performance.eventLoopUtilization()`. */
+    eventLoopUtilization?: () => {
+      /** The worker's event loop idle time in ms; -1 once its thread is gone. */
+      idle: number;
+    };
+  };
 }
 
 /**
@@ -43,7 +57,7 @@ class Attaching {
  * // main thread
  * const results = new Queue<{ n: number }>({ maxsize: 100 });
  * const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: results.handle });
- * worker.on('exit', () => results.shutdown());
+ * results.watch(worker).then(() => results.shutdown()); // repairs what a killed worker left, then ends the loop
  * for await (const r of results.asyncQ) console.log(r.n);
  *
  * // worker.js
@@ -121,13 +135,35 @@ export class Queue<T = unknown> {
    * worker's exit code once that is done: the moment to decide what its
    * death means, e.g. `shutdown()` when the last consumer is gone. Call it
    * when you create the worker (Node clears `worker.threadId` at exit).
+   * Until then, a synchronous call of this thread (`syncQ`, `*Nowait`,
+   * `taskDone`, `shutdown`) that meets the lock held by the worker after it
+   * has stopped recovers it itself, without waiting for the `'exit'` event
+   * (docs/semantics.md, "A thread that dies inside a call").
+   *
+   * @throws `TypeError` at once for an object whose `threadId` is not a
+   *   running worker's, or is the calling thread's own.
    */
   watch(worker: WatchedWorker): Promise<number> {
     const threadId = worker.threadId;
     const token = tokenOf(threadId);
+    // The repair of a running thread would free the slots it waits on.
+    if (token === threadToken()) throw new TypeError(`janus-queue: watch() was given an object whose threadId (${threadId}) is the calling thread's own; pass the Worker of another thread`);
+    // Until its 'exit', a call of this thread that waits for a lock the
+    // worker holds recovers it as soon as it has certainly stopped, without
+    // the event loop (src/dead-threads.ts).
+    watchThread(token, worker);
     return new Promise((resolve, reject) => {
       worker.once('exit', (code: number) => {
-        this.core.recovery.recover(token).then(() => resolve(code), reject);
+        this.core.recovery.recover(token).then(
+          () => {
+            unwatchThread(token);
+            resolve(code);
+          },
+          (e: unknown) => {
+            unwatchThread(token);
+            reject(e);
+          },
+        );
       });
     });
   }

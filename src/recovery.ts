@@ -28,32 +28,50 @@ export class Recovery {
    * anything to repair.
    */
   async recover(dead: number): Promise<boolean> {
+    let r = this.attempt(dead, LOCK_PATIENCE_MS);
+    if (r === NO_LOCK) await retrySoon(() => (r = this.attempt(dead, 0)) !== NO_LOCK);
+    this.notifyAll();
+    return r as boolean;
+  }
+
+  /**
+   * recover() at once, without the event loop, for a thread known to have
+   * stopped that holds the lock (src/section.ts, on a caller waiting for
+   * it); false if the lock could not be had at once (then whoever recovers
+   * `dead` next finishes what was announced).
+   */
+  recoverNow(dead: number): boolean {
+    if (this.attempt(dead, 0) === NO_LOCK) return false;
+    this.notifyAll();
+    return true;
+  }
+
+  /** Steps 1 to 3: whether it found anything to repair, or NO_LOCK. */
+  private attempt(dead: number, patience: number): boolean | typeof NO_LOCK {
     const w = this.w;
-    let repaired = false;
-    const attempt = (patience: number): boolean => {
-      // 1. Announce the dead thread before touching anything else: a
-      //    compareExchange from 0, since recoverers announce without the
-      //    lock. If another recovery is announced, it is finished first (3.).
-      let pending: number;
-      do pending = Atomics.load(w, PENDING_DEAD);
-      while (pending === 0 && Atomics.compareExchange(w, PENDING_DEAD, 0, dead) !== 0);
-      // 2. The lock: taken over from the dead thread (or from the one whose
-      //    recovery is pending: both are known to have stopped), else
-      //    acquired as usual, without stalling this event loop.
-      const r = this.section.runRecovering(dead, pending, patience, (tookOver) => this.repairLocked(dead, tookOver));
-      if (r === NO_LOCK) return false;
-      repaired = r;
-      return true;
-    };
-    if (!attempt(LOCK_PATIENCE_MS)) await retrySoon(() => attempt(0));
-    // 4. The notifies the dead thread owed after its last release: every
-    //    waiter whose state says it should be awake is woken (a spurious
-    //    wake-up is harmless), and every thread queued on the lock re-checks it.
+    // 1. Announce the dead thread before touching anything else: a
+    //    compareExchange from 0, since recoverers announce without the
+    //    lock. If another recovery is announced, it is finished first (3.).
+    let pending: number;
+    do pending = Atomics.load(w, PENDING_DEAD);
+    while (pending === 0 && Atomics.compareExchange(w, PENDING_DEAD, 0, dead) !== 0);
+    // 2. The lock: taken over from the dead thread (or from the one whose
+    //    recovery is pending: both are known to have stopped), else
+    //    acquired as usual, without stalling this event loop.
+    return this.section.runRecovering(dead, pending, patience, (tookOver) => this.repairLocked(dead, tookOver));
+  }
+
+  /**
+   * 4. The notifies the dead thread owed after its last release: every
+   * waiter whose state says it should be awake is woken (a spurious wake-up
+   * is harmless), and every thread queued on the lock re-checks it.
+   */
+  private notifyAll(): void {
+    const w = this.w;
     for (let s = 0; s < SLOT_COUNT; s++) {
       if (Atomics.load(w, slotWord(s) + S_STATE) !== WAITING) Atomics.notify(w, slotWord(s) + S_STATE);
     }
     Atomics.notify(w, LOCK);
-    return repaired;
   }
 
   /** Steps 2 and 3, with the lock held (`tookOver`: from a dead thread). */

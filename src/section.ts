@@ -1,5 +1,6 @@
 import type { Journal } from './journal.js';
 import { J_LEN, LOCK, S_STATE, slotWord } from './layout.js';
+import { now } from './clock.js';
 import { acquire, takeOver, unlock } from './lock.js';
 
 /**
@@ -21,6 +22,17 @@ export const NO_LOCK = -1;
  * peers"). Past it the caller tries again soon (retrySoon).
  */
 export const LOCK_PATIENCE_MS = 50;
+
+/**
+ * How long the calls that have no timeout of their own and must not wait
+ * for ever (taskDone, shutdown, close) wait for the lock at most before
+ * they throw LockTimeout. Longer than STOP_GRACE_MS plus a probe, so that
+ * such a call on the thread that watches a dead holder recovers it first.
+ */
+export const SYNC_LOCK_LIMIT_MS = 1000;
+
+/** How often a caller waiting for the lock looks whether its holder is a watched thread that stopped. */
+const PROBE_MS = 20;
 
 /** How soon a caller that must not block tries the lock again. */
 const RETRY_MS = 1;
@@ -44,9 +56,12 @@ export async function retrySoon(attempt: () => boolean): Promise<void> {
  * notifications it decided on; or, if it throws, undo it and release. Every
  * change to the queue's state runs inside run() (recovery: runRecovering());
  * nothing else takes the lock, so how long a caller waits for it is decided
- * here, by the patience it passes: the synchronous calls pass Infinity, the
- * callers that must not stall an event loop LOCK_PATIENCE_MS, and their
- * retries 0.
+ * here, by the patience it passes: a call with a timeout what is left of
+ * it (try-once calls LOCK_PATIENCE_MS), the synchronous calls with no
+ * timeout Infinity (taskDone and shutdown SYNC_LOCK_LIMIT_MS), the callers
+ * that must not stall an event loop LOCK_PATIENCE_MS, and their retries 0.
+ * While it waits it recovers a holder this thread watches that has
+ * certainly stopped (src/dead-threads.ts).
  *
  * One Section per attached queue instance (per thread).
  */
@@ -77,7 +92,7 @@ export class Section {
   run<R>(patience: number, body: () => R): R | typeof NO_LOCK {
     if (lentBuffer !== undefined && lentBuffer === this.w.buffer)
       throw new TypeError('janus-queue: the function given to getView() or putView() called the same queue; it runs with the queue locked, so it may only use the bytes');
-    if (!acquire(this.w, this.me, patience)) return NO_LOCK;
+    if (!acquire(this.w, this.me, Math.min(patience, PROBE_MS)) && !this.lockSlow(patience)) return NO_LOCK;
     return this.held(true, body);
   }
 
@@ -89,6 +104,39 @@ export class Section {
       return body();
     } finally {
       lentBuffer = before;
+    }
+  }
+
+  /**
+   * Set by the core: if the lock's holder `token` is a thread this thread
+   * watches and that has certainly stopped, recovers it now, synchronously
+   * (no event loop needed); returns whether it did.
+   */
+  recoverHolder: (token: number) => boolean = () => false;
+  private probing = false;
+
+  /**
+   * The lock was not free within PROBE_MS (or `patience`, if shorter): keep
+   * trying, within the rest of `patience`, and between tries recover a
+   * holder that has certainly stopped (docs/design.md, "Dead peers").
+   */
+  private lockSlow(patience: number): boolean {
+    const w = this.w;
+    const deadline = patience === Infinity ? Infinity : now() + Math.max(0, patience - PROBE_MS);
+    for (;;) {
+      const holder = Atomics.load(w, LOCK) >>> 1;
+      if (holder !== 0 && !this.probing) {
+        // Not while a recovery of ours waits for the lock (no recursion).
+        this.probing = true;
+        try {
+          if (this.recoverHolder(holder) && acquire(w, this.me, 0)) return true;
+        } finally {
+          this.probing = false;
+        }
+      }
+      const left = deadline - now();
+      if (left <= 0) return false;
+      if (acquire(w, this.me, Math.min(left, PROBE_MS))) return true;
     }
   }
 

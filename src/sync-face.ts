@@ -5,6 +5,7 @@ import { QueueShutDown } from './errors.js';
 import { Face, getFailure, putFailure } from './face.js';
 import type { Items } from './items.js';
 import { canBlock } from './platform.js';
+import type { NO_LOCK } from './section.js';
 import { SyncWait } from './sync-wait.js';
 import type { JoinOptions, SyncGetOptions, SyncPutOptions, SyncQueue } from './types.js';
 
@@ -44,7 +45,7 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
   /** put and get after their checks (the attempts: see Face). */
   private putItem(item: T, wait: boolean, timeout: number): void {
     this.load(this.items.prepare(item));
-    let r: Result;
+    let r: Result | typeof NO_LOCK;
     try {
       r = this.putters.call(this.putNeed, 1, wait, deadlineFor(timeout), this.putAttempt);
     } finally {

@@ -1,6 +1,7 @@
 import { now } from './clock.js';
 import { BLOCKED, type Core, type ListId, PUTTERS } from './core.js';
 import { withdrawWaitingPumps } from './pump-registry.js';
+import { LOCK_PATIENCE_MS, NO_LOCK, retrySoon } from './section.js';
 import type { SlotWait } from './slot-wait.js';
 
 const WAKE_ROOM_SHARE = 1 / 16;
@@ -31,6 +32,7 @@ export class SyncWait {
     list: ListId,
   ) {
     this.wait = core.slotWait(list);
+    this.left = core.slotWait(list);
   }
 
   /**
@@ -39,9 +41,10 @@ export class SyncWait {
    * putter's slot says the bytes and items it `need`s), up to `deadline` (a
    * now() time, or Infinity). `wait: false` tries once.
    */
-  call<R>(need: number, items: number, wait: boolean, deadline: number, attempt: () => R): R {
+  call<R>(need: number, items: number, wait: boolean, deadline: number, attempt: () => R): R | typeof NO_LOCK {
     const section = this.core.section;
-    if (!wait) return section.run(Infinity, attempt) as R; // Infinity: never NO_LOCK
+    // Try once: the lock within a bounded moment, else NO_LOCK ("not in time").
+    if (!wait) return section.run(LOCK_PATIENCE_MS, this.once(attempt)) as R | typeof NO_LOCK;
     // A single put that finds a large queue full first asks to be woken only
     // once WAKE_ROOM_SHARE of it is free, for at most WAKE_ROOM_MS: a
     // producer that outpaces its consumer then sleeps once per many items
@@ -57,7 +60,16 @@ export class SyncWait {
     this.wait.reset();
     try {
       for (;;) {
-        const r = section.run(Infinity, this.step) as R;
+        // The lock within what is left of the timeout: a dead holder does
+        // not stretch it (a watched one is recovered meanwhile, src/section.ts).
+        const r = section.run(deadline === Infinity ? Infinity : Math.max(0, deadline - now()), this.step) as R | typeof NO_LOCK;
+        if (r === NO_LOCK) {
+          // A wait that could not be ended is ended by this list's next
+          // section, or soon from the event loop: its slot (and any signal
+          // in it) is never kept by a thread that stopped waiting.
+          if (this.wait.slot >= 0) this.leave();
+          return r;
+        }
         if (r !== BLOCKED || this.remaining <= 0) return r;
         // This thread is about to block: its async pumps, of this queue or
         // any other, cannot run until it returns, so they must not hold a
@@ -71,9 +83,33 @@ export class SyncWait {
     }
   }
 
+  /** `attempt`, after ending a wait left by an earlier call (leave()). */
+  private once<R>(attempt: () => R): () => R {
+    if (this.left.slot < 0) return attempt;
+    return () => {
+      this.endLeft();
+      return attempt();
+    };
+  }
+
+  /** A wait whose call returned without the lock (its deadline passed): ended by the next section of this list, or from the event loop. */
+  private readonly left: SlotWait;
+
+  private leave(): void {
+    this.left.slot = this.wait.slot;
+    this.wait.reset();
+    void retrySoon(() => this.left.slot < 0 || this.core.section.run(0, () => this.endLeft()) !== NO_LOCK);
+  }
+
+  /** Lock held: ends the left wait; a signal it holds goes to the next waiter. */
+  private endLeft(): void {
+    if (this.left.slot >= 0 && this.left.endLocked()) this.left.passOnLocked();
+  }
+
   /** One attempt, in one critical section: end the last wait, try, and register if it must wait (and may). */
   private readonly step = (): unknown => {
     const wait = this.wait;
+    this.endLeft();
     wait.endLocked();
     const r = this.attempt();
     if (r !== BLOCKED) return r;

@@ -2,13 +2,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as janus from 'janus-queue';
-import { LifoQueue, PriorityQueue, Queue, QueueCorrupted, QueueEmpty, QueueFull, QueueShutDown } from 'janus-queue';
+import { LifoQueue, LockTimeout, PriorityQueue, Queue, QueueCorrupted, QueueEmpty, QueueFull, QueueShutDown } from 'janus-queue';
 import { KIND, MAGIC, MAX_BYTES, VERSION } from './helpers/layout.mjs';
 
 describe('exports', () => {
-  it('are the three queues and the four error classes, each error with its name', () => {
-    assert.deepEqual(Object.keys(janus).sort(), ['LifoQueue', 'PriorityQueue', 'Queue', 'QueueCorrupted', 'QueueEmpty', 'QueueFull', 'QueueShutDown']);
-    for (const [E, name] of [[QueueEmpty, 'QueueEmpty'], [QueueFull, 'QueueFull'], [QueueShutDown, 'QueueShutDown'], [QueueCorrupted, 'QueueCorrupted']]) {
+  it('are the three queues and the five error classes, each error with its name', () => {
+    assert.deepEqual(Object.keys(janus).sort(), ['LifoQueue', 'LockTimeout', 'PriorityQueue', 'Queue', 'QueueCorrupted', 'QueueEmpty', 'QueueFull', 'QueueShutDown']);
+    for (const [E, name] of [[QueueEmpty, 'QueueEmpty'], [QueueFull, 'QueueFull'], [QueueShutDown, 'QueueShutDown'], [QueueCorrupted, 'QueueCorrupted'], [LockTimeout, 'LockTimeout']]) {
       const e = new E();
       assert.ok(e instanceof Error);
       assert.equal(e.name, name);

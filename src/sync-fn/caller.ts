@@ -51,9 +51,12 @@ export class Caller {
     const { requests, replies, control } = this.channel;
     if (this.farewell) throw gone(this.farewell);
     const deadline = performance.now() + timeout;
-    // The id is taken from the shared counter before the request is put, so a
-    // late reply of any earlier call on this channel has a smaller id.
-    const id = Atomics.add(control, C_LAST_ID, 1) + 1;
+    // Ids grow, so a late reply of any earlier call on this channel has a
+    // smaller id; and the requests in the queue carry consecutive ids (the
+    // counter moves only once a request is in), so the server knows the id
+    // of a request it could not decode: the one after the last it served.
+    // One calling thread per channel: nobody else writes the counter meanwhile.
+    const id = Atomics.load(control, C_LAST_ID) + 1;
     try {
       requests.syncQ.put([id, args], { timeout: remaining(deadline) });
     } catch (e) {
@@ -61,6 +64,7 @@ export class Caller {
       if (e instanceof QueueFull) throw new CallTimeout();
       throw e; // TypeError (cannot encode) or RangeError (too large): nothing was sent
     }
+    Atomics.store(control, C_LAST_ID, id);
     for (;;) {
       let reply: Reply;
       this.spin.until(this.replied); // a reply may be microseconds away: see spin.ts

@@ -1,6 +1,6 @@
-import { QueueEmpty, QueueFull, QueueShutDown } from 'janus-queue';
+import { LockTimeout, QueueCorrupted, QueueEmpty, QueueFull, QueueShutDown, type WatchedWorker } from 'janus-queue';
 import { Spin } from './spin.js';
-import { C_CALLER, C_GONE, C_SERVING, THREAD_TOKEN, type Channel, type Farewell, GONE, RETURNED, type Reply, type Request, THREW_ERROR, type WireError, thrownReply, toWireError } from './protocol.js';
+import { C_CALLER, C_GONE, C_LAST_ID, C_SERVING, THREAD_TOKEN, type Channel, type Farewell, GONE, RETURNED, type Reply, type Request, THREW_ERROR, type WireError, thrownReply, toWireError } from './protocol.js';
 
 /** Options of `serveAsync`. */
 export interface ServeOptions {
@@ -19,6 +19,13 @@ export interface AsyncServer {
   close(): Promise<void>;
   /** Resolves once the server has stopped (closed, or its queues shut down). */
   readonly done: Promise<void>;
+  /**
+   * Watches the Worker that calls (Node): when it exits, even killed inside
+   * a call, repairs what it left in the channel, then closes the server.
+   * Resolves with its exit code once the server has stopped. Use it instead
+   * of `worker.on('exit', () => server.close())`.
+   */
+  watch(worker: WatchedWorker): Promise<number>;
 }
 
 /** Longest run of back-to-back calls served without giving the event loop a turn. */
@@ -50,25 +57,58 @@ export function serve(channel: Channel, fn: (...args: any[]) => unknown, blockMs
     return requests.asyncQ.get();
   }
 
+  /** Runs one call and answers it; never rejects (a failure to answer is told by the farewell). */
+  async function run(id: number, args: unknown[]): Promise<void> {
+    let reply: Reply;
+    try {
+      reply = [id, RETURNED, await fn(...args)];
+    } catch (e) {
+      reply = thrownReply(id, e);
+    }
+    await answer(channel, reply);
+  }
+
   const done = (async () => {
     let turn = performance.now();
+    // The id of the last request taken: requests carry consecutive ids (caller.ts).
+    let lastId = Atomics.load(control, C_LAST_ID);
+    // The next request, asked for while a slow call runs.
+    let pending: Promise<Request> | undefined;
     try {
       for (;;) {
         let request: Request;
         try {
-          request = await next();
+          request = await (pending ?? next());
+          pending = undefined;
         } catch (e) {
+          pending = undefined;
           if (e instanceof QueueShutDown) return;
-          throw e;
+          if (e instanceof QueueCorrupted) throw e;
+          // A request taken but not decoded (a value this thread cannot
+          // rebuild): that call fails, the server goes on. Its id is the
+          // next one.
+          lastId++;
+          await answer(channel, thrownReply(lastId, new TypeError(`janus-queue/sync-fn: the call's arguments could not be decoded on the serving thread: ${(e as Error)?.message}`)));
+          continue;
+        }
+        if (!Array.isArray(request) || typeof request[0] !== 'number' || !Array.isArray(request[1])) {
+          lastId++;
+          await answer(channel, thrownReply(lastId, new TypeError('janus-queue/sync-fn: a request that is not an [id, args] pair')));
+          continue;
         }
         const [id, args] = request;
-        let reply: Reply;
-        try {
-          reply = [id, RETURNED, await fn(...args)];
-        } catch (e) {
-          reply = thrownReply(id, e);
+        lastId = id;
+        // A call that the caller gave up on (CallTimeout) must not hold up
+        // the calls after it: one that has not settled within SLOW_CALL_MS
+        // is left to run while the next request is awaited too, and whichever
+        // comes first goes on (its late reply is dropped by id). The caller
+        // blocks for each reply, so calls run one at a time unless one timed out.
+        const call = run(id, args);
+        if (!(await settlesWithin(call, SLOW_CALL_MS))) {
+          pending = requests.asyncQ.get();
+          pending.catch(() => {}); // met at the top of the loop
+          await Promise.race([call, pending.then(noop, noop)]);
         }
-        await answer(channel, reply);
         if (performance.now() - turn > YIELD_EVERY_MS) {
           await new Promise((resolve) => setImmediate(resolve));
           turn = performance.now();
@@ -83,10 +123,51 @@ export function serve(channel: Channel, fn: (...args: any[]) => unknown, blockMs
   return {
     done,
     close() {
-      requests.shutdown(false);
+      closeWhenFree(requests);
       return done;
     },
+    watch(worker) {
+      // Repairs what the caller left in both queues (even inside a lock) on
+      // its exit, then closes: the repair comes first, so the close never
+      // waits for a lock the dead caller holds.
+      return Promise.all([channel.requests.watch(worker), channel.replies.watch(worker)]).then(([code]) => {
+        closeWhenFree(requests);
+        return done.then(() => code);
+      });
+    },
   };
+}
+
+/** A call still running after this long may have been given up by its caller: the next request is awaited beside it. */
+const SLOW_CALL_MS = 20;
+
+const noop = (): void => {};
+
+/** Whether `p` settles within `ms` (it never rejects). */
+async function settlesWithin(p: Promise<void>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([p.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Shuts the request queue down without throwing: if its lock is not free
+ * (a caller killed inside a call holds it until it is recovered), tries again
+ * from a timer, so close() in an 'exit' handler neither throws nor blocks.
+ */
+function closeWhenFree(requests: Channel['requests']): void {
+  try {
+    requests.shutdown(false);
+  } catch (e) {
+    if (!(e instanceof LockTimeout)) throw e;
+    setTimeout(() => closeWhenFree(requests), 50);
+  }
 }
 
 /**

@@ -45,6 +45,9 @@ parentPort!.on('message', ({ handle, entry, bootstrap, options, inheritedFlags }
     error = e;
   });
   // The worker's own exit handler has usually said goodbye already, with
-  // more to tell; this one speaks only when that one could not.
-  worker.on('exit', (code) => sayGoodbye(channel, farewellOf(`janus-queue/sync-fn: the worker ended (code ${code}) (${entry})`, code, error)));
+  // more to tell; this one speaks only when that one could not. First both
+  // queues are repaired (watch): a worker killed inside a call may hold a
+  // lock, which the farewell needs.
+  const bye = (code: number) => sayGoodbye(channel, farewellOf(`janus-queue/sync-fn: the worker ended (code ${code}) (${entry})`, code, error));
+  Promise.all([channel.requests.watch(worker), channel.replies.watch(worker)]).then(([code]) => bye(code), () => bye(1));
 });

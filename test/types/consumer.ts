@@ -4,6 +4,7 @@ import {
   type AsyncQueue,
   type Codec,
   LifoQueue,
+  LockTimeout,
   PriorityQueue,
   Queue,
   QueueCorrupted,
@@ -80,6 +81,8 @@ void drain;
 const errors: Error[] = [new QueueEmpty(), new QueueFull(), new QueueShutDown()];
 void errors;
 const corrupted: TypeError = new QueueCorrupted();
+const lockTimeout: Error = new LockTimeout();
+check<Equal<typeof lockTimeout.name, string>>();
 void corrupted;
 
 // Disposal: typed even on a lib without ESNext.Disposable (this project's lib is ES2024 + DOM).
