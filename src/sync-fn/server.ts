@@ -1,6 +1,7 @@
 import { LockTimeout, QueueCorrupted, QueueEmpty, QueueFull, QueueShutDown, type WatchedWorker } from 'janus-queue';
+import { sayGoodbye } from './farewell.js';
 import { Spin } from './spin.js';
-import { C_CALLER, C_GONE, C_LAST_ID, C_SERVING, THREAD_TOKEN, type Channel, type Farewell, GONE, RETURNED, type Reply, type Request, THREW_ERROR, type WireError, thrownReply, toWireError } from './protocol.js';
+import { C_CALLER, C_LAST_ID, C_SERVING, THREAD_TOKEN, type Channel, RETURNED, type Reply, type Request, THREW_ERROR, type WireError, thrownReply, toWireError } from './protocol.js';
 
 /** Options of `serveAsync`. */
 export interface ServeOptions {
@@ -207,22 +208,6 @@ async function answerWhenRoom(replies: Channel['replies'], reply: Reply): Promis
  * queues shut down, so a blocked caller wakes at once and later calls fail
  * at once. Synchronous, so it can run in a thread's 'exit' handler.
  */
-export function sayGoodbye({ requests, replies, control }: Channel, farewell: Farewell): void {
-  if (Atomics.compareExchange(control, C_GONE, 0, 1) !== 0) return;
-  try {
-    replies.syncQ.putNowait([0, GONE, farewell]);
-  } catch {
-    // full or unencodable error: the shutdown below still wakes the caller
-  }
-  requests.shutdown(true);
-  replies.shutdown(false); // keeps the farewell for the caller
-}
-
-export function farewellOf(message: string, exitCode: number | undefined, error: unknown): Farewell {
-  const isErr = Object.prototype.toString.call(error) === '[object Error]';
-  return { message: isErr ? `${message}: ${(error as Error).message}` : message, exitCode, error: isErr ? toWireError(error as Error) : undefined };
-}
-
 const atExit = new Set<(code: number) => void>();
 
 /**

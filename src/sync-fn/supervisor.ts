@@ -7,7 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { WORKER_KEY, type SyncFnHandle, openChannel } from './protocol.js';
-import { farewellOf, sayGoodbye } from './server.js';
+import { farewellOf, sayGoodbye } from './farewell.js';
 
 export interface SpawnRequest {
   handle: SyncFnHandle;

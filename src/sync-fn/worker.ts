@@ -4,7 +4,7 @@
 // then loads the user's module, which calls runAsWorker(fn).
 import { workerData } from 'node:worker_threads';
 import { C_SERVING, type SyncFnHandle, WORKER_KEY, openChannel } from './protocol.js';
-import { farewellOf, sayGoodbye } from './server.js';
+import { farewellOf, sayGoodbye } from './farewell.js';
 
 const { handle, entry } = (workerData as Record<string, { handle: SyncFnHandle; entry: string }>)[WORKER_KEY]!;
 const channel = openChannel(handle, 'the sync-fn worker');
