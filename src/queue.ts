@@ -144,6 +144,8 @@ export class Queue<T = unknown> {
    *   running worker's, or is the calling thread's own.
    */
   watch(worker: WatchedWorker): Promise<number> {
+    if (typeof (worker as { once?: unknown } | null)?.once !== 'function')
+      throw new TypeError(`janus-queue: watch() needs a node:worker_threads Worker (with threadId and once('exit')), got ${describe(worker)}; a web Worker has no 'exit' event`);
     const threadId = worker.threadId;
     const token = tokenOf(threadId);
     // The repair of a running thread would free the slots it waits on.
