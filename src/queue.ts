@@ -144,10 +144,10 @@ export class Queue<T = unknown> {
    *   running worker's, or is the calling thread's own.
    */
   watch(worker: WatchedWorker): Promise<number> {
-    if (typeof (worker as { once?: unknown } | null)?.once !== 'function')
-      throw new TypeError(`janus-queue: watch() needs a node:worker_threads Worker (with threadId and once('exit')), got ${describe(worker)}; a web Worker has no 'exit' event`);
-    const threadId = worker.threadId;
+    const threadId = (worker as WatchedWorker | null)?.threadId;
     const token = tokenOf(threadId);
+    if (typeof (worker as { once?: unknown }).once !== 'function')
+      throw new TypeError(`janus-queue: watch() needs a node:worker_threads Worker (with threadId and once('exit')), got ${describe(worker)}; a web Worker has no 'exit' event`);
     // The repair of a running thread would free the slots it waits on.
     if (token === threadToken()) throw new TypeError(`janus-queue: watch() was given an object whose threadId (${threadId}) is the calling thread's own; pass the Worker of another thread`);
     // Until its 'exit', a call of this thread that waits for a lock the

@@ -91,8 +91,9 @@ describe('values a caller passes lose nothing (issue 14)', () => {
 
   it('watch() of something without once(\'exit\') (a web Worker) is a TypeError that says so, not a raw "once is not a function"', () => {
     const q = new Queue();
-    for (const w of [{ threadId: 3 }, null, undefined, { threadId: 3, once: 1 }])
+    for (const w of [{ threadId: 3 }, { threadId: 3, once: 1 }])
       assert.throws(() => q.watch(w), (e) => e instanceof TypeError && /^janus-queue: watch\(\) needs a node:worker_threads Worker/.test(e.message));
+    for (const w of [null, undefined, {}]) assert.throws(() => q.watch(w), (e) => e instanceof TypeError && /^janus-queue: /.test(e.message));
   });
 
   it('12: watch() refuses an object carrying the calling thread\'s own id, and leaves the waiters alone', async () => {

@@ -49,5 +49,13 @@ parentPort!.on('message', ({ handle, entry, bootstrap, options, inheritedFlags }
   // queues are repaired (watch): a worker killed inside a call may hold a
   // lock, which the farewell needs.
   const bye = (code: number) => sayGoodbye(channel, farewellOf(`janus-queue/sync-fn: the worker ended (code ${code}) (${entry})`, code, error));
-  Promise.all([channel.requests.watch(worker), channel.replies.watch(worker)]).then(([code]) => bye(code), () => bye(1));
+  let ended: Promise<number>;
+  try {
+    ended = Promise.all([channel.requests.watch(worker), channel.replies.watch(worker)]).then(([code]) => code);
+  } catch {
+    // watch() is refused where a stopped thread cannot be told apart from a
+    // running one (Deno): no repair, the farewell at the worker's 'exit'.
+    ended = new Promise((resolve) => worker.once('exit', resolve));
+  }
+  ended.then(bye, () => bye(1));
 });
