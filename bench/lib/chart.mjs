@@ -108,7 +108,7 @@ export function chart(results, ratioIds = CHARTED) {
   out.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
   const m = results.meta;
   text(12, 22, 'Where janus-queue is faster or slower than the alternative, and by how much', 'font-size="16" font-weight="bold"');
-  text(12, 41, `npm run bench at ${m.commit ?? '?'}, ${m.date.slice(0, 16).replace('T', ' ')} UTC, Node ${m.node.replace(/^v/, '')}, ${m.nproc} cores shared with other jobs; medians of interleaved repetitions`, 'fill="#555"');
+  text(12, 41, `npm run bench at ${m.commit ?? '?'}, ${m.date.slice(0, 16).replace('T', ' ')} UTC, Node ${m.node.replace(/^v/, '')}, ${m.nproc} cores, load ${m.loadavgAtStart?.[0] ?? "?"} at the start; medians of interleaved repetitions`, 'fill="#555"');
 
   // Legend.
   const ly = 60;
