@@ -23,106 +23,89 @@ export class SyncFace<T> extends Face implements SyncQueue<T> {
   }
 
   put(item: T, options?: SyncPutOptions): void {
-    options = checkOptions(options, 'syncQ.put()', SYNC_OPTIONS);
-    this.refusePutIfShutDown();
-    const block = options?.block ?? true;
-    const timeout = block ? putTimeout(options?.timeout, this.core.maxsize) : 0;
-    const wait = block && timeout !== 0;
-    if (wait) mustBlock('put');
-    this.putItem(item, wait, timeout);
+    this.putItem(item, this.timeoutOf(options, 'put', true));
   }
 
   get(options?: SyncGetOptions): T {
-    options = checkOptions(options, 'syncQ.get()', SYNC_OPTIONS);
-    this.refuseGetIfShutDown();
-    const block = options?.block ?? true;
-    const timeout = block ? checkTimeout(options?.timeout, 'get()') : 0;
-    const wait = block && timeout !== 0;
-    if (wait) mustBlock('get');
-    return this.getItem(wait, timeout);
+    return this.getItem(this.timeoutOf(options, 'get', false));
   }
 
-  /** put and get after their checks (the attempts: see Face). */
-  private putItem(item: T, wait: boolean, timeout: number): void {
+  /**
+   * What every waiting call checks first, in Python's order (its options,
+   * a shut-down queue, its timeout, whether this thread may block), and the
+   * timeout it waits for: 0 tries once (`block: false` too).
+   */
+  private timeoutOf(options: SyncGetOptions | SyncPutOptions | undefined, call: string, put: boolean): number {
+    checkOptions(options, `syncQ.${call}()`, SYNC_OPTIONS);
+    if (put) this.refusePutIfShutDown();
+    else this.refuseGetIfShutDown();
+    const block = options?.block ?? true;
+    const timeout = !block ? 0 : put ? putTimeout(options?.timeout, this.core.maxsize) : checkTimeout(options?.timeout, `${call}()`);
+    if (timeout !== 0) mustBlock(call);
+    return timeout;
+  }
+
+  /** put and get after their checks (the attempts: see Face); timeout 0 tries once. */
+  private putItem(item: T, timeout: number): void {
     this.load(this.items.prepare(item));
     let r: Result | typeof NO_LOCK;
     try {
-      r = this.putters.call(this.putNeed, 1, wait, deadlineFor(timeout), this.putAttempt);
+      r = this.putters.call(this.putNeed, 1, timeout !== 0, deadlineFor(timeout), this.putAttempt);
     } finally {
       this.unload();
     }
     if (r !== OK) throw putFailure(r);
   }
 
-  private getItem(wait: boolean, timeout: number): T {
-    const r = this.getters.call(0, 1, wait, deadlineFor(timeout), this.getAttempt);
+  private getItem(timeout: number): T {
+    const r = this.getters.call(0, 1, timeout !== 0, deadlineFor(timeout), this.getAttempt);
     if (typeof r === 'number') throw getFailure(r);
     return this.items.decode(r) as T;
   }
 
   putMany(items: Iterable<T>, options?: SyncPutOptions): void {
-    options = checkOptions(options, 'syncQ.putMany()', SYNC_OPTIONS);
-    this.refusePutIfShutDown();
-    const block = options?.block ?? true;
-    const timeout = block ? putTimeout(options?.timeout, this.core.maxsize) : 0;
-    const wait = block && timeout !== 0;
-    if (wait) mustBlock('putMany');
+    const timeout = this.timeoutOf(options, 'putMany', true);
     const batch = this.items.prepareMany(items, true);
     if (batch.lens.length === 0) return;
     const core = this.core;
-    const r = this.putters.call(batch.need, batch.lens.length, wait, deadlineFor(timeout), () => core.putManyLocked(batch));
+    const r = this.putters.call(batch.need, batch.lens.length, timeout !== 0, deadlineFor(timeout), () => core.putManyLocked(batch));
     if (r !== OK) throw putFailure(r);
   }
 
   getMany(max: number, options?: SyncGetOptions): T[] {
-    options = checkOptions(options, 'syncQ.getMany()', SYNC_OPTIONS);
     checkMax(max);
-    this.refuseGetIfShutDown();
+    const timeout = this.timeoutOf(options, 'getMany', false);
     const core = this.core;
-    const block = options?.block ?? true;
-    const timeout = block ? checkTimeout(options?.timeout, 'getMany()') : 0;
-    const wait = block && timeout !== 0;
-    if (wait) mustBlock('getMany');
-    const r = this.getters.call(0, 1, wait, deadlineFor(timeout), () => core.getManyLocked(max));
+    const r = this.getters.call(0, 1, timeout !== 0, deadlineFor(timeout), () => core.getManyLocked(max));
     if (typeof r === 'number') throw getFailure(r);
     return this.items.decodeMany(r) as T[];
   }
 
   getView<R>(fn: (view: Uint8Array) => R, options?: SyncGetOptions): R {
-    options = checkOptions(options, 'syncQ.getView()', SYNC_OPTIONS);
     this.items.checkView('getView', fn);
-    this.refuseGetIfShutDown();
+    const timeout = this.timeoutOf(options, 'getView', false);
     const core = this.core;
-    const block = options?.block ?? true;
-    const timeout = block ? checkTimeout(options?.timeout, 'getView()') : 0;
-    const wait = block && timeout !== 0;
-    if (wait) mustBlock('getView');
-    const r = this.getters.call(0, 1, wait, deadlineFor(timeout), () => core.getViewLocked(fn));
+    const r = this.getters.call(0, 1, timeout !== 0, deadlineFor(timeout), () => core.getViewLocked(fn));
     if (typeof r === 'number') throw getFailure(r);
     return r.value;
   }
 
   putView(byteLength: number, fill: (view: Uint8Array) => void, options?: SyncPutOptions): void {
-    options = checkOptions(options, 'syncQ.putView()', SYNC_OPTIONS);
     const need = this.items.checkView('putView', fill, byteLength);
-    this.refusePutIfShutDown();
-    const block = options?.block ?? true;
-    const timeout = block ? putTimeout(options?.timeout, this.core.maxsize) : 0;
-    const wait = block && timeout !== 0;
-    if (wait) mustBlock('putView');
+    const timeout = this.timeoutOf(options, 'putView', true);
     const core = this.core;
-    const r = this.putters.call(need, 1, wait, deadlineFor(timeout), () => core.putViewLocked(byteLength, fill));
+    const r = this.putters.call(need, 1, timeout !== 0, deadlineFor(timeout), () => core.putViewLocked(byteLength, fill));
     if (r !== OK) throw putFailure(r);
   }
 
   putNowait(item: T): void {
     this.refusePutIfShutDown();
-    this.putItem(item, false, 0);
+    this.putItem(item, 0);
   }
 
   getNowait(): T {
     this.refuseGetIfShutDown();
-    return this.getItem(false, 0);
+    return this.getItem(0);
   }
 
   join(options?: JoinOptions): boolean {

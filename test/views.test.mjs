@@ -120,7 +120,7 @@ describe('getView / putView', () => {
       const w = new Worker(src, { eval: true, workerData: { handle: q.handle, flag, op } });
       const watched = q.watch(w);
       // Ready handshake: the worker is inside the function, holding the lock.
-      while (Atomics.load(flag, 0) === 0) await new Promise((r) => setTimeout(r, 1));
+      await within(Atomics.waitAsync(flag, 0, 0).value, 'the worker inside the lent function');
       await w.terminate();
       await within(watched, 'recovery');
       assert.equal(q.syncQ.qsize(), op === 'getView' ? 1 : 0, op);

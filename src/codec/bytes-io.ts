@@ -265,15 +265,6 @@ export class Reader {
     return f64[0]!;
   }
 
-  /** `n` bytes, copied into a fresh array. */
-  bytes(n: number): Uint8Array {
-    this.need(n);
-    const out = new Uint8Array(n);
-    out.set(this.buf.subarray(this.pos, this.pos + n));
-    this.pos += n;
-    return out;
-  }
-
   string(): string {
     const form = this.u8();
     let n: number;

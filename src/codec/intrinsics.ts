@@ -111,8 +111,6 @@ const VALUE_OF: Record<'Boolean' | 'Number' | 'String' | 'BigInt', (this: unknow
   BigInt: bigintValueOf,
 };
 export const boxedValue = (v: object, b: 'Boolean' | 'Number' | 'String' | 'BigInt'): unknown => VALUE_OF[b].call(v);
-export const mapSizeOf = (v: object): number => mapSize.call(v);
-export const setSizeOf = (v: object): number => setSize.call(v);
 /** A Map's entries through the built-in iterator (a Map whose `entries` or iterator was replaced cannot lie). */
 export function* mapEntriesOf(v: object): Generator<[unknown, unknown]> {
   const it = mapEntries.call(v);

@@ -204,7 +204,6 @@ export class StructuredEncoder {
     // the host can read, or refuses it; a pure codec cannot do the first, so
     // it refuses rather than send an empty object.
     if (tag === '[object Object]') return this.plain(o);
-    if (tag === '[object WeakMap]' || tag === '[object WeakSet]' || tag === '[object WeakRef]' || tag === '[object Symbol]') return cannot(`a ${tag.slice(8, -1)}`);
     return cannot(`a ${tag.slice(8, -1)}`);
   }
 
