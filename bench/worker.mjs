@@ -4,6 +4,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Queue } from 'janus-queue';
 import { sends } from './lib/payloads.mjs';
+import { Ring } from './lib/ring.mjs';
+import { LockedRing } from './lib/locked-ring.mjs';
+import { loadCodecs } from './lib/codecs.mjs';
 
 const d = workerData;
 
@@ -38,6 +41,34 @@ const roles = {
     return () => {
       let got = 0;
       for (const _ of q.syncQ) got++;
+      return { got };
+    };
+  },
+  // The floors (bench/lib/ring.mjs, locked-ring.mjs): the same items through
+  // a bare ring, encoded by the default codec (small objects) as the queue
+  // encodes them; a batch publishes once, on its last item.
+  async 'ring-put'() {
+    const ring = new Ring(d.ring);
+    const codec = d.kind === 'small' ? (await loadCodecs({ build: false })).structured : undefined;
+    const put = (x, publish) => {
+      if (codec) ring.put(codec.encode(x, 1 << 20), publish);
+      else if (d.view) ring.putFill(x.length, (v) => v.set(x), publish);
+      else ring.put(x, publish);
+    };
+    return () => produce((x) => put(x, true), (b) => b.forEach((x, i) => put(x, i === b.length - 1)));
+  },
+  async 'floor-mpmc-put'() {
+    const ring = new LockedRing(d.ring);
+    const codec = (await loadCodecs({ build: false })).structured;
+    return () => produce((x) => ring.put(codec.encode(x, 1 << 20)));
+  },
+  async 'floor-mpmc-get'() {
+    const ring = new LockedRing(d.ring);
+    const codec = (await loadCodecs({ build: false })).structured;
+    const scratch = new Uint8Array(256);
+    return () => {
+      let got = 0;
+      for (let n; (n = ring.take(scratch)) >= 0; got++) codec.decode(scratch.subarray(0, n));
       return { got };
     };
   },
@@ -110,7 +141,7 @@ const roles = {
   },
 };
 
-const run = roles[d.role]();
+const run = await roles[d.role]();
 parentPort.once('message', async () => {
   const t0 = performance.now();
   const extra = await run();

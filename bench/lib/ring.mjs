@@ -1,9 +1,10 @@
 // The physical floor: a minimal single-producer, single-consumer ring of
 // length-prefixed records over a SharedArrayBuffer, with no codec, no lock,
 // no journal and no checks. What a queue could cost at the least for the
-// same bytes. Roles are fixed: one thread calls put, one calls take.
+// same bytes. Roles are fixed: one thread calls the put side, one the take
+// side.
 const HEAD = 0; // bytes taken, written by the consumer
-const TAIL = 16; // bytes put, written by the producer (another cache line)
+const TAIL = 16; // bytes published, written by the producer (another cache line)
 const WAITING = 32; // 1 while the consumer sleeps on TAIL
 
 export class Ring {
@@ -15,36 +16,79 @@ export class Ring {
     this.w = new Int32Array(sab, 0, 64);
     this.u8 = new Uint8Array(sab, 256);
     this.cap = this.u8.length;
+    /** The producer's own tail: records written but not yet published (put(x, false)). */
+    this.tail = this.w[TAIL];
   }
 
-  /** Producer: copies `bytes` in (spinning while full), then publishes it with one store. */
-  put(bytes) {
-    const n = bytes.length;
+  /** Producer: copies `bytes` in; publishes it and what came before unless `publish` is false (a batch publishes on its last item). */
+  put(bytes, publish = true) {
+    const at = this.reserve(bytes.length);
+    this.u8.set(bytes, at + 4);
+    this.commit(bytes.length, publish);
+  }
+
+  /** Producer: `fill` writes the record's `n` bytes in place, in a view of the ring (the zero-copy floor). */
+  putFill(n, fill, publish = true) {
+    const at = this.reserve(n);
+    fill(new Uint8Array(this.u8.buffer, this.u8.byteOffset + at + 4, n));
+    this.commit(n, publish);
+  }
+
+  /** Where the next record of `n` bytes goes (spinning while full); never split: a record that would wrap skips to the start. */
+  reserve(n) {
     const size = (n + 4 + 7) & ~7;
     const w = this.w;
-    const tail = w[TAIL];
-    while (tail + size - Atomics.load(w, HEAD) > this.cap);
-    let at = tail % this.cap;
-    if (at + size > this.cap) {
-      // Never split a record: skip to the start (a zero length says "wrapped").
+    for (;;) {
+      const at = this.tail % this.cap;
+      const skip = at + size > this.cap ? this.cap - at : 0;
+      while (this.tail + skip + size - Atomics.load(w, HEAD) > this.cap) Atomics.store(w, TAIL, this.tail);
+      if (skip === 0) return at;
+      // A zero length says "wrapped".
       if (at + 4 <= this.cap) this.u8[at] = this.u8[at + 1] = this.u8[at + 2] = this.u8[at + 3] = 0;
-      const skip = this.cap - at;
-      while (tail + skip + size - Atomics.load(w, HEAD) > this.cap);
-      Atomics.store(w, TAIL, tail + skip);
-      return this.put(bytes);
+      this.tail += skip;
     }
+  }
+
+  commit(n, publish) {
     const u8 = this.u8;
+    const at = this.tail % this.cap;
     u8[at] = n;
     u8[at + 1] = n >> 8;
     u8[at + 2] = n >> 16;
     u8[at + 3] = 1 + (n >> 24);
-    u8.set(bytes, at + 4);
-    Atomics.store(w, TAIL, tail + size); // publish
-    if (Atomics.load(w, WAITING) === 1) Atomics.notify(w, TAIL);
+    this.tail += (n + 4 + 7) & ~7;
+    if (!publish) return;
+    Atomics.store(this.w, TAIL, this.tail); // publish every record written so far
+    if (Atomics.load(this.w, WAITING) === 1) Atomics.notify(this.w, TAIL);
   }
 
   /** Consumer: the next record copied into `scratch` (its length returned), waiting while empty. */
   take(scratch) {
+    const at = this.next();
+    const n = this.len;
+    scratch.set(this.u8.subarray(at, at + n));
+    this.release(n);
+    return n;
+  }
+
+  /** Consumer: the next record as a fresh array of its own (what the bytes codec's get returns). */
+  takeCopy() {
+    const at = this.next();
+    const out = this.u8.slice(at, at + this.len);
+    this.release(this.len);
+    return out;
+  }
+
+  /** Consumer: lends the next record to `fn` in place (the zero-copy floor); `fn`'s result. */
+  takeView(fn) {
+    const at = this.next();
+    const r = fn(new Uint8Array(this.u8.buffer, this.u8.byteOffset + at, this.len));
+    this.release(this.len);
+    return r;
+  }
+
+  /** Waits for a record; its payload's offset (its length in this.len). */
+  next() {
     const w = this.w;
     for (;;) {
       const head = w[HEAD];
@@ -62,10 +106,13 @@ export class Ring {
         Atomics.store(w, HEAD, head + (this.cap - at));
         continue;
       }
-      const n = u8[at] | (u8[at + 1] << 8) | (u8[at + 2] << 16) | ((u8[at + 3] - 1) << 24);
-      scratch.set(u8.subarray(at + 4, at + 4 + n));
-      Atomics.store(w, HEAD, head + ((n + 4 + 7) & ~7)); // release the space
-      return n;
+      this.len = u8[at] | (u8[at + 1] << 8) | (u8[at + 2] << 16) | ((u8[at + 3] - 1) << 24);
+      return at + 4;
     }
+  }
+
+  /** Frees the record just read. */
+  release(n) {
+    Atomics.store(this.w, HEAD, this.w[HEAD] + ((n + 4 + 7) & ~7));
   }
 }

@@ -3,6 +3,8 @@
 // postMessage, each with and without batching, interleaved.
 import { MessageChannel } from 'node:worker_threads';
 import { Queue } from 'janus-queue';
+import { Ring } from '../lib/ring.mjs';
+import { loadCodecs } from '../lib/codecs.mjs';
 import { interleave, printGroup, printRatios, quick, ratio, record, size, startWorker } from '../lib/harness.mjs';
 import { PAYLOAD_LABELS, payload, queueOptions, sends } from '../lib/payloads.mjs';
 
@@ -43,8 +45,33 @@ async function mainPuts(q, run) {
   else for (const b of sends(run)) await q.asyncQ.putMany(b);
 }
 
-/** One timed run of `transport` ('janus' | 'post') in `dir`; returns { rate: items/s, cpu: µs/item }. */
+/**
+ * The floor, worker -> main: a worker puts into the bare ring (encoded by the
+ * default codec for small objects), the main thread takes synchronously: a
+ * decode, a fresh copy (what a bytes get returns), or, for `view`, the
+ * record read in place.
+ */
+async function ringFloor(run) {
+  const sab = Ring.create(run.kind === '64k' ? 8 << 20 : 2 << 20);
+  const w = await startWorker('ring-put', { ...run, ring: sab });
+  const ring = new Ring(sab);
+  const codec = run.kind === 'small' ? (await loadCodecs({ build: false })).structured : undefined;
+  const scratch = new Uint8Array(1 << 16);
+  const r = await timed(run.n, async () => {
+    w.go();
+    for (let i = 0; i < run.n; i++) {
+      if (codec) codec.decode(scratch.subarray(0, ring.take(scratch)));
+      else if (run.view) ring.takeView(touch);
+      else ring.takeCopy();
+    }
+  });
+  await w.terminate();
+  return r;
+}
+
+/** One timed run of `transport` ('janus' | 'post' | 'ring') in `dir`; returns { rate: items/s, cpu: µs/item }. */
 async function once(dir, transport, run) {
+  if (transport === 'ring') return ringFloor(run);
   if (transport === 'janus') {
     const q = new Queue(queueOptions(run.kind));
     const data = { ...run, handle: q.handle };
@@ -106,6 +133,7 @@ async function twoWorkers(producer, consumer, n) {
 
 /** Every direction × payload; janus-queue's targets are checked on worker -> main. */
 export async function throughput() {
+  await loadCodecs(); // the floors' codec, built once for the workers
   for (const dir of ['worker->main', 'main->worker', 'worker->worker']) {
     for (const kind of ['small', '1k', '64k']) {
       const n = N[kind];
@@ -118,6 +146,12 @@ export async function throughput() {
       };
       if (kind === '64k') variants.postTransfer = () => once(dir, 'post', { kind, n, transfer: true });
       if (kind !== 'small' && dir === 'worker->main') variants.janusView = () => once(dir, 'janus', { kind, n, view: true });
+      if (dir === 'worker->main') {
+        // The floors of the targets, in the same run (bench/lib/ring.mjs).
+        variants.ring = () => once(dir, 'ring', { kind, n });
+        variants.ringBatch = () => once(dir, 'ring', { kind, n, batch });
+        if (kind === '64k') variants.ringView = () => once(dir, 'ring', { kind, n, view: true });
+      }
       const labels = {
         janus: 'janus-queue, one item per call',
         janusBatch: `janus-queue, putMany/getMany of ${batch}`,
@@ -125,6 +159,9 @@ export async function throughput() {
         postBatch: `postMessage, arrays of ${batch}`,
         postTransfer: 'postMessage, transferring each buffer',
         janusView: 'janus-queue, putView / getView (zero-copy)',
+        ring: `floor: bare ring${kind === 'small' ? ' + the default codec' : ', a fresh copy out'}, main takes synchronously`,
+        ringBatch: `floor: the same, published every ${batch}`,
+        ringView: 'floor: bare ring, written and read in place',
       };
       const samples = await interleave(variants, REPS);
       const group = `throughput ${dir}, ${PAYLOAD_LABELS[kind]}`;
@@ -142,6 +179,11 @@ export async function throughput() {
       if (kind === '64k') entries.push(ratio(`${id('janus')}:postTransfer`, 'janus / postMessage transfer', id('janus'), id('postTransfer')));
       if (variants.janusView) entries.push(ratio(`${id('janusView')}:post`, 'janus zero-copy / postMessage', id('janusView'), id('post')));
       if (variants.janusView && kind === '64k') entries.push(ratio(`${id('janusView')}:postTransfer`, 'janus zero-copy / postMessage transfer', id('janusView'), id('postTransfer'), w2m ? ['>=', 3] : undefined));
+      if (variants.ring) {
+        entries.push(ratio(`${id('ring')}:post`, 'floor: bare ring / postMessage', id('ring'), id('post')));
+        entries.push(ratio(`${id('ringBatch')}:postBatch`, 'floor: bare ring batched / postMessage batched', id('ringBatch'), id('postBatch')));
+      }
+      if (variants.ringView) entries.push(ratio(`${id('ringView')}:postTransfer`, 'floor: bare ring in place / postMessage transfer', id('ringView'), id('postTransfer')));
       entries.push(ratio(`${id('janus')}/cpu:post`, 'janus / postMessage, CPU per item', `${id('janus')}/cpu`, `${id('post')}/cpu`));
       entries.push(ratio(`${id('janusBatch')}/cpu:postBatch`, 'janus batched / postMessage batched, CPU per item', `${id('janusBatch')}/cpu`, `${id('postBatch')}/cpu`));
       printRatios(entries);
