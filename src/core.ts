@@ -20,10 +20,11 @@ export const BLOCKED = 1; // empty for a get, full for a put, unfinished tasks f
 export const CLOSED = 2; // shut down
 export type Result = typeof OK | typeof BLOCKED | typeof CLOSED;
 
-/** What a get took: the item's bytes, outside shared memory, and its priority (0 but in a PriorityQueue). */
+/** What a get took: the item's bytes, outside shared memory, and its priority (0 but in a PriorityQueue). One object per instance, refilled by every get: valid until the instance's next get. */
 export interface Taken {
-  /** A view of the instance's scratch buffer, valid until its next get; a fresh array for a codec that keeps it. */
+  /** The item is `bytes[0 … len)`: the instance's scratch buffer; a fresh array of exactly its bytes for a codec that keeps it. */
   readonly bytes: Uint8Array;
+  readonly len: number;
   readonly priority: number;
 }
 

@@ -2,10 +2,10 @@ import { CODEC_IDS, type WireCodec, codecName, describe } from './codec/index.js
 import type { Batch, Core, Taken, TakenMany } from './core.js';
 import { tooLarge } from './errors.js';
 
-/** An item ready to enter the queue: its bytes (maybe a scratch view), priority and record size. */
+/** An item ready to enter the queue: its bytes (the first `len` of `bytes`, maybe a codec's scratch buffer), priority and record size. */
 export interface Prepared {
   bytes: Uint8Array;
-  /** The byte length of `bytes`, read through the intrinsic getter (an own `length` property cannot lie about it). */
+  /** The item's byte length (of a caller's array, read through the intrinsic getter: an own `length` property cannot lie about it). */
   len: number;
   priority: number;
   need: number;
@@ -19,7 +19,21 @@ const intrinsicGetter = (name: string) => Object.getOwnPropertyDescriptor(TypedA
 const typedArrayLength = intrinsicGetter('length');
 const typedArrayBuffer = intrinsicGetter('buffer');
 const typedArrayOffset = intrinsicGetter('byteOffset');
-const typedArraySet = (TypedArrayProto as { set: (this: Uint8Array, src: Uint8Array) => void }).set;
+const typedArraySet = (TypedArrayProto as { set: (this: Uint8Array, src: Uint8Array, at?: number) => void }).set;
+
+/** Up to this many bytes, a byte loop copies faster than set() of a view (which must be made); past it set() wins. */
+export const LOOP_COPY_MAX = 256;
+
+/**
+ * Copies the first `len` bytes of `src` to `dst` at `at`: all of a caller's
+ * array (read through the intrinsic), or the start of a codec's scratch
+ * buffer (ours: a plain Uint8Array).
+ */
+export function copyBytes(dst: Uint8Array, at: number, src: Uint8Array, len: number): void {
+  if (len === (typedArrayLength.call(src) as number)) typedArraySet.call(dst, src, at);
+  else if (len <= LOOP_COPY_MAX) for (let j = 0; j < len; j++) dst[at + j] = src[j]!;
+  else typedArraySet.call(dst, src.subarray(0, len), at);
+}
 
 /**
  * A private copy of the first `len` bytes of `bytes` (a Uint8Array the caller
@@ -88,8 +102,9 @@ export class Items {
         throw new TypeError(`janus-queue: a priority must be a number other than NaN, got ${describe(priority)}`);
       value = item[1];
     }
-    const bytes = this.codec.encode(value, this.maxBytes);
-    const len = typedArrayLength.call(bytes) as number;
+    const codec = this.codec;
+    const len = codec.encodeLen(value, this.maxBytes);
+    const bytes = codec.out;
     // An item of up to maxBytes always fits in an empty arena; a larger one never may.
     if (len > this.maxBytes) throw tooLarge(this.maxBytes, len);
     // One Prepared per instance, refilled by every call: callers read it at once.
@@ -138,7 +153,7 @@ export class Items {
         grown.set(bytes.subarray(0, end));
         bytes = grown;
       }
-      bytes.set(one.bytes, end);
+      copyBytes(bytes, end, one.bytes, one.len);
       end += one.len;
       lens.push(one.len);
       sizes.push(one.need);
@@ -152,7 +167,7 @@ export class Items {
 
   /** The item a get took (after the release, before this instance's next get): a `[priority, value]` pair in a priority queue. */
   decode(taken: Taken): unknown {
-    const value = this.codec.decode(taken.bytes);
+    const value = this.codec.decode(taken.bytes, taken.len);
     return this.priority ? [taken.priority, value] : value;
   }
 

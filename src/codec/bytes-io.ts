@@ -229,14 +229,17 @@ export function isWellFormed(s: string): boolean {
 export class Reader {
   buf: Uint8Array = new Uint8Array(0);
   pos = 0;
+  /** Where the item's bytes end: they are buf[0 … end). */
+  end = 0;
 
-  reset(bytes: Uint8Array): void {
+  reset(bytes: Uint8Array, len = bytes.length): void {
     this.buf = bytes;
     this.pos = 0;
+    this.end = len;
   }
 
   need(n: number): void {
-    if (this.pos + n > this.buf.length) throw new TypeError('janus-queue: truncated or corrupted item bytes');
+    if (this.pos + n > this.end) throw new TypeError('janus-queue: truncated or corrupted item bytes');
   }
 
   u8(): number {

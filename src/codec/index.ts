@@ -1,7 +1,7 @@
 import { Reader, Writer } from './bytes-io.js';
 import { StructuredDecoder } from './structured-decode.js';
 import { StructuredEncoder } from './structured-encode.js';
-import { isUint8Array } from './intrinsics.js';
+import { isUint8Array, uint8Length } from './intrinsics.js';
 
 /**
  * A custom codec: how items become bytes and back. Give it at construction
@@ -62,8 +62,33 @@ export interface WireCodec {
   readonly freshCopy: boolean;
   /** `limit`: the most bytes the item may take (maxBytes); a codec may stop early with a RangeError past it. */
   encode(value: unknown, limit: number): Uint8Array;
-  decode(bytes: Uint8Array): unknown;
+  /**
+   * encode() without making a view (the queue's hot path): the item's byte
+   * length, its bytes at the start of `out` as it is right after the call
+   * (the codec's scratch buffer, or the array encode() returned).
+   */
+  encodeLen(value: unknown, limit: number): number;
+  readonly out: Uint8Array;
+  /** The item in `bytes[0 … len)` (`len` defaults to the whole array; a freshCopy codec always gets an array of exactly its bytes). */
+  decode(bytes: Uint8Array, len?: number): unknown;
 }
+
+/** encodeLen() and `out` for a codec whose encode() returns a whole array: its length read through the intrinsic getter. */
+function whole(codec: Pick<WireCodec, 'id' | 'freshCopy' | 'encode' | 'decode'>): WireCodec {
+  let out: Uint8Array = EMPTY;
+  return {
+    ...codec,
+    encodeLen(v, limit) {
+      out = codec.encode(v, limit);
+      return uint8Length(out);
+    },
+    get out() {
+      return out;
+    },
+  };
+}
+
+const EMPTY = new Uint8Array(0);
 
 function structured(): WireCodec {
   const enc = new StructuredEncoder();
@@ -72,25 +97,34 @@ function structured(): WireCodec {
     id: CODEC_IDS.structured,
     freshCopy: false,
     encode: (v, limit) => enc.encode(v, limit),
-    decode: (b) => dec.decode(b),
+    encodeLen: (v, limit) => enc.encodeLen(v, limit),
+    get out() {
+      return enc.out;
+    },
+    decode: (b, len) => dec.decode(b, len),
   };
 }
 
 function stringCodec(id: number, toText: (v: unknown) => string, fromText: (s: string) => unknown): WireCodec {
   const w = new Writer();
   const r = new Reader();
+  const encodeLen = (v: unknown, limit: number): number => {
+    const text = toText(v);
+    w.reset(limit);
+    w.string(text);
+    w.over();
+    return w.pos;
+  };
   return {
     id,
     freshCopy: false,
-    encode(v, limit) {
-      const text = toText(v);
-      w.reset(limit);
-      w.string(text);
-      w.over();
-      return w.result();
+    encode: (v, limit) => w.buf.subarray(0, encodeLen(v, limit)),
+    encodeLen,
+    get out() {
+      return w.buf;
     },
-    decode(b) {
-      r.reset(b);
+    decode(b, len) {
+      r.reset(b, len);
       return fromText(r.string());
     },
   };
@@ -124,18 +158,19 @@ const string = (): WireCodec =>
     (s) => s,
   );
 
-const bytes = (): WireCodec => ({
-  id: CODEC_IDS.bytes,
-  freshCopy: true,
-  encode(v) {
-    if (!isUint8Array(v)) throw new TypeError(`janus-queue: the bytes codec takes a Uint8Array, got ${describe(v)}`);
-    return v;
-  },
-  decode: (b) => b,
-});
+const bytes = (): WireCodec =>
+  whole({
+    id: CODEC_IDS.bytes,
+    freshCopy: true,
+    encode(v) {
+      if (!isUint8Array(v)) throw new TypeError(`janus-queue: the bytes codec takes a Uint8Array, got ${describe(v)}`);
+      return v;
+    },
+    decode: (b) => b,
+  });
 
 function custom(codec: Codec<unknown>): WireCodec {
-  return {
+  return whole({
     id: CODEC_IDS.custom,
     freshCopy: true,
     encode(v) {
@@ -144,7 +179,7 @@ function custom(codec: Codec<unknown>): WireCodec {
       return out;
     },
     decode: (b) => codec.decode(b),
-  };
+  });
 }
 
 export function isCustomCodec(c: unknown): c is Codec<unknown> {

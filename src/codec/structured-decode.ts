@@ -19,21 +19,24 @@ function corrupted(what: string): TypeError {
 /** The default codec's decoder (see StructuredEncoder). */
 export class StructuredDecoder {
   private readonly r = new Reader();
+  /** The objects decoded so far, by id: the first `nrefs` (the array is kept between items, cleared, so a decode does not grow a new one). */
   private readonly refs: unknown[] = [];
+  private nrefs = 0;
   private readonly shapes = new ShapeTable();
   private depth = 0;
   private absent = false;
   private busy = false;
 
-  decode(bytes: Uint8Array): unknown {
-    if (this.busy) return new StructuredDecoder().decode(bytes);
+  /** Decodes the item in `bytes[0 … len)`. */
+  decode(bytes: Uint8Array, len = bytes.length): unknown {
+    if (this.busy) return new StructuredDecoder().decode(bytes, len);
     this.busy = true;
-    this.r.reset(bytes);
+    this.r.reset(bytes, len);
     this.depth = 0;
     this.absent = false;
     try {
       const v = this.value();
-      if (this.r.pos !== bytes.length) throw corrupted('trailing data');
+      if (this.r.pos !== len) throw corrupted('trailing data');
       return v;
     } catch (e) {
       // Bytes our encoder wrote always decode: a RangeError of a view's
@@ -41,7 +44,11 @@ export class StructuredDecoder {
       if (e instanceof TypeError) throw e;
       throw new TypeError(`janus-queue: corrupted item bytes (${(e as Error)?.message})`, { cause: e });
     } finally {
-      this.refs.length = 0;
+      // Drop the item's objects; keep the array's storage (unless an item made it huge).
+      const refs = this.refs;
+      for (let i = 0; i < this.nrefs; i++) refs[i] = undefined;
+      if (this.nrefs > 1024) refs.length = 0;
+      this.nrefs = 0;
       this.busy = false;
     }
   }
@@ -75,7 +82,7 @@ export class StructuredDecoder {
         return ABSENT_VALUE;
       case F.REF: {
         const id = r.u32();
-        if (id >= this.refs.length) throw corrupted('bad reference');
+        if (id >= this.nrefs) throw corrupted('bad reference');
         return this.refs[id];
       }
     }
@@ -99,13 +106,12 @@ export class StructuredDecoder {
     let o: Record<string, unknown>;
     if (tag === F.SHAPE && shape.make !== undefined) {
       // Ids are given in pre-order: hold this object's place until it exists.
-      const slot = this.refs.length;
-      this.refs.push(undefined);
+      const slot = this.ref(undefined);
       o = shape.make(this);
       this.refs[slot] = o;
     } else {
       o = {};
-      this.refs.push(o);
+      this.ref(o);
       for (let i = 0; i < keys.length; i++) define(o, keys[i]!, this.value());
     }
     if (this.absent) for (const k of keys) if (o[k] === ABSENT_VALUE) delete o[k];
@@ -121,7 +127,7 @@ export class StructuredDecoder {
       case F.OBJECT: {
         this.enter();
         const o: Record<string, unknown> = {};
-        this.refs.push(o);
+        this.ref(o);
         const n = r.u32();
         for (let i = 0; i < n; i++) {
           const k = r.string();
@@ -134,26 +140,26 @@ export class StructuredDecoder {
         this.enter();
         const n = r.u32();
         // Each element takes at least one byte: a larger count is corruption.
-        if (n > r.buf.length - r.pos) throw corrupted('array length');
+        if (n > r.end - r.pos) throw corrupted('array length');
         const a: unknown[] = new Array(n);
-        this.refs.push(a);
+        this.ref(a);
         for (let i = 0; i < n; i++) {
-          if (r.buf[r.pos] === F.HOLE) r.pos++;
+          if (r.pos < r.end && r.buf[r.pos] === F.HOLE) r.pos++;
           else a[i] = this.value();
         }
         this.depth--;
         return a;
       }
       case F.DATE:
-        return this.ref(new Date(r.f64()));
+        return this.made(new Date(r.f64()));
       case F.REGEXP: {
         const source = r.string();
-        return this.ref(new RegExp(source, r.string()));
+        return this.made(new RegExp(source, r.string()));
       }
       case F.MAP: {
         this.enter();
         const m = new Map();
-        this.refs.push(m);
+        this.ref(m);
         const n = r.u32();
         for (let i = 0; i < n; i++) {
           const k = this.value();
@@ -165,7 +171,7 @@ export class StructuredDecoder {
       case F.SET: {
         this.enter();
         const s = new Set();
-        this.refs.push(s);
+        this.ref(s);
         const n = r.u32();
         for (let i = 0; i < n; i++) s.add(this.value());
         this.depth--;
@@ -179,18 +185,17 @@ export class StructuredDecoder {
         const max = r.i32();
         const buffer = max >= n ? new (ArrayBuffer as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(n, { maxByteLength: max }) : new ArrayBuffer(n);
         new Uint8Array(buffer).set(r.buf.subarray(start, start + n));
-        return this.ref(buffer);
+        return this.made(buffer);
       }
       case F.VIEW: {
         const C = VIEW_CTORS[r.u8()];
         const buffer = this.value();
         if (!C || !(buffer instanceof ArrayBuffer)) throw corrupted('view');
-        return this.ref(new C(buffer, r.u32(), r.u32()));
+        return this.made(new C(buffer, r.u32(), r.u32()));
       }
       case F.ERROR: {
         this.enter();
-        const slot = this.refs.length;
-        this.refs.push(undefined);
+        const slot = this.ref(undefined);
         const name = r.string();
         const E = ERROR_TYPES[name] ?? Error;
         const e = new E(r.string());
@@ -202,19 +207,26 @@ export class StructuredDecoder {
         return e;
       }
       case F.BOXED_BOOLEAN:
-        return this.ref(Object(r.u8() === 1));
+        return this.made(Object(r.u8() === 1));
       case F.BOXED_NUMBER:
-        return this.ref(Object(r.f64()));
+        return this.made(Object(r.f64()));
       case F.BOXED_STRING:
-        return this.ref(Object(r.string()));
+        return this.made(Object(r.string()));
       case F.BOXED_BIGINT:
-        return this.ref(Object(this.bigint()));
+        return this.made(Object(this.bigint()));
     }
     throw corrupted(`unknown tag ${tag}`);
   }
 
-  private ref<T>(v: T): T {
-    this.refs.push(v);
+  /** Gives `v` the next id (returned). */
+  private ref(v: unknown): number {
+    this.refs[this.nrefs] = v;
+    return this.nrefs++;
+  }
+
+  /** ref(), returning `v`. */
+  private made<T>(v: T): T {
+    this.ref(v);
     return v;
   }
 

@@ -50,10 +50,28 @@ export class StructuredEncoder {
 
   /** The item's bytes: a view of this encoder's scratch buffer, valid until its next call. */
   encode(value: unknown, limit = Infinity): Uint8Array {
+    const n = this.encodeLen(value, limit);
+    return this.out.subarray(0, n);
+  }
+
+  /**
+   * The buffer encodeLen() last wrote the item into, at its start: this
+   * encoder's scratch buffer (valid until its next call), or, for a nested
+   * call, one of its own.
+   */
+  out: Uint8Array = this.w.buf;
+
+  /** Writes the item into `out` (no view made): its byte length. */
+  encodeLen(value: unknown, limit = Infinity): number {
     // A getter (or toString, or a generator) of the value that puts into the
     // same queue while we write this one gets an encoder of its own: this
     // one's scratch buffer is in use.
-    if (this.busy) return new StructuredEncoder().encode(value, limit);
+    if (this.busy) {
+      const other = new StructuredEncoder();
+      const n = other.encodeLen(value, limit);
+      this.out = other.out;
+      return n;
+    }
     this.busy = true;
     this.w.reset(limit);
     this.depth = 0;
@@ -64,7 +82,8 @@ export class StructuredEncoder {
       this.busy = false;
     }
     this.w.over();
-    return this.w.result();
+    this.out = this.w.buf;
+    return this.w.pos;
   }
 
   /** Writes one value (public for the functions a shape makes, shapes.ts). */
