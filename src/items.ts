@@ -21,7 +21,7 @@ const typedArrayBuffer = intrinsicGetter('buffer');
 const typedArrayOffset = intrinsicGetter('byteOffset');
 const typedArraySet = (TypedArrayProto as { set: (this: Uint8Array, src: Uint8Array, at?: number) => void }).set;
 
-/** Up to this many bytes, a byte loop copies faster than set() of a view (which must be made); past it set() wins. */
+/** Up to this many bytes a byte loop copies, with no view to make (no allocation); past it set() of a view, faster for long items. */
 export const LOOP_COPY_MAX = 256;
 
 /**
