@@ -85,6 +85,32 @@ export async function overhead() {
     cloneSmall: () => perItem((i) => structuredClone(smallObject(i))),
     cloneNested: () => perItem((i) => structuredClone(nested(i))),
   };
+  // The codec's floor: a codec written for this one object and nothing else
+  // (no tags, no shapes, no checks; the same copy through a scratch buffer, and
+  // the same native UTF-8 calls for the strings). No general codec can beat it.
+  const floorBuf = new Uint8Array(1 << 16);
+  const utf8Write = Buffer.prototype.utf8Write;
+  const utf8Slice = Buffer.prototype.utf8Slice;
+  const floorString = (s, p) => {
+    const n = utf8Write.call(floorBuf, s, p + 1, 255);
+    floorBuf[p] = n;
+    return p + 1 + n;
+  };
+  cost.floorSmall = () =>
+    perItem((i) => {
+      const o = smallObject(i);
+      const id = o.id;
+      floorBuf[0] = id;
+      floorBuf[1] = id >> 8;
+      floorBuf[2] = id >> 16;
+      floorBuf[3] = id >> 24;
+      const end = floorString(o.payload, floorString(o.name, 4));
+      scratch.set(floorBuf.subarray(0, end));
+      const b = scratch;
+      const nameLen = b[4];
+      const payloadAt = 6 + nameLen;
+      return { id: b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24), name: utf8Slice.call(b, 5, 5 + nameLen), payload: utf8Slice.call(b, payloadAt, payloadAt + b[payloadAt - 1]) };
+    });
   const c = await interleave(cost, REPS);
   const CL = {
     structuredSmall: "'structured' (default), small object",
@@ -96,6 +122,7 @@ export async function overhead() {
     v8Nested: 'v8.serialize + deserialize, nested object',
     cloneSmall: 'structuredClone (no bytes), small object',
     cloneNested: 'structuredClone (no bytes), nested object',
+    floorSmall: 'floor: a codec made for this object alone, small object',
   };
   for (const k of Object.keys(cost)) record(`codec/${k}`, { group: 'codec', label: CL[k], unit: 'µs/item', better: 'lower', samples: c[k] });
   printGroup(`codec cost per item, encode + decode (median of ${REPS})`, Object.keys(cost).map((k) => `codec/${k}`));
@@ -107,5 +134,6 @@ export async function overhead() {
     ratio('codec/structured:array', "'structured' encode + decode alone / array push+shift, small (time)", 'codec/structuredSmall', 'st/arraySmall'),
     ratio('codec/structured:clone', "'structured' / structuredClone, small (time)", 'codec/structuredSmall', 'codec/cloneSmall', ['<=', 0.5]),
     ratio('codec/structuredNested:clone', "'structured' / structuredClone, nested (time)", 'codec/structuredNested', 'codec/cloneNested', ['<=', 0.7]),
+    ratio('codec/floor:clone', 'floor: a codec for this object alone / structuredClone, small (time)', 'codec/floorSmall', 'codec/cloneSmall'),
   ]);
 }
