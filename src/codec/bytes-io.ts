@@ -291,26 +291,30 @@ export class Reader {
 /** The string of the UTF-8 bytes buf[start … start+n). */
 export function utf8(buf: Uint8Array, start: number, n: number): string {
   // Short ASCII: String.fromCharCode with the bytes as arguments costs less
-  // than any decoder call.
-  if (n <= 8) {
+  // than any decoder call (up to 12 chars, about half; a 9–12 char string is
+  // two calls joined, which V8 copies flat below 13 chars).
+  if (n <= 12) {
     const b = buf;
     const p = start;
     let ascii = true;
     for (let j = p; j < p + n; j++) if (b[j]! >= 0x80) ascii = false;
-    if (ascii) {
-      switch (n) {
-        case 0: return '';
-        case 1: return String.fromCharCode(b[p]!);
-        case 2: return String.fromCharCode(b[p]!, b[p + 1]!);
-        case 3: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!);
-        case 4: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!);
-        case 5: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!);
-        case 6: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!);
-        case 7: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!);
-        default: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!);
-      }
-    }
+    if (ascii) return n <= 8 ? ascii8(b, p, n) : ascii8(b, p, 8) + ascii8(b, p + 8, n - 8);
   }
   if (utf8Slice) return utf8Slice.call(buf, start, start + n);
   return decoder.decode(buf.subarray(start, start + n));
+}
+
+/** The string of n <= 8 ASCII bytes at b[p]. */
+function ascii8(b: Uint8Array, p: number, n: number): string {
+  switch (n) {
+    case 0: return '';
+    case 1: return String.fromCharCode(b[p]!);
+    case 2: return String.fromCharCode(b[p]!, b[p + 1]!);
+    case 3: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!);
+    case 4: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!);
+    case 5: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!);
+    case 6: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!);
+    case 7: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!);
+    default: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!);
+  }
 }
