@@ -1,5 +1,5 @@
 import { corrupted } from './integrity.js';
-import { ARENA_OFFSET, J_BACKUP, J_CAP, J_ENTRIES, J_LEN, SLOT_BASE, SLOTS_END, STATE_FIRST, STATE_WORDS } from './layout.js';
+import { ARENA_OFFSET, J_CAP, J_ENTRIES, J_LEN, SLOT_BASE, SLOTS_END, STATE_FIRST, STATE_WORDS, backupWord } from './layout.js';
 
 const ARENA_WORD = ARENA_OFFSET >> 2;
 
@@ -56,7 +56,7 @@ export class Journal {
 
   private save(i: number, bit: number): void {
     const w = this.w;
-    w[J_BACKUP + i - STATE_FIRST] = w[i]!;
+    w[backupWord(i - STATE_FIRST)] = w[i]!;
     this.saved |= bit;
     w[J_LEN] = (this.n << 16) | this.saved;
   }
@@ -98,7 +98,7 @@ export class Journal {
       if (!(i >= SLOT_BASE && i < SLOTS_END) && !(i >= ARENA_WORD && i < w.length)) throw corrupted(`an undo journal entry names word ${i}`);
     }
     for (let k = n - 1; k >= 0; k--) w[w[J_ENTRIES + 2 * k]!] = w[J_ENTRIES + 2 * k + 1]!;
-    for (let k = 0; k < STATE_WORDS; k++) if ((len & (1 << k)) !== 0) w[STATE_FIRST + k] = w[J_BACKUP + k]!;
+    for (let k = 0; k < STATE_WORDS; k++) if ((len & (1 << k)) !== 0) w[STATE_FIRST + k] = w[backupWord(k)]!;
     w[J_LEN] = 0;
     this.n = 0;
     this.saved = 0;

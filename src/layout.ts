@@ -11,15 +11,16 @@ import { KIND_FIFO, KIND_LIFO, KIND_PRIORITY, type Kind } from './kinds.js';
  * | line | words     | what                                                  |
  * |------|-----------|-------------------------------------------------------|
  * | 0    | 0–8       | header, written once by the constructor               |
- * | 1    | 16–18     | LOCK (owner token, contended bit), J_LEN, PENDING_DEAD |
+ * | 1    | 16–31     | LOCK (owner token, contended bit), J_LEN, PENDING_DEAD, |
+ * |      |           | and the journal's saved values of state words 0–12    |
  * | 2    | 32–47     | queue state, read and written only with LOCK held     |
  * | 3…   | 16/slot   | one waiter slot per 64-byte line (S_STATE is a futex) |
- * | …    | 2096–4143 | the undo journal's saved values and entries          |
+ * | …    | 2096–4143 | the other saved values (state words 13–15), entries   |
  * | …    | bytes     | the arena of item records (two halves for a PriorityQueue) |
  */
 
 export const MAGIC_VALUE = 0x4a4e5351; // "JNSQ"
-export const LAYOUT_VERSION = 3;
+export const LAYOUT_VERSION = 4;
 
 // Line 0: header.
 export const MAGIC = 0;
@@ -34,8 +35,9 @@ export const MAX_BYTES = 8;
 
 // Line 1: the lock word: 0 free, else the holder's thread token << 1, | 1
 // when it may be contended (docs/design.md, "Dead peers"); and beside it the
-// journal's commit word, J_LEN (below), which every section writes too: one
-// cache line moves between threads per section instead of two.
+// journal's commit word, J_LEN, and the saved old values of the state words
+// a put or a get changes (below), which every section writes too: one cache
+// line moves between threads for all of them.
 export const LOCK = 16;
 
 // Line 2: state, only with LOCK held (or Atomics.load for a snapshot).
@@ -45,11 +47,11 @@ export const TAIL = 34;
 export const LAST = 35;
 export const DEAD = 36;
 export const UNFINISHED = 37;
-export const SHUTDOWN = 38;
-export const FREE_SLOT = 39;
+export const FREE_SLOT = 38;
+export const USED = 39; // bytes of the records in the arena, live and taken (not wrap padding)
 export const LIST_HEAD = 40; // + list id
 export const LIST_TAIL = 43; // + list id
-export const USED = 46; // bytes of the records in the arena, live and taken (not wrap padding)
+export const SHUTDOWN = 46;
 export const ABASE = 47; // byte offset of the arena half in use: 0, or ARENA_BYTES (priority queues, after a compaction)
 export const STATE_FIRST = COUNT;
 
@@ -84,7 +86,7 @@ export const PASSED_ON = 3;
 
 // The undo journal (docs/design.md, "Dead peers"), written only by the lock
 // holder. J_LEN is the one commit word: (entries << 16) | mask, where bit k
-// of the mask says J_BACKUP + k holds the old value of state word
+// of the mask says backupWord(k) holds the old value of state word
 // STATE_FIRST + k, and the entries, (word index, old value) pairs from
 // J_ENTRIES on, hold the old values of other words (slot links and states,
 // record flags). 0 = no section half done.
@@ -93,9 +95,16 @@ export const J_LEN = LOCK + 1;
 export const PENDING_DEAD = LOCK + 2;
 /** The first word after the slots. */
 export const SLOTS_END = SLOT_BASE + SLOT_COUNT * SLOT_WORDS;
-export const J_BACKUP = SLOTS_END;
 export const STATE_WORDS = 16;
-export const J_ENTRIES = J_BACKUP + STATE_WORDS;
+/** How many state words (from STATE_FIRST: every word a put, a get or a wait's registration changes) have their saved value on the lock's line. */
+const NEAR_BACKUPS = 13;
+/** The saved old values of the other state words (the joiners' list tail, SHUTDOWN, ABASE), after the slots. */
+const FAR_BACKUP = SLOTS_END;
+/** The word that holds the saved old value of state word STATE_FIRST + k. */
+export function backupWord(k: number): number {
+  return k < NEAR_BACKUPS ? LOCK + 3 + k : FAR_BACKUP + k - NEAR_BACKUPS;
+}
+export const J_ENTRIES = FAR_BACKUP + STATE_WORDS;
 export const J_CAP = 1016;
 
 /** Byte offset of the arena: after the journal, 64-aligned. */

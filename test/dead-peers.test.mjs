@@ -13,8 +13,8 @@ import { isPending, within } from './helpers/bounded.mjs';
 import { KINDS } from './helpers/kinds.mjs';
 import { GETTERS, freeSlots, untilWaiters, waiterCount } from './helpers/waiters.mjs';
 // The words these white-box cases write (J_LEN: (entries << 16) | a bit per
-// saved state word; J_BACKUP + k: the saved old value of state word COUNT + k).
-import { COUNT, FREE_SLOT, JOINERS, J_BACKUP, J_LEN, LIST_HEAD, LIST_TAIL, LOCK, PENDING_DEAD, SLOT_COUNT, S_LIST, S_NEXT, S_OWNER, S_PREV, S_STATE, slotWord } from './helpers/layout.mjs';
+// saved state word; backupWord(k): the saved old value of state word COUNT + k).
+import { COUNT, FREE_SLOT, JOINERS, backupWord, J_LEN, LIST_HEAD, LIST_TAIL, LOCK, PENDING_DEAD, SLOT_COUNT, S_LIST, S_NEXT, S_OWNER, S_PREV, S_STATE, slotWord } from './helpers/layout.mjs';
 import { rng } from './stress/rng.mjs';
 
 
@@ -180,7 +180,7 @@ describe('recovery, at exact kill points', () => {
         Object.assign(w, { [sw + S_OWNER]: x + 1, [sw + S_LIST]: GETTERS, [sw + S_STATE]: 0, [sw + S_NEXT]: -1, [sw + S_PREV]: -1 });
         w[LIST_HEAD + GETTERS] = s;
         w[LIST_TAIL + GETTERS] = s;
-        w[J_BACKUP] = 0; // COUNT's old value, saved
+        w[backupWord(0)] = 0; // COUNT's old value, saved
         w[J_LEN] = 1; // bit 0: COUNT
         w[COUNT] = 77;
         Atomics.store(w, LOCK, (x + 1) << 1);
@@ -254,7 +254,7 @@ describe('recovery, in the exact states a kill leaves', () => {
     const w = new Int32Array(q.handle.buffer);
     // The dead thread (threadId 4999, token 5000) had changed COUNT, and journaled its old value first.
     const dead = 4999;
-    w[J_BACKUP] = w[COUNT]; // COUNT's old value, saved
+    w[backupWord(0)] = w[COUNT]; // COUNT's old value, saved
     w[J_LEN] = 1; // bit 0: COUNT
     w[COUNT] = 77;
     Atomics.store(w, LOCK, (dead + 1) << 1);
