@@ -8,7 +8,7 @@
  * @module janus-queue
  */
 export { Queue, LifoQueue, PriorityQueue } from './queue.js';
-export type { PriorityQueueConstructor, WatchedWorker } from './queue.js';
+export type { WatchedWorker } from './queue.js';
 export { LockTimeout, QueueCorrupted, QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
 export type { Codec, CodecName } from './codec/index.js';
 export type {

@@ -256,25 +256,28 @@ export class LifoQueue<T = unknown> extends Queue<T> {
   }
 }
 
-class PriorityQueueImpl<T = unknown> extends Queue<[priority: number, value: T]> {
-  protected static override readonly kind: Kind = KIND_PRIORITY;
-}
-
-/** The static side of {@link PriorityQueue}: `attach<T>` gives a queue of `[number, T]` pairs, and the codec option encodes T. */
-export interface PriorityQueueConstructor {
-  /** Creates an empty priority queue; the options are those of {@link Queue}, and `codec` encodes the values. */
-  new <T = unknown>(options?: QueueOptions<T>): PriorityQueue<T>;
-  /** For `instanceof`. */
-  readonly prototype: PriorityQueue<any>;
-  /** Attaches a PriorityQueue created in any thread, from its `handle` (see Queue.attach). */
-  attach<T = unknown>(handle: QueueHandle, options?: AttachOptions<T>): PriorityQueue<T>;
-}
+/**
+ * Queue's constructor, seen without Queue's static side: what
+ * {@link PriorityQueue} extends. At run time it is `Queue` itself, so a
+ * PriorityQueue is an `instanceof Queue` and its instances are
+ * `Queue<[priority: number, value: T]>`. Seen through this type, TypeScript
+ * does not check PriorityQueue's static `attach<T>(): PriorityQueue<T>`
+ * against `Queue.attach<T>(): Queue<T>` (a queue of `[number, T]` pairs is not
+ * a `Queue<T>`, so that check would refuse the class). The emitted
+ * declarations say `declare const PriorityQueue_base: QueueOfItems` and
+ * `class PriorityQueue<T> extends PriorityQueue_base<[priority: number, value: T]>`;
+ * the API reference shows the base as `Queue<[priority: number, value: T]>`
+ * (typedoc.plugin.mjs).
+ */
+type QueueOfItems = new <I = unknown>(options?: QueueOptions<I>) => Queue<I>;
 
 /**
- * A priority queue of `[priority, value]` pairs: the lowest priority number
- * comes out first, and equal priorities come out in the order they were put
- * (stable, unlike Python's heapq). The codec encodes the value; the priority
- * is kept as a number (any number but `NaN`). Otherwise a {@link Queue}.
+ * A priority queue of `[priority, value]` pairs: its items, as `put` takes
+ * them and `get` returns them, are `[priority: number, value: T]`. The
+ * lowest priority number comes out first, and equal priorities come out in
+ * the order they were put (stable, unlike Python's heapq). The codec encodes
+ * the value; the priority is kept as a number (any number but `NaN`).
+ * Otherwise a {@link Queue} (and an `instanceof Queue`).
  *
  * @throws `TypeError` at `put` for an item that is not a `[number, value]` pair.
  *
@@ -283,16 +286,37 @@ export interface PriorityQueueConstructor {
  * const q = new PriorityQueue<string>();
  * q.syncQ.put([2, 'later']);
  * q.syncQ.put([1, 'first']);
- * q.syncQ.get(); // [1, 'first']
+ * const [priority, value] = q.syncQ.get(); // 1, 'first': get returns the pair
  * ```
  */
-export interface PriorityQueue<T = unknown> extends Queue<[priority: number, value: T]> {}
-// A class whose items are pairs cannot declare `attach<T>(): PriorityQueue<T>`
-// as a static method: TypeScript checks it against Queue.attach<T>(): Queue<T>
-// and a Queue<[number, T]> is not a Queue<T>. The constructor interface gives
-// callers the right types; at run time it is the class itself.
-/** The PriorityQueue class (see the {@link PriorityQueue} interface and {@link PriorityQueueConstructor}). */
-export const PriorityQueue = PriorityQueueImpl as unknown as PriorityQueueConstructor;
+export class PriorityQueue<T = unknown> extends (Queue as QueueOfItems)<[priority: number, value: T]> {
+  /** The kind a class makes and accepts at attach. */
+  protected static readonly kind: Kind = KIND_PRIORITY;
+
+  /**
+   * Attaches a PriorityQueue created in any thread, from its `handle` (see
+   * {@link Queue.attach}): a queue of `[priority, value]` pairs.
+   *
+   * @param handle - `q.handle` of the priority queue, as received.
+   * @param options - the custom codec of the values, for a queue made with one.
+   * @throws `TypeError` as {@link Queue.attach} does, and for the handle of a
+   *   queue that is not a PriorityQueue.
+   */
+  static attach<T = unknown>(handle: QueueHandle, options?: AttachOptions<T>): PriorityQueue<T> {
+    return Queue.attach.call(this, handle, options as AttachOptions<unknown>) as unknown as PriorityQueue<T>;
+  }
+
+  /**
+   * Creates an empty priority queue in a new SharedArrayBuffer; the options
+   * are those of {@link Queue}, and a custom `codec` encodes the values (the
+   * priority is kept as a number).
+   *
+   * @throws as the {@link Queue} constructor does.
+   */
+  constructor(options?: QueueOptions<T>) {
+    super(options as QueueOptions<[priority: number, value: T]>);
+  }
+}
 
 function checkOptions(options: unknown): { maxsize: number; maxBytes: number; codec: unknown } {
   if (options === undefined) return { maxsize: 0, maxBytes: DEFAULT_MAX_BYTES, codec: undefined };

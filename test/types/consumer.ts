@@ -62,6 +62,40 @@ const pa = PriorityQueue.attach<Job>(pq.handle);
 check<Equal<ReturnType<typeof pa.syncQ.get>, [priority: number, value: Job]>>();
 const isQueue: Queue<[number, Job]> = pa;
 void isQueue;
+check<Equal<typeof pa, PriorityQueue<Job>>>();
+// A PriorityQueue is a class: `new`, `attach<T>` gives PriorityQueue<T>, `instanceof` narrows.
+const pq2 = new PriorityQueue<string>();
+pq2.syncQ.put([1, 'a']);
+void pq2.asyncQ.put([2, 'b'], { timeout: 5 });
+const [p, v] = pq2.syncQ.get();
+check<Equal<typeof p, number>>();
+check<Equal<typeof v, string>>();
+check<Equal<ReturnType<typeof pq2.syncQ.getNowait>, [priority: number, value: string]>>();
+check<Equal<ReturnType<typeof pq2.asyncQ.get>, Promise<[priority: number, value: string]>>>();
+check<Equal<ReturnType<typeof PriorityQueue.attach<string>>, PriorityQueue<string>>>();
+check<Equal<InstanceType<typeof PriorityQueue<string>>, PriorityQueue<string>>>();
+const pqAttached = PriorityQueue.attach<string>(pq2.handle);
+check<Equal<typeof pqAttached, PriorityQueue<string>>>();
+const untypedPq: unknown = pq2;
+if (untypedPq instanceof PriorityQueue) check<Equal<typeof untypedPq, PriorityQueue<any>>>();
+const anyQueue: Queue<[priority: number, value: string]> = pq2;
+void anyQueue;
+// The custom codec of a PriorityQueue encodes the values, not the pairs.
+const strings: Codec<string> = { encode: (s) => new TextEncoder().encode(s), decode: (b) => new TextDecoder().decode(b) };
+void new PriorityQueue<string>({ codec: strings });
+void PriorityQueue.attach<string>(pq2.handle, { codec: strings });
+// @ts-expect-error: the item is the pair, not the value
+pq2.syncQ.put('a');
+// @ts-expect-error: the value is a string
+pq2.syncQ.put([1, 2]);
+// @ts-expect-error: the priority comes first, and is a number
+pq2.syncQ.put(['a', 1]);
+// @ts-expect-error: get returns the pair, not the value
+const notValue: string = pq2.syncQ.get();
+void notValue;
+// @ts-expect-error: a PriorityQueue<string> is not a Queue<string>
+const notPlain: Queue<string> = pq2;
+void notPlain;
 
 const bytes: Codec<Uint8Array> = { encode: (b) => b, decode: (b) => b };
 const custom = new Queue<Uint8Array>({ codec: bytes });
