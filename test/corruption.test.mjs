@@ -68,7 +68,11 @@ describe('a scribbled buffer: a clear "corrupted" TypeError, the lock left free,
           const q = new C({ maxBytes: 512 });
           const w = new Int32Array(q.handle.buffer);
           w[W[word]] = v;
-          assert.throws(() => q.syncQ.get({ timeout: 1 }), isCorrupted, `${word} = ${v}, a get that waits`);
+          // A timeout long enough that the get certainly registers (with 1 ms, a
+          // loaded machine could pass its deadline before the first attempt,
+          // which then ends in QueueEmpty without touching the list); it
+          // meets the scribble at once, so nothing waits that long.
+          assert.throws(() => q.syncQ.get({ timeout: 10_000 }), isCorrupted, `${word} = ${v}, a get that waits`);
           assert.equal(Atomics.load(w, W.LOCK), 0);
           if (word === 'LIST_HEAD') assert.throws(() => q.shutdown(), isCorrupted, `${word} = ${v}, shutdown`);
         }
