@@ -22,15 +22,16 @@ export type Result = typeof OK | typeof BLOCKED | typeof CLOSED;
 
 /** What a get took: the item's bytes, outside shared memory, and its priority (0 but in a PriorityQueue). One object per instance, refilled by every get: valid until the instance's next get. */
 export interface Taken {
-  /** The item is `bytes[0 … len)`: the instance's scratch buffer; a fresh array of exactly its bytes for a codec that keeps it. */
+  /** The item is `bytes[0 … len)`: the instance's scratch buffer. */
   readonly bytes: Uint8Array;
   readonly len: number;
   readonly priority: number;
 }
 
-/** What a getMany took, in the order single gets would have taken it (views valid until the next get, as for Taken). */
+/** What a getMany took, in the order single gets would have taken it: the items' bytes end to end in `bytes` (the scratch buffer, valid until the next get, as for Taken), and per item its length and priority. */
 export interface TakenMany {
-  readonly items: Uint8Array[];
+  readonly bytes: Uint8Array;
+  readonly lens: number[];
   readonly priorities: number[];
 }
 
@@ -84,8 +85,7 @@ export class Core {
   private readonly records: Records;
   private readonly lists: WaiterLists;
 
-  /** `freshCopy`: the codec keeps the bytes it decodes (see Records). */
-  constructor(buffer: SharedArrayBuffer, freshCopy: boolean) {
+  constructor(buffer: SharedArrayBuffer) {
     this.w = new Int32Array(buffer);
     const u8 = new Uint8Array(buffer);
     const f64 = new Float64Array(buffer, 0, buffer.byteLength >> 3);
@@ -99,7 +99,7 @@ export class Core {
     const me = threadToken();
     this.section = new Section(this.w, me, this.j, () => this.begun());
     this.ring = new Ring(this.w, u8, f64, this.arena, this.j);
-    this.records = new Records(this.w, u8, f64, this.j, this.ring, h.kind, this.arena, freshCopy);
+    this.records = new Records(this.w, u8, f64, this.j, this.ring, h.kind, this.arena);
     this.lists = new WaiterLists(this.w, this.section.toNotify, this.j, this.ring, this.maxsize, this.arena, me);
     this.recovery = new Recovery(this.w, this.section, this.j, this.ring, this.lists);
     // A lock holder this thread watches (Queue.watch) that has certainly

@@ -167,7 +167,9 @@ export class Items {
 
   /** The item a get took (after the release, before this instance's next get): a `[priority, value]` pair in a priority queue. */
   decode(taken: Taken): unknown {
-    const value = this.codec.decode(taken.bytes, taken.len);
+    const codec = this.codec;
+    // A codec that keeps its bytes gets an array of its own, made here, after the release.
+    const value = codec.freshCopy ? codec.decode(taken.bytes.slice(0, taken.len)) : codec.decode(taken.bytes, taken.len);
     return this.priority ? [taken.priority, value] : value;
   }
 
@@ -178,14 +180,16 @@ export class Items {
    * of its batch along. If none decodes, the first item's error is thrown.
    */
   decodeMany(taken: TakenMany): unknown[] {
-    const { items, priorities } = taken;
+    const { bytes, lens, priorities } = taken;
+    const codec = this.codec;
     const out: unknown[] = [];
     let error: unknown;
     let failed = false;
-    for (let i = 0; i < items.length; i++) {
+    for (let i = 0, at = 0; i < lens.length; at += lens[i++]!) {
       let value: unknown;
       try {
-        value = this.codec.decode(items[i]!);
+        const item = codec.freshCopy ? bytes.slice(at, at + lens[i]!) : bytes.subarray(at, at + lens[i]!);
+        value = codec.decode(item);
       } catch (e) {
         if (!failed) error = e;
         failed = true;

@@ -121,7 +121,7 @@ export class Queue<T = unknown> {
     }
     const name = codecName(codec.id)!;
     this.handle = Object.freeze({ janusQueue: 1, kind: KIND_NAMES[kind] as QueueHandle['kind'], codec: name, buffer });
-    const core = new Core(buffer, codec.freshCopy);
+    const core = new Core(buffer);
     const items = new Items(codec, core);
     this.core = core;
     this.syncQ = new SyncFace<T>(core, items);
