@@ -47,8 +47,7 @@ export abstract class Face {
   }
 
   taskDone(): void {
-    const core = this.core;
-    const ok = core.section.run(SYNC_LOCK_LIMIT_MS, () => core.taskDoneLocked());
+    const ok = this.core.section.run(SYNC_LOCK_LIMIT_MS, this.taskDoneAttempt);
     if (ok === NO_LOCK) throw new LockTimeout(lockHeld('taskDone()'));
     if (!ok) throw new RangeError('janus-queue: taskDone() called more times than items were put (unfinishedTasks is already 0)');
   }
@@ -64,6 +63,7 @@ export abstract class Face {
   protected putNeed = 0;
   protected readonly putAttempt = (): Result => this.core.putLocked(this.putBytes, this.putLen, this.putPriority);
   protected readonly getAttempt = () => this.core.getLocked();
+  private readonly taskDoneAttempt = () => this.core.taskDoneLocked();
 
   /** Sets the item putAttempt puts. */
   protected load(p: Prepared): void {

@@ -85,7 +85,12 @@ export class SyncWait {
 
   /** `attempt`, after ending a wait left by an earlier call (leave()). */
   private once<R>(attempt: () => R): () => R {
-    if (this.left.slot < 0) return attempt;
+    // The closure is made in a function of its own: one made here would give
+    // every call a context to allocate, even the calls that return `attempt`.
+    return this.left.slot < 0 ? attempt : this.endingLeft(attempt);
+  }
+
+  private endingLeft<R>(attempt: () => R): () => R {
     return () => {
       this.endLeft();
       return attempt();

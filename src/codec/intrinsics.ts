@@ -44,6 +44,20 @@ const setInto = Uint8Array.prototype.set as (this: Uint8Array, src: ArrayLike<nu
 
 export const isArrayBufferView = ArrayBuffer.isView;
 export const hasOwn = Object.hasOwn as (o: object, key: PropertyKey) => boolean;
+const hasOwnProperty = Object.prototype.hasOwnProperty as (this: object, key: PropertyKey) => boolean;
+
+/**
+ * Writes the own enumerable string keys of `o` into `keys` from index 0, in
+ * Object.keys order, and returns how many: a for-in filtered by
+ * hasOwnProperty (V8 answers both from the object's enum cache), so no
+ * array is made per object. for-in lists the same own keys in the same order
+ * as Object.keys, then inherited enumerable ones, which the filter drops.
+ */
+export function ownKeysInto(o: object, keys: string[]): number {
+  let n = 0;
+  for (const k in o) if (hasOwnProperty.call(o, k)) keys[n++] = k;
+  return n;
+}
 export const tagOf = (v: object): string => objectToString.call(v);
 export const uint8Set = (dst: Uint8Array, src: Uint8Array, at: number): void => setInto.call(dst, src, at);
 

@@ -52,9 +52,8 @@ export class ShapeBlocks {
   private lastKeys: readonly string[] = [];
   private last: EncoderShape | undefined;
 
-  /** The shape of these keys, or undefined when they are written key by key. */
-  shapeFor(keys: readonly string[]): EncoderShape | undefined {
-    const n = keys.length;
+  /** The shape of the keys `keys[0 … n)`, or undefined when they are written key by key. */
+  shapeFor(keys: readonly string[], n: number): EncoderShape | undefined {
     if (n > SHAPE_KEYS) return undefined;
     const last = this.lastKeys;
     let shape: EncoderShape | undefined;
@@ -64,17 +63,17 @@ export class ShapeBlocks {
       if (i === n) shape = this.last;
     }
     if (shape === undefined) {
-      shape = this.find(keys);
+      shape = this.find(keys, n);
       if (shape === undefined) return undefined;
-      this.lastKeys = keys;
+      // A copy: the caller reuses its array.
+      this.lastKeys = keys.slice(0, n);
       this.last = shape;
     }
-    if (shape.write === undefined && ++shape.seen === 2) shape.write = compileWriter(keys);
+    if (shape.write === undefined && ++shape.seen === 2) shape.write = compileWriter(keys.slice(0, n));
     return shape;
   }
 
-  private find(keys: readonly string[]): EncoderShape | undefined {
-    const n = keys.length;
+  private find(keys: readonly string[], n: number): EncoderShape | undefined {
     let node = this.root;
     for (let i = 0; i < n; i++) {
       const k = keys[i]!;
@@ -88,7 +87,7 @@ export class ShapeBlocks {
       node = next;
     }
     if (node.shape === undefined) {
-      const block = makeBlock(keys);
+      const block = makeBlock(keys.slice(0, n));
       node.shape = block === null ? null : { block, write: undefined, seen: 0 };
     }
     return node.shape ?? undefined;

@@ -11,6 +11,7 @@ import {
   isArrayBufferView,
   mapEntriesOf,
   maxByteLengthOf,
+  ownKeysInto,
   regExpParts,
   setValuesOf,
   sharedArrayBufferLength,
@@ -45,6 +46,8 @@ export class StructuredEncoder {
   private readonly w = new Writer();
   private readonly ids = new IdTable();
   private readonly shapes = new ShapeBlocks();
+  /** Per depth, the array plain() lists an object's keys in (see ownKeysInto). */
+  private readonly keyArrays: string[][] = [];
   private depth = 0;
   private busy = false;
 
@@ -174,15 +177,18 @@ export class StructuredEncoder {
   private plain(o: object): void {
     const w = this.w;
     const id = this.ids.add(o, w.pos);
-    const keys = Object.keys(o);
-    const shape = this.shapes.shapeFor(keys);
+    // The keys into an array kept for this depth (a nested object, written
+    // while this one's keys are still in use, has its own).
+    const keys = (this.keyArrays[this.depth] ??= []);
+    const n = ownKeysInto(o, keys);
+    const shape = this.shapes.shapeFor(keys, n);
     const r = o as Record<string, unknown>;
     if (shape !== undefined) {
       w.u8(F.SHAPE);
       w.small(shape.block);
       if (shape.write !== undefined) shape.write(o, this, hasOwn);
       else {
-        for (let i = 0; i < keys.length; i++) {
+        for (let i = 0; i < n; i++) {
           const k = keys[i]!;
           const v = r[k];
           // A getter of an earlier key may have deleted this one: structuredClone leaves it out.
@@ -196,7 +202,8 @@ export class StructuredEncoder {
       const countAt = w.pos;
       w.u32(0);
       let count = 0;
-      for (const k of keys) {
+      for (let i = 0; i < n; i++) {
+        const k = keys[i]!;
         const v = r[k];
         if (v === undefined && !hasOwn(o, k)) continue;
         w.string(k);
