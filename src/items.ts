@@ -1,5 +1,6 @@
 import { CODEC_IDS, type WireCodec, codecName, describe } from './codec/index.js';
 import type { Batch, Core, Taken, TakenMany } from './core.js';
+import { copyBytes } from './copy.js';
 import { tooLarge } from './errors.js';
 
 /** An item ready to enter the queue: its bytes (the first `len` of `bytes`, maybe a codec's scratch buffer), priority and record size. */
@@ -16,24 +17,9 @@ const MAX_BATCH_SCRATCH = 4 << 20;
 
 const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
 const intrinsicGetter = (name: string) => Object.getOwnPropertyDescriptor(TypedArrayProto, name)!.get!;
-const typedArrayLength = intrinsicGetter('length');
 const typedArrayBuffer = intrinsicGetter('buffer');
 const typedArrayOffset = intrinsicGetter('byteOffset');
 const typedArraySet = (TypedArrayProto as { set: (this: Uint8Array, src: Uint8Array, at?: number) => void }).set;
-
-/** Up to this many bytes a byte loop copies, with no view to make (no allocation); past it set() of a view, faster for long items. */
-export const LOOP_COPY_MAX = 256;
-
-/**
- * Copies the first `len` bytes of `src` to `dst` at `at`: all of a caller's
- * array (read through the intrinsic), or the start of a codec's scratch
- * buffer (ours: a plain Uint8Array).
- */
-export function copyBytes(dst: Uint8Array, at: number, src: Uint8Array, len: number): void {
-  if (len === (typedArrayLength.call(src) as number)) typedArraySet.call(dst, src, at);
-  else if (len <= LOOP_COPY_MAX) for (let j = 0; j < len; j++) dst[at + j] = src[j]!;
-  else typedArraySet.call(dst, src.subarray(0, len), at);
-}
 
 /**
  * A private copy of the first `len` bytes of `bytes` (a Uint8Array the caller

@@ -1,7 +1,7 @@
 import type { Batch, Taken, TakenMany } from './core.js';
 import { checkRecord } from './integrity.js';
 import type { Journal } from './journal.js';
-import { LOOP_COPY_MAX, copyBytes } from './items.js';
+import { copyIn, copyOutWords } from './copy.js';
 import { KIND_FIFO, KIND_LIFO, type Kind } from './kinds.js';
 import { COUNT, HEAD, LAST, LIVE, R_FLAGS, R_LEN, R_PREV, R_PRIORITY, R_SIZE, TAIL, USED, align8, headerBytes } from './layout.js';
 import type { Ring } from './ring.js';
@@ -21,6 +21,7 @@ import type { Ring } from './ring.js';
 export class Records {
   private readonly header: number;
   private scratch = new Uint8Array(256);
+  private scratch32 = new Int32Array(this.scratch.buffer);
   /** What takeOne() took, refilled by each call (see Taken). */
   private readonly taken: { bytes: Uint8Array; len: number; priority: number } = { bytes: this.scratch, len: 0, priority: 0 };
 
@@ -90,7 +91,7 @@ export class Records {
    * space, so only the state words go through the journal.
    */
   private write(off: number, size: number, bytes: Uint8Array, len: number, priority: number): void {
-    copyBytes(this.u8, this.ring.at(off) + this.header, bytes, len);
+    copyIn(this.u8, this.w, this.ring.at(off) + this.header, bytes, len);
     this.count(off, size, len, priority);
   }
 
@@ -194,17 +195,17 @@ export class Records {
    * buffer) does not hold the lock.
    */
   private copyOut(from: number, len: number, at: number, whole = false): Uint8Array {
-    if (this.scratch.length < at + len) {
-      const grown = new Uint8Array(Math.max(at + len, this.scratch.length * 2));
+    if (this.scratch.length < at + len + 4) {
+      // A multiple of 8, with room for a word copy's last word.
+      const grown = new Uint8Array((Math.max(at + len + 4, this.scratch.length * 2) + 7) & ~7);
       grown.set(this.scratch.subarray(0, at));
       this.scratch = grown;
+      this.scratch32 = new Int32Array(grown.buffer);
     }
     const dst = this.scratch;
     if (whole) {
       // The item at the start of the scratch buffer, no view of it made (takeOne).
-      const u8 = this.u8;
-      if (len <= LOOP_COPY_MAX) for (let j = 0; j < len; j++) dst[j] = u8[from + j]!;
-      else dst.set(u8.subarray(from, from + len));
+      copyOutWords(dst, this.scratch32, this.u8, this.w, from, len);
       return dst;
     }
     const view = dst.subarray(at, at + len);

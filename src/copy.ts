@@ -1,0 +1,64 @@
+/**
+ * Copies of item bytes between a thread's own buffers and the queue's shared
+ * memory, the hot path's only byte work besides the codec. Measured here
+ * (docs/performance.md): a loop over a Uint8Array costs about 3 ns a byte,
+ * `set()` of a view about 100 ns (most of it making the view, which is also
+ * an allocation), a loop of Int32 words about 0.8 ns a byte; so items up to
+ * WORDS_MAX bytes go word by word and make nothing, longer ones by `set()`.
+ * A word copy may move up to 3 bytes past the item: inside a record's
+ * padding in the arena (records are 8-byte aligned) and inside our own
+ * scratch buffers (their lengths are multiples of 8).
+ */
+
+// A caller's array is measured through the intrinsic getter (an own
+// `length` cannot lie); set() is called on our own arrays (shared memory, a
+// scratch buffer), whose prototype is Uint8Array's.
+const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const typedArrayLength = Object.getOwnPropertyDescriptor(TypedArrayProto, 'length')!.get! as (this: Uint8Array) => number;
+
+/** Up to this many bytes an item is copied as Int32 words. */
+export const WORDS_MAX = 128;
+
+/** The Int32 view of the last source buffer copyIn() used word by word (a codec's scratch buffer: it changes only when it grows). */
+let srcBuffer: ArrayBufferLike | undefined;
+let src32: Int32Array | undefined;
+
+/**
+ * Copies the first `len` bytes of `src` into `dst` (whose Int32 view is
+ * `dst32`) at byte `at`: all of a caller's array (its length read through
+ * the intrinsic), or the start of a codec's scratch buffer.
+ */
+export function copyIn(dst: Uint8Array, dst32: Int32Array, at: number, src: Uint8Array, len: number): void {
+  if (len === typedArrayLength.call(src)) return dst.set(src, at);
+  if (len <= WORDS_MAX && (at & 3) === 0 && src.byteOffset === 0) {
+    const b = src.buffer;
+    if (b !== srcBuffer) {
+      srcBuffer = b;
+      src32 = (b.byteLength & 7) === 0 ? new Int32Array(b) : undefined;
+    }
+    if (src32 !== undefined) {
+      const s = src32;
+      const a = at >> 2;
+      for (let j = 0, n = (len + 3) >> 2; j < n; j++) dst32[a + j] = s[j]!;
+      return;
+    }
+  }
+  dst.set(src.subarray(0, len), at);
+}
+
+/**
+ * Copies the first `len` bytes of `src` into `dst` at any byte `at` (a
+ * batch's buffer): a byte loop for a few bytes, else `set()` of a view.
+ */
+export function copyBytes(dst: Uint8Array, at: number, src: Uint8Array, len: number): void {
+  if (len === typedArrayLength.call(src)) dst.set(src, at);
+  else if (len <= 32) for (let j = 0; j < len; j++) dst[at + j] = src[j]!;
+  else dst.set(src.subarray(0, len), at);
+}
+
+/** Copies `len` bytes of shared memory from byte `from` (4-aligned) to the start of `dst` (whose Int32 view is `dst32`, at least `len` rounded up to 4 long). */
+export function copyOutWords(dst: Uint8Array, dst32: Int32Array, u8: Uint8Array, w: Int32Array, from: number, len: number): void {
+  if (len > WORDS_MAX || (from & 3) !== 0) return dst.set(u8.subarray(from, from + len));
+  const f = from >> 2;
+  for (let j = 0, n = (len + 3) >> 2; j < n; j++) dst32[j] = w[f + j]!;
+}
