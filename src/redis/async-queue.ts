@@ -69,11 +69,20 @@ export class RedisAsyncQueue<T> implements AsyncIterable<T> {
   /**
    * Marks the oldest item this queue object took and has not marked yet as
    * done (its lease ends). Rejects with `RangeError` when this object holds
-   * none. If the lease had already expired, the item was given out again and
-   * this call counts nothing (at-least-once delivery).
+   * none. Like `syncQ.taskDone()`, no round trip of its own: it resolves at
+   * once, and the mark rides on this object's next get of the same turn of
+   * the event loop (or leaves alone at the end of the turn); every later
+   * call of this object is applied after it. If the lease had already
+   * expired, the item was given out again and this call counts nothing
+   * (at-least-once delivery).
    */
   taskDone(): Promise<void> {
-    return this.core.taskDone();
+    try {
+      this.core.taskDone();
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /** Shuts the queue down for every process (Python 3.13 semantics); every waiting call anywhere wakes. */

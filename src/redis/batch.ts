@@ -15,6 +15,11 @@ export class Batcher<A, R> {
     private readonly soon: (f: () => void) => void = setImmediate,
   ) {}
 
+  /** True while calls wait for their batch to leave. */
+  get waiting(): boolean {
+    return this.pending.length > 0;
+  }
+
   add(arg: A): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       // By default setImmediate, not a microtask: the callers resumed by the last

@@ -33,11 +33,16 @@ export class RedisSyncQueue<T> implements Iterable<T> {
     this.call = createSyncFn(new URL('./redis-sync-worker.js', import.meta.url));
     // The counter reaches the worker on a BroadcastChannel (sync-fn's values are copied, not shared).
     const channel = `janus-queue/redis:${randomUUID()}`;
-    this.run('open', config, channel);
     const bc = new BroadcastChannel(channel);
     try {
+      this.run('open', config, channel);
       bc.postMessage(this.dones.buffer);
       this.run('attach');
+    } catch (e) {
+      try {
+        this.disconnect(); // a refused configuration (TypeError): no worker left behind
+      } catch {}
+      throw e;
     } finally {
       bc.close();
     }

@@ -15,12 +15,11 @@ let arrived: Promise<void> | undefined;
 let closed = false;
 
 /** Applies the taskDone calls the caller counted, before anything else it asks (they came first). */
-async function applyDones(): Promise<void> {
+function applyDones(): void {
   if (!dones || !core) return;
   const n = Atomics.exchange(dones, 0, 0); // take them all: the caller only adds
-  const all: Promise<void>[] = [];
-  for (let i = 0; i < n; i++) all.push(core.taskDone());
-  await Promise.all(all).catch(() => {}); // the caller checked the count: none of them is spare
+  // The caller checked the count: none of them is spare. They leave with the next script.
+  for (let i = 0; i < n; i++) core.taskDone();
 }
 
 /** Applies taskDone calls as they come, between calls too (the caller notifies the word). */
@@ -28,7 +27,7 @@ async function watchDones(): Promise<void> {
   while (dones && !closed) {
     const w = Atomics.waitAsync(dones, 0, 0);
     if (w.async) await w.value;
-    await applyDones();
+    applyDones();
   }
 }
 
@@ -54,11 +53,12 @@ const timing = (timeout: number) => ({ timeout, commandTimeout: opened().config.
 
 /** One blocking call of the sync face: what it does, by name. */
 export async function serveCall(op: string, a?: unknown, b?: unknown): Promise<unknown> {
-  await applyDones();
+  applyDones();
   switch (op) {
     case 'open':
       core = new RedisCore(a as CoreConfig, queueMicrotask); // one call at a time: nothing to wait for
       receiveDones(b as string);
+      await core.checked(); // a queue recorded with another configuration is refused here (TypeError)
       return undefined;
     case 'attach':
       return arrived;
