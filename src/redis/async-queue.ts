@@ -1,8 +1,9 @@
 import { QueueShutDown } from 'janus-queue';
-import type { AsyncOptions } from 'janus-queue';
+import type { AsyncOptions, ReadableOptions, WritableOptions } from 'janus-queue';
 import type { RedisCore, Snapshot } from './core.js';
 import type { Items } from './items.js';
 import { checkMax, checkTimeout } from './options.js';
+import { redisReadable, redisWritable } from './streams.js';
 
 /**
  * The promise face of a Redis queue, `q.asyncQ`: the in-memory `asyncQ`'s
@@ -123,6 +124,29 @@ export class RedisAsyncQueue<T> implements AsyncIterable<T> {
   /** True once this object has seen the queue shut down (by any process). */
   get closed(): boolean {
     return this.core.snapshot.closed;
+  }
+
+  /**
+   * A new `ReadableStream` of the queue's items, as the in-memory
+   * `asyncQ.readable()`: it gets only for a pending read (`highWaterMark` 0),
+   * ends once the queue is shut down and drained, and `cancel()` withdraws a
+   * pending get (an item taken as the cancel ran goes back to the queue).
+   * Reading does not mark items done: call `taskDone()` per item handled.
+   * `shutdownOnCancel: true` shuts the queue down (immediately) on cancel.
+   */
+  readable(options?: ReadableOptions): ReadableStream<T> {
+    return redisReadable(this.core, this.items, options);
+  }
+
+  /**
+   * A new `WritableStream` into the queue: `write()` is `put` (a full queue
+   * holds the writer). `close()` shuts the queue down (soft) unless
+   * `shutdownOnClose: false`; `abort()` withdraws a pending put and shuts the
+   * queue down immediately unless `shutdownOnAbort: false`. Both resolve once
+   * Redis applied the shutdown.
+   */
+  writable(options?: WritableOptions): WritableStream<T> {
+    return redisWritable(this.core, this.items, options);
   }
 
   /** Yields items until the queue is shut down and drained (without calling taskDone). */

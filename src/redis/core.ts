@@ -391,6 +391,11 @@ export class RedisCore {
     this.heartbeat.unref();
   }
 
+  /** Hands back items this object took and will not deliver (a stream cancelled as their get completed): they go back to the queue at once. */
+  giveBack(tokens: string[]): Promise<unknown> {
+    return this.release(tokens);
+  }
+
   /** Hands back items taken by a get that gave up before their answer came. */
   private release(tokens: string[]): Promise<unknown> {
     for (const t of tokens) this.held.splice(this.held.indexOf(t), 1);
