@@ -1,5 +1,5 @@
 /**
- * Calls of one kind (put, get, taskDone) that a queue object makes in one
+ * Calls of one kind (put, get) that a queue object makes in one
  * turn of the event loop leave as one script: `flush` gets their arguments
  * in call order and resolves with one result per call. Redis runs the
  * script atomically, so the calls are applied in that order, as one after
