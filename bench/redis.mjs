@@ -9,7 +9,9 @@
 //   back. janus: put -> get (echo: get -> put -> taskDone) through asyncQ and
 //   through syncQ (the blocking face, same echo); BullMQ: add ->
 //   job.waitUntilFinished. p50 and p99 in µs.
-// `-- --quick`: a smoke run in seconds.
+// `-- --quick`: a smoke run in seconds. `-- --breakdown`: where the time of
+// one throughput run goes instead (commands and server CPU per item from
+// INFO commandstats / INFO cpu, this process's CPU per item), for each side.
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { loadavg } from 'node:os';
@@ -52,6 +54,8 @@ async function janusThroughput(n = N) {
   });
   await pool(n, WINDOW, (i) => producer.asyncQ.put(item(i)));
   await consuming;
+  // The clock stops once Redis counts every task done (taskDone has no round trip of its own).
+  if (!(await producer.asyncQ.join({ timeout: 10_000 }))) throw new Error('janus: tasks left unfinished');
   const s = (performance.now() - t0) / 1000;
   if (taken !== n) throw new Error(`janus took ${taken} of ${n}`);
   await producer.destroy();
@@ -150,6 +154,44 @@ async function bullRoundTrip() {
   await queue.obliterate({ force: true });
   await queue.close();
   return result;
+}
+
+/** One throughput run of `side`, with the server's counters reset before and read after. */
+async function breakdown(label, side) {
+  const { Redis } = await import('ioredis');
+  const admin = new Redis(url);
+  const info = async (section) => Object.fromEntries((await admin.info(section)).split('\r\n').filter((l) => l.includes(':')).map((l) => l.split(/:(.*)/s).slice(0, 2)));
+  const cpu = async () => {
+    const c = await info('cpu');
+    return Number(c.used_cpu_user) + Number(c.used_cpu_sys);
+  };
+  await admin.config('RESETSTAT');
+  const server0 = await cpu();
+  const client0 = process.cpuUsage();
+  const t0 = performance.now();
+  const rate = await side(N);
+  const wall = performance.now() - t0;
+  const client = process.cpuUsage(client0);
+  const serverCpu = (await cpu()) - server0;
+  const stats = await info('commandstats');
+  const us = (x) => ((x * 1e6) / N).toFixed(1).padStart(6);
+  console.log(`${label}: ${rate.toFixed(0)} items/s; per item: wall ${us(wall / 1000)} µs, this process's CPU ${us((client.user + client.system) / 1e6)} µs, redis-server CPU ${us(serverCpu)} µs`);
+  const rows = Object.entries(stats)
+    .map(([k, v]) => [k.replace('cmdstat_', ''), Object.fromEntries(v.split(',').map((kv) => kv.split('=')))])
+    .filter(([, v]) => Number(v.calls) / N >= 0.01)
+    .sort((a, b) => Number(b[1].usec) - Number(a[1].usec));
+  for (const [name, v] of rows) console.log(`  ${name.padEnd(16)} ${(Number(v.calls) / N).toFixed(2).padStart(6)} calls/item  ${v.usec_per_call.padStart(7)} µs/call  ${(Number(v.usec) / N).toFixed(1).padStart(6)} µs/item`);
+  await admin.quit();
+}
+
+if (process.argv.includes('--breakdown')) {
+  console.log(`breakdown, N=${N}, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  await janusThroughput(N / 4);
+  await bullThroughput(N / 4);
+  await breakdown('janus-queue/redis', janusThroughput);
+  await breakdown('BullMQ', bullThroughput);
+  await server?.stop();
+  process.exit(0);
 }
 
 const load0 = loadavg().map((x) => x.toFixed(2));

@@ -230,7 +230,8 @@ describe('janus-queue/redis', { skip: skipWithoutRedis }, () => {
       await new Promise((r) => setTimeout(r, 600)); // four leases long: only the heartbeat keeps it
       const other = open(RedisQueue, { name, leaseMs: 150 });
       await assert.rejects(other.asyncQ.getNowait(), QueueEmpty);
-      await holder.asyncQ.taskDone();
+      await holder.asyncQ.taskDone(); // no round trip of its own: applied before this object's next call
+      assert.equal((await holder.asyncQ.stats()).unfinished, 0);
       assert.equal((await other.asyncQ.stats()).unfinished, 0);
     });
   });

@@ -1,8 +1,9 @@
 import { QueueShutDown } from 'janus-queue';
-import type { AsyncOptions } from 'janus-queue';
+import type { AsyncOptions, ReadableOptions, WritableOptions } from 'janus-queue';
 import type { RedisCore, Snapshot } from './core.js';
 import type { Items } from './items.js';
 import { checkMax, checkTimeout } from './options.js';
+import { redisReadable, redisWritable } from './streams.js';
 
 /**
  * The promise face of a Redis queue, `q.asyncQ`: the in-memory `asyncQ`'s
@@ -69,11 +70,20 @@ export class RedisAsyncQueue<T> implements AsyncIterable<T> {
   /**
    * Marks the oldest item this queue object took and has not marked yet as
    * done (its lease ends). Rejects with `RangeError` when this object holds
-   * none. If the lease had already expired, the item was given out again and
-   * this call counts nothing (at-least-once delivery).
+   * none. Like `syncQ.taskDone()`, no round trip of its own: it resolves at
+   * once, and the mark rides on this object's next get of the same turn of
+   * the event loop (or leaves alone at the end of the turn); every later
+   * call of this object is applied after it. If the lease had already
+   * expired, the item was given out again and this call counts nothing
+   * (at-least-once delivery).
    */
   taskDone(): Promise<void> {
-    return this.core.taskDone();
+    try {
+      this.core.taskDone();
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /** Shuts the queue down for every process (Python 3.13 semantics); every waiting call anywhere wakes. */
@@ -114,6 +124,29 @@ export class RedisAsyncQueue<T> implements AsyncIterable<T> {
   /** True once this object has seen the queue shut down (by any process). */
   get closed(): boolean {
     return this.core.snapshot.closed;
+  }
+
+  /**
+   * A new `ReadableStream` of the queue's items, as the in-memory
+   * `asyncQ.readable()`: it gets only for a pending read (`highWaterMark` 0),
+   * ends once the queue is shut down and drained, and `cancel()` withdraws a
+   * pending get (an item taken as the cancel ran goes back to the queue).
+   * Reading does not mark items done: call `taskDone()` per item handled.
+   * `shutdownOnCancel: true` shuts the queue down (immediately) on cancel.
+   */
+  readable(options?: ReadableOptions): ReadableStream<T> {
+    return redisReadable(this.core, this.items, options);
+  }
+
+  /**
+   * A new `WritableStream` into the queue: `write()` is `put` (a full queue
+   * holds the writer). `close()` shuts the queue down (soft) unless
+   * `shutdownOnClose: false`; `abort()` withdraws a pending put and shuts the
+   * queue down immediately unless `shutdownOnAbort: false`. Both resolve once
+   * Redis applied the shutdown.
+   */
+  writable(options?: WritableOptions): WritableStream<T> {
+    return redisWritable(this.core, this.items, options);
   }
 
   /** Yields items until the queue is shut down and drained (without calling taskDone). */

@@ -1,5 +1,5 @@
 /**
- * Calls of one kind (put, get, taskDone) that a queue object makes in one
+ * Calls of one kind (put, get) that a queue object makes in one
  * turn of the event loop leave as one script: `flush` gets their arguments
  * in call order and resolves with one result per call. Redis runs the
  * script atomically, so the calls are applied in that order, as one after
@@ -14,6 +14,11 @@ export class Batcher<A, R> {
     private readonly flush: (args: A[]) => Promise<R[]>,
     private readonly soon: (f: () => void) => void = setImmediate,
   ) {}
+
+  /** True while calls wait for their batch to leave. */
+  get waiting(): boolean {
+    return this.pending.length > 0;
+  }
 
   add(arg: A): Promise<R> {
     return new Promise<R>((resolve, reject) => {

@@ -12,6 +12,8 @@ export interface CoreConfig {
   /** 1 FIFO, 2 LIFO, 3 priority. */
   kind: 1 | 2 | 3;
   maxsize: number;
+  /** The codec's name ('structured', 'json', 'bytes', 'string'; 'custom' for a custom one): recorded with the queue. */
+  codec: string;
   leaseMs: number;
   commandTimeout: number;
   connection: RedisConnection;
@@ -35,6 +37,18 @@ export interface Snapshot {
   closed: boolean;
 }
 
+/** taskDone calls that leave in one script: they resolve (or reject) together. */
+class DoneBatch {
+  readonly tokens: string[] = [];
+  resolve!: () => void;
+  reject!: (e: unknown) => void;
+  readonly promise = new Promise<void>((resolve, reject) => {
+    this.resolve = resolve;
+    this.reject = reject;
+  });
+}
+
+const KINDS: Record<number, string> = { 1: 'FIFO', 2: 'LIFO', 3: 'priority' };
 const SHUT = -1;
 const FULL = -2;
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
@@ -60,13 +74,19 @@ export class RedisCore {
   private readonly gets: Line;
   private readonly puts: Line;
   private readonly joins: Line;
-  private readonly puts$: Batcher<(string | number | Buffer)[], number>;
+  private readonly puts$: Batcher<[number, [number, Uint8Array][]], number>;
   private readonly gets$: Batcher<number, { taken: Taken[]; shut: boolean }>;
-  private readonly dones$: Batcher<string, void>;
+  /** The get line's parked tries (behind its BLMPOP), one script for those of one wake-up. */
+  private parked$: Batcher<number, { taken: Taken[]; shut: boolean }> | undefined;
   /** Lease tokens of the items this object took and has not marked done, oldest first. */
   private readonly held: string[] = [];
+  /** taskDone calls not yet sent: their tokens ride on this object's next script (see taskDone), and they all resolve with it. */
+  private dones: DoneBatch | undefined;
+  /** The check of the queue's recorded configuration; undefined once passed. */
+  private attaching: Promise<void> | undefined;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private putSeq = 0;
+  private readonly soon: (f: () => void) => void;
   private gone: Error | undefined;
 
   /** `soon`: when a batch of calls leaves (see Batcher). */
@@ -76,7 +96,7 @@ export class RedisCore {
   ) {
     this.puts$ = new Batcher((calls) => this.putAll(calls), soon);
     this.gets$ = new Batcher((maxes) => this.takeAll(maxes), soon);
-    this.dones$ = new Batcher((tokens) => this.doneAll(tokens), soon);
+    this.soon = soon ?? setImmediate;
     const p = `${config.prefix}:{${config.name}}`;
     this.keys = ['items', 'meta', 'taken', 'leases', 'wake:get', 'wake:put'].map((k) => `${p}:${k}`);
     this.channel = `${p}:events`;
@@ -86,12 +106,33 @@ export class RedisCore {
     this.gets = this.line('get', this.keys[4]!, 32);
     this.puts = this.line('put', this.keys[5]!, 0);
     this.joins = new Line(undefined, async () => {});
+    this.attaching = this.attach();
+    this.attaching.catch(() => {}); // seen by every call
+  }
+
+  /** Resolves once the queue's recorded configuration was found to be this object's; rejects with the TypeError that refuses it. */
+  checked(): Promise<void> {
+    return this.attaching ?? Promise.resolve();
+  }
+
+  /** Records this object's kind, maxsize and codec with the queue, or refuses them (TypeError) when the queue has others. */
+  private async attach(): Promise<void> {
+    const { kind, maxsize, codec, name } = this.config;
+    const was = (await this.retry(() => transient(this.cmd.jqAttach(...this.keys, ...this.base, codec)))) as string[];
+    if (was.length === 0) {
+      this.attaching = undefined;
+      return;
+    }
+    const show = (k: number, m: number, c: string) => `${KINDS[k] ?? `kind ${k}`}, maxsize ${m > 0 ? m : 'unbounded'}, codec ${c === '' ? '(not recorded)' : `'${c}'`}`;
+    throw new TypeError(
+      `janus-queue: the Redis queue "${name}" exists as ${show(Number(was[0]), Number(was[1]), was[2]!)}; this object asks for ${show(kind, maxsize, codec)}. ` +
+        'Open it with the same kind, maxsize and codec, or destroy() it first.',
+    );
   }
 
   /** Puts `entries` ([priority, bytes]) all or none, waiting for room. */
   put(entries: [number, Uint8Array][], timing: Timing): Promise<void> {
-    const call: (string | number | Buffer)[] = [++this.putSeq, entries.length];
-    for (const [score, bytes] of entries) call.push(score, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    const call: [number, [number, Uint8Array][]] = [++this.putSeq, entries];
     return this.wait<true>(
       this.puts,
       async () => {
@@ -111,7 +152,7 @@ export class RedisCore {
       this.gets,
       async (via) => {
         // A parked try (behind a BLMPOP) goes alone on its connection; the others in this tick's batch.
-        const { taken, shut } = via ? (await this.takeAll([max], via))[0]! : await this.gets$.add(max);
+        const { taken, shut } = await (via ? this.parked$! : this.gets$).add(max);
         if (taken.length > 0) return taken;
         if (shut) throw this.closed();
         return undefined;
@@ -127,48 +168,99 @@ export class RedisCore {
     return this.wait<boolean>(this.joins, async () => ((await this.stats()).unfinished === 0 ? true : undefined), timing, () => false, () => {});
   }
 
-  /** Marks the oldest item this object took as done. */
-  async taskDone(): Promise<void> {
+  /**
+   * Marks the oldest item this object took as done (RangeError when it holds
+   * none). No round trip of its own: the taskDone calls of one turn of the
+   * event loop ride on this object's next get script of that turn (a
+   * consumer loop's get for the next item), or leave as one script at the
+   * end of the turn; any later script of this object goes after them, so
+   * Redis applies them first. A process that dies before they left has those
+   * items given out again, as for any item not marked done (at least once).
+   */
+  taskDone(): void {
     const token = this.held.shift();
     if (token === undefined) throw new RangeError('janus-queue: taskDone() called more times than this queue object took items');
-    await this.retry(() => this.dones$.add(token));
+    if (!this.dones) {
+      const batch = (this.dones = new DoneBatch());
+      this.soon(() => {
+        // A get of this turn takes them along; else they leave now.
+        if (this.dones === batch && !this.gets$.waiting) void this.flushDones();
+      });
+    }
+    this.dones.tokens.push(token);
+  }
+
+  /** Sends the taskDone calls not yet sent (`batch`: those a get script failed to carry), repeated until the connection lets them through. */
+  private async flushDones(batch = this.dones): Promise<void> {
+    if (!batch) return;
+    if (batch === this.dones) this.dones = undefined;
+    try {
+      const [, unfinished] = (await this.retry(() => this.script('jqDone', [...this.keys, ...this.base, ...batch.tokens]))) as number[];
+      this.snapshot.unfinished = unfinished!;
+      batch.resolve();
+    } catch (e) {
+      batch.reject(e); // disconnected: the items come back when their leases expire
+    }
   }
 
   /** One put script for the puts of this tick: their statuses, in order. */
-  private async putAll(calls: (string | number | Buffer)[][]): Promise<number[]> {
-    const reply = (await this.script('jqPut', [...this.keys, this.clientKey, ...this.base, calls.length, ...calls.flat()])) as number[];
+  private async putAll(calls: [id: number, entries: [number, Uint8Array][]][]): Promise<number[]> {
+    const head: (string | number)[] = [];
+    const blobs: Uint8Array[] = [];
+    for (const [id, entries] of calls) {
+      head.push(id, entries.length);
+      for (const [score, bytes] of entries) {
+        head.push(score, bytes.byteLength);
+        blobs.push(bytes);
+      }
+    }
+    const blob = blobs.length === 1 ? Buffer.from(blobs[0]!.buffer, blobs[0]!.byteOffset, blobs[0]!.byteLength) : Buffer.concat(blobs);
+    const reply = (await this.script('jqPut', [...this.keys, this.clientKey, ...this.base, head.join(' '), blob])) as number[];
     this.snapshot.qsize = reply[0]!;
     this.snapshot.unfinished = reply[1]!;
     return reply.slice(2);
   }
 
-  /** One get script for the gets of this tick (or one parked get, on `via`): each call's items, and whether the queue is shut down. */
+  /**
+   * One get script for the gets of this tick (or the parked ones, on `via`),
+   * carrying the tokens marked done before them: each call's items, and
+   * whether the queue is shut down.
+   */
   private async takeAll(maxes: number[], via?: ScriptClient): Promise<{ taken: Taken[]; shut: boolean }[]> {
-    const reply = (await this.script('jqGetBuffer', [...this.keys, ...this.base, this.config.leaseMs, maxes.length, ...maxes], via)) as (number | Buffer)[];
-    this.snapshot.qsize = reply[0] as number;
-    this.snapshot.unfinished = reply[1] as number;
-    const shut = reply[2] === 1;
+    // Parked tries run when their BLMPOP returns: taskDone calls leave now, on the command connection.
+    const dones = via ? undefined : this.dones;
+    if (!via) this.dones = undefined;
+    const tokens = dones?.tokens ?? [];
+    let reply: [number, number, number, Buffer, Buffer];
+    try {
+      reply = (await this.script('jqGetBuffer', [...this.keys, ...this.base, this.config.leaseMs, tokens.length, ...tokens, maxes.length, ...maxes], via)) as typeof reply;
+    } catch (e) {
+      // Marking done again is harmless (only tokens still held count): they go on their own, until they get through.
+      if (dones) void this.flushDones(dones);
+      throw e;
+    }
+    dones?.resolve();
+    const [qsize, unfinished, shutFlag, header, blob] = reply;
+    Object.assign(this.snapshot, { qsize, unfinished });
+    const shut = shutFlag === 1;
     if (shut) this.snapshot.closed = true;
+    const head = header.toString('latin1').split(' ');
     const out: { taken: Taken[]; shut: boolean }[] = [];
-    let i = 3;
+    let i = 0;
+    let off = 0;
     for (let c = 0; c < maxes.length; c++) {
       const taken: Taken[] = [];
-      for (let k = reply[i++] as number; k > 0; k--, i += 3) {
-        const token = String(reply[i]);
+      for (let k = Number(head[i++]); k > 0; k--, i += 3) {
+        const token = head[i]!;
+        const len = Number(head[i + 1]);
         this.held.push(token);
-        taken.push({ token, bytes: reply[i + 1] as Buffer, score: parseScore(String(reply[i + 2])) });
+        taken.push({ token, bytes: blob.subarray(off, off + len), score: parseScore(head[i + 2]!) });
+        off += len;
       }
       out.push({ taken, shut });
     }
     this.beat();
     return out;
-  }
-
-  /** One done script for the taskDone calls of this tick. */
-  private async doneAll(tokens: string[]): Promise<void[]> {
-    const [, unfinished] = (await this.script('jqDone', [...this.keys, ...this.base, ...tokens])) as number[];
-    this.snapshot.unfinished = unfinished!;
-    return tokens.map(() => undefined);
   }
 
   async shutdown(immediate: boolean): Promise<void> {
@@ -185,6 +277,8 @@ export class RedisCore {
 
   /** Closes this object's connections; its waiting calls reject. The queue itself is untouched. */
   async disconnect(): Promise<void> {
+    // Tokens marked done and not yet sent leave first (within commandTimeout).
+    if (!this.gone && this.dones) await Promise.race([this.flushDones(), delay(this.config.commandTimeout)]);
     this.gone ??= new Error('janus-queue: disconnect() was called on this queue object');
     for (const line of [this.gets, this.puts, this.joins]) line.failAll(this.gone);
     clearInterval(this.heartbeat);
@@ -212,6 +306,9 @@ export class RedisCore {
   /** Runs a script, on the command connection or on `via`. */
   private script(name: string, args: (string | number | Buffer)[], via: ScriptClient = this.cmd): Promise<unknown> {
     if (this.gone) return Promise.reject(this.gone);
+    if (this.attaching) return this.attaching.then(() => this.script(name, args, via));
+    // Tokens marked done go before any other script of this object (a get takes them along).
+    if (this.dones && name !== 'jqGetBuffer' && name !== 'jqDone') void this.flushDones();
     return transient((via as any)[name](...args) as Promise<unknown>);
   }
 
@@ -232,7 +329,12 @@ export class RedisCore {
     let client: ScriptClient | undefined;
     return new Line(
       async (n, heads) => {
-        const c = (client ??= this.connect());
+        if (!client) {
+          const c = (client = this.connect());
+          // The tries of the heads leave together, right behind the BLMPOP (a microtask later, on the same connection).
+          if (park > 0) this.parked$ = new Batcher((maxes) => this.takeAll(maxes, c), queueMicrotask);
+        }
+        const c = client;
         // BLMPOP (Redis 7): up to n tokens, blocking 1 s at most for the first. Reply: [key, [tokens...]] or null.
         const tokens = c.call('BLMPOP', 1, 1, key, 'LEFT', 'COUNT', n) as Promise<[string, string[]] | null>;
         const [reply, settled] = await Promise.all([tokens, Promise.all(heads.map((w) => w.tick(c, true)))]);
@@ -287,6 +389,11 @@ export class RedisCore {
       this.script('jqExtend', [...this.keys, ...this.base, this.config.leaseMs, ...this.held]).catch(() => {});
     }, Math.max(1, Math.floor(this.config.leaseMs / 3)));
     this.heartbeat.unref();
+  }
+
+  /** Hands back items this object took and will not deliver (a stream cancelled as their get completed): they go back to the queue at once. */
+  giveBack(tokens: string[]): Promise<unknown> {
+    return this.release(tokens);
   }
 
   /** Hands back items taken by a get that gave up before their answer came. */

@@ -38,7 +38,8 @@ export function checkOptions(options: unknown, kind: 1 | 2 | 3): { config: CoreC
     throw new RangeError(`janus-queue: option "maxsize" must be a 32-bit integer or Infinity, got ${String(maxsize)}`);
   if (typeof leaseMs !== 'number' || !Number.isInteger(leaseMs) || leaseMs < 100) throw new RangeError(`janus-queue: option "leaseMs" must be an integer >= 100, got ${String(leaseMs)}`);
   if (typeof commandTimeout !== 'number' || !(commandTimeout > 0) || commandTimeout === Infinity) throw new RangeError(`janus-queue: option "commandTimeout" must be a finite number > 0, got ${String(commandTimeout)}`);
-  const config: CoreConfig = { name, prefix, kind, maxsize: maxsize === Infinity ? 0 : maxsize, leaseMs, commandTimeout, connection: checkConnection(o.connection) };
+  const codec = o.codec === undefined ? 'structured' : typeof o.codec === 'string' ? o.codec : 'custom';
+  const config: CoreConfig = { name, prefix, kind, maxsize: maxsize === Infinity || maxsize < 0 ? 0 : maxsize, codec, leaseMs, commandTimeout, connection: checkConnection(o.connection) };
   return { config, codec: o.codec };
 }
 

@@ -71,4 +71,9 @@ export class RedisLifoQueue<T = unknown> extends RedisQueue<T> {
  */
 export class RedisPriorityQueue<T = unknown> extends RedisQueue<[priority: number, value: T]> {
   protected static override readonly kind = 3 as const;
+
+  /** The options of `RedisQueue`; `codec` encodes the values (the priority is the item's score). */
+  constructor(options: RedisQueueOptions<T>) {
+    super(options as unknown as RedisQueueOptions<[priority: number, value: T]>);
+  }
 }

@@ -45,8 +45,18 @@ end
 local function wake(key, n, room)
   if room > 1024 then room = 1024 end
   if n > room then n = room end
-  for i = 1, n do redis.call('LPUSH', key, '1') end
+  if n > 0 then
+    local ones = {}
+    for i = 1, n do ones[i] = '1' end
+    redis.call('LPUSH', key, unpack(ones))
+  end
   if room <= 0 then redis.call('DEL', key) else redis.call('LTRIM', key, 0, room - 1) end
+end
+-- cmd key values[1..]: in chunks of 1000 (pairs stay whole), within Lua's unpack limit.
+local function many(cmd, key, values)
+  for i = 1, #values, 1000 do
+    redis.call(cmd, key, unpack(values, i, math.min(i + 999, #values)))
+  end
 end
 local function free(size)
   if maxsize <= 0 then return 1024 end
@@ -60,6 +70,18 @@ local function finished(n)
     return 0
   end
   return u
+end
+-- Marks the lease tokens ARGV[from..to] done: those still held are counted.
+local function markDone(from, to)
+  local counted = 0
+  for i = from, to do
+    if redis.call('HDEL', K_TAKEN, ARGV[i]) == 1 then
+      redis.call('ZREM', K_LEASES, ARGV[i])
+      counted = counted + 1
+    end
+  end
+  if counted > 0 then finished(counted) end
+  return counted
 end
 -- Items whose lease expired go back where the next get takes them (FIFO:
 -- the head; LIFO: the top; priority: their own place, by score and sequence).
@@ -89,41 +111,57 @@ end
 
 /**
  * put, for several calls at once (those a queue object made in one tick):
- * ARGV[4] how many calls, then per call its id, its item count n and n
- * pairs (score, bytes). Calls are applied in order, each all or none; the
- * first that does not fit stops the rest (they wait, in their order). A call
- * whose id was applied before (a put repeated after a dropped connection)
- * is not applied again. Reply {qsize, unfinished, status of each call}.
+ * ARGV[4] a header, space-separated: per call its id and its item count n,
+ * then n pairs (score, length in bytes); ARGV[5] the bytes of every item, one
+ * after the other (two arguments whatever the batch: the client's cost of
+ * sending a batch does not grow with its items' count). Calls are applied in
+ * order, each all or none; the first that does not fit stops the rest (they
+ * wait, in their order). A call whose id was applied before (a put repeated
+ * after a dropped connection) is not applied again. Reply {qsize,
+ * unfinished, status of each call}.
  */
 export const PUT = `${PROLOGUE}
-local calls = tonumber(ARGV[4])
+local head, blob = {}, ARGV[5]
+for w in string.gmatch(ARGV[4], '%S+') do head[#head + 1] = w end
 local shut = redis.call('HGET', K_META, 'shutdown')
 local size = qlen()
 local out = {0, 0}
-local pos, added, stopped = 5, 0, false
-for c = 1, calls do
-  local id, n = ARGV[pos], tonumber(ARGV[pos + 1])
+local pos, off, added, stopped = 1, 1, 0, false
+local values, ids = {}, {}
+while pos <= #head do
+  local id, n = head[pos], tonumber(head[pos + 1])
   local status = 0
-  if redis.call('ZSCORE', KEYS[7], id) then status = 0
+  local dup = redis.call('ZSCORE', KEYS[7], id)
+  if dup then status = 0
   elseif shut then status = -1
   elseif stopped or (maxsize > 0 and size + n > maxsize) then status = -2; stopped = true
-  else
-    for i = 0, n - 1 do
-      local score, bytes = ARGV[pos + 2 + 2 * i], ARGV[pos + 3 + 2 * i]
+  end
+  local apply = status == 0 and not dup
+  for i = 0, n - 1 do
+    local score, len = head[pos + 2 + 2 * i], tonumber(head[pos + 3 + 2 * i])
+    if apply then
+      local bytes = string.sub(blob, off, off + len - 1)
       if kind == 3 then
         local seq = redis.call('HINCRBY', K_META, 'seq', 1)
         redis.call('ZADD', K_ITEMS, score, string.format('%016x', seq) .. bytes)
       else
-        redis.call('RPUSH', K_ITEMS, bytes)
+        values[#values + 1] = bytes
       end
     end
+    off = off + len
+  end
+  if apply then
     size = size + n
     added = added + n
-    redis.call('ZADD', KEYS[7], id, id)
+    ids[#ids + 1] = id
+    ids[#ids + 1] = id
   end
   out[#out + 1] = status
   pos = pos + 2 + 2 * n
 end
+-- One push for the batch: the values are in call order.
+if #values > 0 then many('RPUSH', K_ITEMS, values) end
+if #ids > 0 then many('ZADD', KEYS[7], ids) end
 if added > 0 then
   redis.call('HINCRBY', K_META, 'unfinished', added)
   redis.call('ZREMRANGEBYRANK', KEYS[7], 0, -257)
@@ -136,20 +174,26 @@ return out
 `;
 
 /**
- * get, for several calls at once: ARGV[4] the lease in ms, ARGV[5] how many
- * calls, then the most items of each. Items go to the calls in order. Reply
- * {qsize, unfinished, shut down (0/1), then per call: its count k, then k
- * triples (token, bytes, score)}; the score is '' but in a priority queue.
+ * get, for several calls at once, and the taskDone calls made before them:
+ * ARGV[4] the lease in ms, ARGV[5] how many lease tokens to mark done
+ * first (nd), then those tokens, then how many calls, then the most items
+ * of each. Items go to the calls in order. Reply {qsize, unfinished, shut
+ * down (0/1), a header, the items' bytes one after the other}: the header
+ * is space-separated, per call its count k then k triples (token, length
+ * in bytes, score); the score is 0 but in a priority queue.
  */
 export const GET = `${PROLOGUE}
+local nd = tonumber(ARGV[5])
+if nd > 0 then markDone(6, 5 + nd) end
 local t = now()
 requeue(t)
 local size = qlen()
 local lease = t + tonumber(ARGV[4])
-local calls = tonumber(ARGV[5])
+local first = 7 + nd
+local calls = tonumber(ARGV[first - 1])
 local counts, total = {}, 0
 for c = 1, calls do
-  local k = math.min(tonumber(ARGV[5 + c]), size - total)
+  local k = math.min(tonumber(ARGV[first - 1 + c]), size - total)
   counts[c] = k
   total = total + k
 end
@@ -159,48 +203,50 @@ if total > 0 then
   elseif kind == 2 then taken = redis.call('RPOP', K_ITEMS, total)
   else taken = redis.call('ZPOPMIN', K_ITEMS, total) end
 end
-local out = {size - total, 0, 0}
-if redis.call('HGET', K_META, 'shutdown') then out[3] = 1 end
+local shut = 0
+if redis.call('HGET', K_META, 'shutdown') then shut = 1 end
 local step = 1
 if kind == 3 then step = 2 end
+local head, blobs, pairs_, leases = {}, {}, {}, {}
+local seq = 0
+if total > 0 then seq = redis.call('HINCRBY', K_META, 'seq', total) - total end
 local i = 1
 for c = 1, calls do
-  out[#out + 1] = counts[c]
+  head[#head + 1] = counts[c]
   for _ = 1, counts[c] do
-    local token = tostring(redis.call('HINCRBY', K_META, 'seq', 1))
-    local stored, bytes, score = taken[i], taken[i], ''
+    seq = seq + 1
+    local token = tostring(seq)
+    local stored, bytes, score = taken[i], taken[i], '0'
     if kind == 3 then
       score = taken[i + 1]
       bytes = string.sub(taken[i], 17)
       stored = score .. '|' .. taken[i]
     end
-    redis.call('HSET', K_TAKEN, token, stored)
-    redis.call('ZADD', K_LEASES, lease, token)
-    out[#out + 1] = token
-    out[#out + 1] = bytes
-    out[#out + 1] = score
+    pairs_[#pairs_ + 1] = token
+    pairs_[#pairs_ + 1] = stored
+    leases[#leases + 1] = lease
+    leases[#leases + 1] = token
+    head[#head + 1] = token
+    head[#head + 1] = #bytes
+    head[#head + 1] = score
+    blobs[#blobs + 1] = bytes
     i = i + step
   end
 end
-out[2] = tonumber(redis.call('HGET', K_META, 'unfinished') or '0')
 if total > 0 then
+  many('HSET', K_TAKEN, pairs_)
+  many('ZADD', K_LEASES, leases)
   wake(K_WGET, 0, size - total)
   if maxsize > 0 then wake(K_WPUT, total, free(size - total)) end
 end
-return out
+local unfinished = tonumber(redis.call('HGET', K_META, 'unfinished') or '0')
+return {size - total, unfinished, shut, table.concat(head, ' '), table.concat(blobs)}
 `;
 
 /** done: ARGV[4..] lease tokens. Reply {how many were still held (and so counted), unfinished}. */
 export const DONE = `${PROLOGUE}
-local counted = 0
-for i = 4, #ARGV do
-  if redis.call('HDEL', K_TAKEN, ARGV[i]) == 1 then
-    redis.call('ZREM', K_LEASES, ARGV[i])
-    counted = counted + 1
-  end
-end
-if counted > 0 then return {counted, finished(counted)} end
-return {0, tonumber(redis.call('HGET', K_META, 'unfinished') or '0')}
+local counted = markDone(4, #ARGV)
+return {counted, tonumber(redis.call('HGET', K_META, 'unfinished') or '0')}
 `;
 
 /** extend: ARGV[4] the lease in ms, then tokens. Reply: how many of them are still held. */
@@ -259,6 +305,22 @@ requeue(now())
 return {qlen(), tonumber(redis.call('HGET', K_META, 'unfinished') or '0'), tonumber(redis.call('HGET', K_META, 'shutdown') or '0')}
 `;
 
+/**
+ * attach: the queue's configuration, recorded by the first object that uses
+ * the queue. ARGV[4] the codec's name ('custom' for a custom codec). Reply
+ * {} when this object's kind, maxsize and codec are those recorded (or were
+ * just recorded), else {kind, maxsize, codec} as recorded.
+ */
+export const ATTACH = `${PROLOGUE}
+local was = redis.call('HMGET', K_META, 'kind', 'maxsize', 'codec')
+if not was[1] then
+  redis.call('HSET', K_META, 'kind', kind, 'maxsize', maxsize, 'codec', ARGV[4])
+  return {}
+end
+if tonumber(was[1]) == kind and tonumber(was[2]) == maxsize and was[3] == ARGV[4] then return {} end
+return {was[1], was[2], was[3] or ''}
+`;
+
 /** The scripts by the name the client defines them under. */
 export const SCRIPTS = {
   jqPut: PUT,
@@ -269,6 +331,7 @@ export const SCRIPTS = {
   jqRepost: REPOST,
   jqShutdown: SHUTDOWN,
   jqStats: STATS,
+  jqAttach: ATTACH,
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

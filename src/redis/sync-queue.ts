@@ -19,9 +19,11 @@ const CLASSES: Record<string, new (message: string) => Error> = { QueueEmpty, Qu
  * (a round trip each). `taskDone()` marks the oldest item *this face* took.
  */
 export class RedisSyncQueue<T> implements Iterable<T> {
-  private readonly call: SyncFn<(op: string, a?: unknown, b?: unknown) => unknown>;
+  private readonly call: SyncFn<(op: string, a?: unknown, b?: unknown, c?: unknown) => unknown>;
   /** taskDone calls not yet applied by the worker: this thread adds, the worker takes (see taskDone). */
-  private readonly dones = new Int32Array(new SharedArrayBuffer(4));
+  private readonly dones = new Int32Array(new SharedArrayBuffer(4 * SHARED_WORDS));
+  /** The id of this face's last get (see takeItems). */
+  private getSeq = 0;
   /** Items this face took and has not marked done. */
   private held = 0;
 
@@ -33,11 +35,16 @@ export class RedisSyncQueue<T> implements Iterable<T> {
     this.call = createSyncFn(new URL('./redis-sync-worker.js', import.meta.url));
     // The counter reaches the worker on a BroadcastChannel (sync-fn's values are copied, not shared).
     const channel = `janus-queue/redis:${randomUUID()}`;
-    this.run('open', config, channel);
     const bc = new BroadcastChannel(channel);
     try {
+      this.run('open', config, channel);
       bc.postMessage(this.dones.buffer);
       this.run('attach');
+    } catch (e) {
+      try {
+        this.disconnect(); // a refused configuration (TypeError): no worker left behind
+      } catch {}
+      throw e;
     } finally {
       bc.close();
     }
@@ -51,7 +58,7 @@ export class RedisSyncQueue<T> implements Iterable<T> {
 
 /** Takes the next item, blocking while the queue is empty (`QueueEmpty`, `QueueShutDown` once shut down and empty, `RedisTimeout`). */
   get(options?: SyncPutOptions): T {
-    const [[bytes, score]] = this.run('get', 1, ...twice(this.timeout(options))) as [Uint8Array, number][] as [[Uint8Array, number]];
+    const [[bytes, score]] = this.takeItems(1, this.timeout(options)) as [[Uint8Array, number]];
     this.held++;
     return this.items.decode(bytes, score);
   }
@@ -71,7 +78,7 @@ export class RedisSyncQueue<T> implements Iterable<T> {
 /** Blocks for at least one item, then takes up to `max` of those there. */
   getMany(max: number, options?: SyncPutOptions): T[] {
     const n = checkMax(max);
-    const taken = this.run('get', n, ...twice(this.timeout(options))) as [Uint8Array, number][];
+    const taken = this.takeItems(n, this.timeout(options));
     this.held += taken.length;
     return taken.map(([bytes, score]) => this.items.decode(bytes, score));
   }
@@ -170,14 +177,48 @@ export class RedisSyncQueue<T> implements Iterable<T> {
   }
 
   /**
+   * A get through the worker that is never lost to a timeout of this thread's
+   * wait for the worker's answer (the worker may be taking the items just
+   * then). A handshake on a shared word decides who owns the items: this
+   * thread stores the get's id before the call; the worker, once it holds
+   * the items, swaps the id for 0 (it will deliver them) and, finding
+   * something else there, hands them back to the queue instead. This thread,
+   * giving up, swaps the id for -id: when that succeeds the worker hands the
+   * items back; when the worker got there first, the answer is on its way,
+   * and this thread asks for it again ('reclaim'). If even that gets no
+   * answer, it records the id as abandoned, and the worker hands the items
+   * back before it serves the next call.
+   */
+  private takeItems(n: number, timeout: number): [Uint8Array, number][] {
+    const id = (this.getSeq = (this.getSeq % 0x7fffffff) + 1);
+    Atomics.store(this.dones, W_CLAIM, id);
+    let gaveUp: unknown;
+    try {
+      return this.run('get', n, timeout, timeout, id) as [Uint8Array, number][];
+    } catch (e) {
+      if (!(e instanceof RedisTimeout && e.cause === CALLER) || Atomics.compareExchange(this.dones, W_CLAIM, id, -id) === id) throw e;
+      gaveUp = e;
+    }
+    let items: [Uint8Array, number][];
+    try {
+      items = this.run('reclaim', id) as [Uint8Array, number][];
+    } catch (e) {
+      Atomics.store(this.dones, W_ABANDONED, id);
+      throw e;
+    }
+    if (items.length === 0) throw gaveUp; // the worker's get ended without items after all
+    return items;
+  }
+
+  /**
    * One call of the worker. A waiting call (`wait`: its timeout) is given its
    * own deadline plus a margin for the worker's answer; the others
    * commandTimeout plus that margin.
    */
-  private run(op: string, a?: unknown, b?: unknown, wait?: number): unknown {
+  private run(op: string, a?: unknown, b?: unknown, wait?: number, c?: unknown): unknown {
     const limit = wait === undefined ? this.config.commandTimeout : wait === Infinity ? Infinity : Math.max(wait, this.config.commandTimeout);
     try {
-      return this.call.callWith({ timeout: limit + 5000 }, op, a, b);
+      return this.call.callWith({ timeout: limit + 5000 }, op, a, b, c);
     } catch (e) {
       if (!(e instanceof Error)) throw e;
       const Class = CLASSES[e.name];
@@ -185,6 +226,7 @@ export class RedisSyncQueue<T> implements Iterable<T> {
       if (e.name === 'RedisTimeout' || e.name === 'CallTimeout') {
         const timeout = new RedisTimeout(limit);
         if (e.name === 'RedisTimeout') timeout.message = e.message;
+        else (timeout as { cause?: unknown }).cause = CALLER; // this thread gave up waiting for the worker
         throw timeout;
       }
       throw e;
@@ -192,4 +234,9 @@ export class RedisSyncQueue<T> implements Iterable<T> {
   }
 }
 
-const twice = (timeout: number): [number, number] => [timeout, timeout];
+/** The words shared with the worker: taskDone calls not yet applied, the get handshake (see takeItems). */
+const W_CLAIM = 1;
+const W_ABANDONED = 2;
+const SHARED_WORDS = 3;
+/** The cause of a RedisTimeout of this thread's own wait for the worker (not the worker's answer). */
+const CALLER = Symbol('caller');

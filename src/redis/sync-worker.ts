@@ -13,14 +13,23 @@ let core: RedisCore | undefined;
 let dones: Int32Array | undefined;
 let arrived: Promise<void> | undefined;
 let closed = false;
+/** The items of the last get answered, until the next call shows they arrived (see RedisSyncQueue.takeItems). */
+let answered: { id: number; items: [Uint8Array, number][]; tokens: string[] } | undefined;
+const W_CLAIM = 1;
+const W_ABANDONED = 2;
+
+/** Before any call but 'reclaim': the last get's items go back to the queue if the caller could not receive them. */
+function settleAnswered(): void {
+  if (answered && dones && Atomics.load(dones, W_ABANDONED) === answered.id) void core?.giveBack(answered.tokens);
+  answered = undefined;
+}
 
 /** Applies the taskDone calls the caller counted, before anything else it asks (they came first). */
-async function applyDones(): Promise<void> {
+function applyDones(): void {
   if (!dones || !core) return;
   const n = Atomics.exchange(dones, 0, 0); // take them all: the caller only adds
-  const all: Promise<void>[] = [];
-  for (let i = 0; i < n; i++) all.push(core.taskDone());
-  await Promise.all(all).catch(() => {}); // the caller checked the count: none of them is spare
+  // The caller checked the count: none of them is spare. They leave with the next script.
+  for (let i = 0; i < n; i++) core.taskDone();
 }
 
 /** Applies taskDone calls as they come, between calls too (the caller notifies the word). */
@@ -28,7 +37,7 @@ async function watchDones(): Promise<void> {
   while (dones && !closed) {
     const w = Atomics.waitAsync(dones, 0, 0);
     if (w.async) await w.value;
-    await applyDones();
+    applyDones();
   }
 }
 
@@ -53,12 +62,19 @@ function opened(): RedisCore {
 const timing = (timeout: number) => ({ timeout, commandTimeout: opened().config.commandTimeout });
 
 /** One blocking call of the sync face: what it does, by name. */
-export async function serveCall(op: string, a?: unknown, b?: unknown): Promise<unknown> {
-  await applyDones();
+export async function serveCall(op: string, a?: unknown, b?: unknown, c?: unknown): Promise<unknown> {
+  applyDones();
+  if (op === 'reclaim') {
+    const items = answered && answered.id === a ? answered.items : [];
+    answered = undefined;
+    return items;
+  }
+  settleAnswered();
   switch (op) {
     case 'open':
       core = new RedisCore(a as CoreConfig, queueMicrotask); // one call at a time: nothing to wait for
       receiveDones(b as string);
+      await core.checked(); // a queue recorded with another configuration is refused here (TypeError)
       return undefined;
     case 'attach':
       return arrived;
@@ -67,7 +83,15 @@ export async function serveCall(op: string, a?: unknown, b?: unknown): Promise<u
       return undefined;
     case 'get': {
       const taken = await opened().get(a as number, timing(b as number));
-      return taken.map((t) => [new Uint8Array(t.bytes), t.score]);
+      const tokens = taken.map((t) => t.token);
+      // The handshake (RedisSyncQueue.takeItems): deliver only if the caller still waits for this get.
+      if (dones && Atomics.compareExchange(dones, W_CLAIM, c as number, 0) !== c) {
+        void opened().giveBack(tokens);
+        return [];
+      }
+      const items = taken.map((t): [Uint8Array, number] => [new Uint8Array(t.bytes), t.score]);
+      answered = { id: c as number, items, tokens };
+      return items;
     }
     case 'join':
       return opened().join(timing(a as number));
