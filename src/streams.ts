@@ -71,7 +71,8 @@ export function writableTo<T>(q: AsyncQueue<T>, options?: WritableOptions): Writ
   );
 }
 
-function checkStreamOptions(options: unknown, call: string, names: string[]): Record<string, unknown> {
+/** The options of readable() / writable() (also the Redis queue's, src/redis/streams.ts): known keys, a highWaterMark >= 0, the rest booleans. */
+export function checkStreamOptions(options: unknown, call: string, names: string[]): Record<string, unknown> {
   const o = (checkOptions(options, `${call}()`, names) ?? {}) as Record<string, unknown>;
   for (const key of Object.keys(o)) {
     const v = o[key];

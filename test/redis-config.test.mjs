@@ -6,21 +6,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { RedisLifoQueue, RedisPriorityQueue, RedisQueue } from 'janus-queue/redis';
 import { uniqueName } from './fixtures/redis/kinds.mjs';
-import { skipWithoutRedis, startRedis } from './fixtures/redis/server.mjs';
+import { skipWithoutRedis, startRedis, queueObjects } from './fixtures/redis/server.mjs';
 
 let server;
-const opened = [];
-function open(Class, options) {
-  const q = new Class({ connection: server.url, ...options });
-  opened.push(q);
-  return q;
-}
+const queues = queueObjects(() => server);
+const { open } = queues;
 
 before(async () => {
   if (!skipWithoutRedis) server = await startRedis();
 });
 after(async () => {
-  await Promise.all(opened.map((q) => q.disconnect()));
+  await queues.disconnectAll();
   await server?.stop();
 });
 

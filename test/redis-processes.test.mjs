@@ -6,17 +6,13 @@ import { after, before, describe, it } from 'node:test';
 import { RedisQueue } from 'janus-queue/redis';
 import { children, child as spawnChild } from './fixtures/redis/children.mjs';
 import { uniqueName } from './fixtures/redis/kinds.mjs';
-import { skipWithoutRedis, startRedis } from './fixtures/redis/server.mjs';
+import { skipWithoutRedis, startRedis, queueObjects } from './fixtures/redis/server.mjs';
 
 let server;
-const opened = [];
 const child = (...args) => spawnChild(server.url, ...args);
 
-function open(options) {
-  const q = new RedisQueue({ connection: server.url, ...options });
-  opened.push(q);
-  return q;
-}
+const queues = queueObjects(() => server);
+const open = (options) => queues.open(RedisQueue, options);
 
 const ids = (items) => items.map((x) => `${x.from}:${x.i}`);
 
@@ -26,7 +22,7 @@ describe('janus-queue/redis across processes', { skip: skipWithoutRedis }, () =>
   });
   after(async () => {
     for (const p of children) p.kill('SIGKILL');
-    await Promise.all(opened.map((q) => q.disconnect()));
+    await queues.disconnectAll();
     await server?.stop();
   });
 

@@ -9,15 +9,11 @@ import { QueueShutDown } from 'janus-queue';
 import { RedisQueue } from 'janus-queue/redis';
 import { isPending, within } from './helpers/bounded.mjs';
 import { REDIS_KINDS, uniqueName } from './fixtures/redis/kinds.mjs';
-import { skipWithoutRedis, startRedis } from './fixtures/redis/server.mjs';
+import { skipWithoutRedis, startRedis, queueObjects } from './fixtures/redis/server.mjs';
 
 let server;
-const opened = [];
-function open(Class, options) {
-  const q = new Class({ connection: server.url, ...options });
-  opened.push(q);
-  return q;
-}
+const queues = queueObjects(() => server);
+const { open } = queues;
 
 /** A WritableStream that collects what it is given. */
 function collector() {
@@ -30,7 +26,7 @@ describe('janus-queue/redis streams', { skip: skipWithoutRedis }, () => {
     server = await startRedis();
   });
   after(async () => {
-    await Promise.all(opened.map((q) => q.disconnect()));
+    await queues.disconnectAll();
     await server?.stop();
   });
 

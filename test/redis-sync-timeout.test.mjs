@@ -10,16 +10,12 @@ import { Redis } from 'ioredis';
 import { QueueEmpty } from 'janus-queue';
 import { RedisQueue } from 'janus-queue/redis';
 import { uniqueName } from './fixtures/redis/kinds.mjs';
-import { skipWithoutRedis, startRedis } from './fixtures/redis/server.mjs';
+import { skipWithoutRedis, startRedis, queueObjects } from './fixtures/redis/server.mjs';
 
 let server;
 let admin;
-const opened = [];
-function open(options) {
-  const q = new RedisQueue({ connection: server.url, ...options });
-  opened.push(q);
-  return q;
-}
+const queues = queueObjects(() => server);
+const open = (options) => queues.open(RedisQueue, options);
 
 const PAUSE_MS = 400;
 
@@ -29,7 +25,7 @@ describe('janus-queue/redis: a sync get that times out while its item is being t
     admin = new Redis(server.url);
   });
   after(async () => {
-    await Promise.all(opened.map((q) => q.disconnect()));
+    await queues.disconnectAll();
     admin?.disconnect();
     await server?.stop();
   });

@@ -8,16 +8,11 @@ import { after, before, describe, it } from 'node:test';
 import { QueueEmpty, QueueFull, QueueShutDown } from 'janus-queue';
 import { RedisQueue, RedisPriorityQueue } from 'janus-queue/redis';
 import { REDIS_KINDS, uniqueName } from './fixtures/redis/kinds.mjs';
-import { skipWithoutRedis, startRedis } from './fixtures/redis/server.mjs';
+import { skipWithoutRedis, startRedis, queueObjects } from './fixtures/redis/server.mjs';
 
 let server;
-const opened = [];
-/** A queue object on the test server; disconnected after the suite. */
-function open(Class, options) {
-  const q = new Class({ connection: server.url, ...options });
-  opened.push(q);
-  return q;
-}
+const queues = queueObjects(() => server);
+const { open } = queues;
 
 /** Both faces behind one promise-returning shape. */
 const FACES = {
@@ -58,7 +53,7 @@ describe('janus-queue/redis', { skip: skipWithoutRedis }, () => {
     server = await startRedis();
   });
   after(async () => {
-    await Promise.all(opened.map((q) => q.disconnect()));
+    await queues.disconnectAll();
     await server?.stop();
   });
 

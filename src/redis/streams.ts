@@ -1,6 +1,6 @@
 import { QueueShutDown } from 'janus-queue';
 import type { ReadableOptions, WritableOptions } from 'janus-queue';
-import { checkOptions } from '../checks.js';
+import { checkStreamOptions } from '../streams.js';
 import type { RedisCore } from './core.js';
 import type { Items } from './items.js';
 import type { Timing } from './line.js';
@@ -71,16 +71,4 @@ export function redisWritable<T>(core: RedisCore, items: Items<T>, options?: Wri
     },
     { highWaterMark: o.highWaterMark ?? 1 },
   );
-}
-
-function checkStreamOptions(options: unknown, call: string, names: string[]): Record<string, unknown> {
-  const o = (checkOptions(options, `${call}()`, names) ?? {}) as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    const v = o[key];
-    if (v === undefined) continue;
-    if (key === 'highWaterMark') {
-      if (typeof v !== 'number' || !(v >= 0)) throw new RangeError(`janus-queue: ${call}() option "highWaterMark" must be a number >= 0, got ${String(v)}`);
-    } else if (typeof v !== 'boolean') throw new TypeError(`janus-queue: ${call}() option "${key}" must be a boolean, got ${typeof v}`);
-  }
-  return o;
 }
