@@ -213,6 +213,8 @@ export class StructuredEncoder {
       }
       w.patchU32(countAt, count);
     }
+    // Keep no large key list alive (an object used as a dictionary).
+    if (n > 1024) keys.length = 0;
     this.ids.close(id);
   }
 
