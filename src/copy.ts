@@ -1,3 +1,5 @@
+import { uint8Length } from './codec/intrinsics.js';
+
 /**
  * Copies of item bytes between a thread's own buffers and the queue's shared
  * memory, the hot path's only byte work besides the codec. Measured here
@@ -10,11 +12,9 @@
  * scratch buffers (their lengths are multiples of 8).
  */
 
-// A caller's array is measured through the intrinsic getter (an own
-// `length` cannot lie); set() is called on our own arrays (shared memory, a
-// scratch buffer), whose prototype is Uint8Array's.
-const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
-const typedArrayLength = Object.getOwnPropertyDescriptor(TypedArrayProto, 'length')!.get! as (this: Uint8Array) => number;
+// A caller's array is measured through the intrinsic getter (uint8Length:
+// an own `length` cannot lie); set() is called on our own arrays (shared
+// memory, a scratch buffer), whose prototype is Uint8Array's.
 
 /** Up to this many bytes an item is copied as Int32 words. */
 export const WORDS_MAX = 128;
@@ -29,7 +29,7 @@ let src32: Int32Array | undefined;
  * the intrinsic), or the start of a codec's scratch buffer.
  */
 export function copyIn(dst: Uint8Array, dst32: Int32Array, at: number, src: Uint8Array, len: number): void {
-  if (len === typedArrayLength.call(src)) return dst.set(src, at);
+  if (len === uint8Length(src)) return dst.set(src, at);
   if (len <= WORDS_MAX && (at & 3) === 0 && src.byteOffset === 0) {
     const b = src.buffer;
     if (b !== srcBuffer) {
@@ -51,7 +51,7 @@ export function copyIn(dst: Uint8Array, dst32: Int32Array, at: number, src: Uint
  * batch's buffer): a byte loop for a few bytes, else `set()` of a view.
  */
 export function copyBytes(dst: Uint8Array, at: number, src: Uint8Array, len: number): void {
-  if (len === typedArrayLength.call(src)) dst.set(src, at);
+  if (len === uint8Length(src)) dst.set(src, at);
   else if (len <= 32) for (let j = 0; j < len; j++) dst[at + j] = src[j]!;
   else dst.set(src.subarray(0, len), at);
 }

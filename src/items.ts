@@ -168,14 +168,18 @@ export class Items {
   decodeMany(taken: TakenMany): unknown[] {
     const { bytes, lens, priorities } = taken;
     const codec = this.codec;
+    // Every item's bytes are taken out of the scratch buffer before any is
+    // decoded: a custom codec's decode is the caller's code, which may get
+    // from this queue again (and so refill the scratch buffer).
+    const items: Uint8Array[] = [];
+    for (let i = 0, at = 0; i < lens.length; at += lens[i++]!) items.push(codec.freshCopy ? bytes.slice(at, at + lens[i]!) : bytes.subarray(at, at + lens[i]!));
     const out: unknown[] = [];
     let error: unknown;
     let failed = false;
-    for (let i = 0, at = 0; i < lens.length; at += lens[i++]!) {
+    for (let i = 0; i < items.length; i++) {
       let value: unknown;
       try {
-        const item = codec.freshCopy ? bytes.slice(at, at + lens[i]!) : bytes.subarray(at, at + lens[i]!);
-        value = codec.decode(item);
+        value = codec.decode(items[i]!);
       } catch (e) {
         if (!failed) error = e;
         failed = true;

@@ -96,7 +96,7 @@ export const PENDING_DEAD = LOCK + 2;
 /** The first word after the slots. */
 export const SLOTS_END = SLOT_BASE + SLOT_COUNT * SLOT_WORDS;
 export const STATE_WORDS = 16;
-/** How many state words (from STATE_FIRST: every word a put, a get or a wait's registration changes) have their saved value on the lock's line. */
+/** How many state words (from STATE_FIRST: every word a put, a get or a getter's or putter's registration changes) have their saved value on the lock's line. */
 const NEAR_BACKUPS = 13;
 /** The saved old values of the other state words (the joiners' list tail, SHUTDOWN, ABASE), after the slots. */
 const FAR_BACKUP = SLOTS_END;

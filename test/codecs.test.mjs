@@ -88,6 +88,24 @@ describe('the structured codec (default)', () => {
     }
   });
 
+  it("getMany with a custom codec whose decode gets from the same queue: every item of the batch intact", () => {
+    let q;
+    const side = [];
+    const codec = {
+      encode: (v) => v,
+      decode: (b) => {
+        if (b[0] === 1 && q.syncQ.qsize() > 0) side.push(Array.from(q.syncQ.get()));
+        return Array.from(b);
+      },
+    };
+    q = new Queue({ codec });
+    q.syncQ.put(new Uint8Array([1, 1, 1]));
+    q.syncQ.put(new Uint8Array([2, 2, 2]));
+    q.syncQ.put(new Uint8Array([3, 3, 3, 3, 3, 3, 3, 3]));
+    assert.deepStrictEqual(q.syncQ.getMany(2), [[1, 1, 1], [2, 2, 2]]);
+    assert.deepStrictEqual(side, [[3, 3, 3, 3, 3, 3, 3, 3]]);
+  });
+
   it('writes exactly the own enumerable string keys, in Object.keys order: not inherited ones, not non-enumerable ones, not symbols', () => {
     const proto = { inherited: 1 };
     const o = Object.create(proto);

@@ -47,11 +47,13 @@ export const hasOwn = Object.hasOwn as (o: object, key: PropertyKey) => boolean;
 const hasOwnProperty = Object.prototype.hasOwnProperty as (this: object, key: PropertyKey) => boolean;
 
 /**
- * Writes the own enumerable string keys of `o` into `keys` from index 0, in
- * Object.keys order, and returns how many: a for-in filtered by
- * hasOwnProperty (V8 answers both from the object's enum cache), so no
- * array is made per object. for-in lists the same own keys in the same order
- * as Object.keys, then inherited enumerable ones, which the filter drops.
+ * Writes the own enumerable string keys of `o` (an object of
+ * Object.prototype, or of none) into `keys` from index 0, in Object.keys
+ * order, and returns how many: a for-in filtered by hasOwnProperty (V8
+ * answers both from the object's enum cache), so no array is made per
+ * object. for-in lists the same own keys in the same order as Object.keys,
+ * then inherited enumerable ones (one polluting Object.prototype), which the
+ * filter drops.
  */
 export function ownKeysInto(o: object, keys: string[]): number {
   let n = 0;

@@ -142,7 +142,7 @@ export class StructuredEncoder {
     if (Array.isArray(o)) this.array(o);
     else {
       const proto = Object.getPrototypeOf(o);
-      if (proto === Object.prototype || proto === null) this.plain(o);
+      if (proto === Object.prototype || proto === null) this.plain(o, true);
       else this.other(o, proto);
     }
     this.depth--;
@@ -174,13 +174,15 @@ export class StructuredEncoder {
   }
 
   /** A plain object (or a class instance): its own enumerable string keys, then each value by [[Get]], as structuredClone reads them. */
-  private plain(o: object): void {
+  private plain(o: object, plainProto: boolean): void {
     const w = this.w;
     const id = this.ids.add(o, w.pos);
-    // The keys into an array kept for this depth (a nested object, written
-    // while this one's keys are still in use, has its own).
-    const keys = (this.keyArrays[this.depth] ??= []);
-    const n = ownKeysInto(o, keys);
+    // An object of Object.prototype (or none): its keys into an array kept
+    // for this depth (a nested object, written while this one's keys are
+    // still in use, has its own). A class instance's by Object.keys: a for-in
+    // would walk its prototype chain (deep, maybe a Proxy).
+    const keys = plainProto ? (this.keyArrays[this.depth] ??= []) : Object.keys(o);
+    const n = plainProto ? ownKeysInto(o, keys) : keys.length;
     const shape = this.shapes.shapeFor(keys, n);
     const r = o as Record<string, unknown>;
     if (shape !== undefined) {
@@ -214,7 +216,7 @@ export class StructuredEncoder {
       w.patchU32(countAt, count);
     }
     // Keep no large key list alive (an object used as a dictionary).
-    if (n > 1024) keys.length = 0;
+    if (plainProto && n > 1024) keys.length = 0;
     this.ids.close(id);
   }
 
@@ -231,7 +233,7 @@ export class StructuredEncoder {
     // (a Blob, a MessagePort, a URL): structuredClone either copies what only
     // the host can read, or refuses it; a pure codec cannot do the first, so
     // it refuses rather than send an empty object.
-    if (tag === '[object Object]') return this.plain(o);
+    if (tag === '[object Object]') return this.plain(o, false);
     return cannot(`a ${tag.slice(8, -1)}`);
   }
 

@@ -65,9 +65,10 @@ const timing = (timeout: number) => ({ timeout, commandTimeout: opened().config.
 export async function serveCall(op: string, a?: unknown, b?: unknown, c?: unknown): Promise<unknown> {
   applyDones();
   if (op === 'reclaim') {
-    const items = answered && answered.id === a ? answered.items : [];
-    answered = undefined;
-    return items;
+    // `answered` stays: if this answer too is abandoned (the caller's wait
+    // for it timed out and it stored the id in W_ABANDONED), the next call's
+    // settleAnswered() hands the items back; else it drops them, delivered.
+    return answered && answered.id === a ? answered.items : [];
   }
   settleAnswered();
   switch (op) {
