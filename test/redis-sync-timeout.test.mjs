@@ -45,7 +45,7 @@ describe('janus-queue/redis: a sync get that times out while its item is being t
     assert.deepEqual(q.syncQ.stats(), { qsize: 0, unfinished: 0, closed: false });
   });
 
-  it('a get that timed out loses nothing to a put that comes right after (whether or not its worker's try was still parked behind the wake-up: not asserted)', async () => {
+  it("a get that timed out loses nothing to a put that comes right after (whether or not its worker's try was still parked behind the wake-up: not asserted)", async () => {
     const name = uniqueName('sync-parked');
     const q = open({ name });
     const other = open({ name });
