@@ -9,12 +9,10 @@ import { uint8Length } from './codec/intrinsics.js';
  * WORDS_MAX bytes go word by word and make nothing, longer ones by `set()`.
  * A word copy may move up to 3 bytes past the item: inside a record's
  * padding in the arena (records are 8-byte aligned) and inside our own
- * scratch buffers (their lengths are multiples of 8).
+ * scratch buffers (their lengths are multiples of 8). A caller's array is
+ * measured through the intrinsic getter (uint8Length: an own `length` cannot
+ * lie); set() is called on our own arrays (shared memory, a scratch buffer).
  */
-
-// A caller's array is measured through the intrinsic getter (uint8Length:
-// an own `length` cannot lie); set() is called on our own arrays (shared
-// memory, a scratch buffer), whose prototype is Uint8Array's.
 
 /** Up to this many bytes an item is copied as Int32 words. */
 export const WORDS_MAX = 128;

@@ -19,7 +19,7 @@ const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
 const intrinsicGetter = (name: string) => Object.getOwnPropertyDescriptor(TypedArrayProto, name)!.get!;
 const typedArrayBuffer = intrinsicGetter('buffer');
 const typedArrayOffset = intrinsicGetter('byteOffset');
-const typedArraySet = (TypedArrayProto as { set: (this: Uint8Array, src: Uint8Array, at?: number) => void }).set;
+const typedArraySet = (TypedArrayProto as { set: (this: Uint8Array, src: Uint8Array) => void }).set;
 
 /**
  * A private copy of the first `len` bytes of `bytes` (a Uint8Array the caller
