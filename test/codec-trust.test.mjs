@@ -78,6 +78,14 @@ describe('values that lie about themselves', () => {
     assert.equal(roundTrip(d).getTime(), 5);
     const o = { x: 1, [Symbol.toStringTag]: 'Blob' };
     assert.deepEqual(roundTrip(o), structuredClone(o));
+    // A tag that names another built-in: that brand's check fails, and the real one is found.
+    const m = new Date(7);
+    Object.defineProperty(m, Symbol.toStringTag, { value: 'Map' });
+    assert.ok(roundTrip(m) instanceof Date);
+    assert.equal(roundTrip(m).getTime(), 7);
+    const s = new Set([1]);
+    Object.defineProperty(s, Symbol.toStringTag, { value: 'Date' });
+    assert.deepEqual(roundTrip(s), new Set([1]));
   });
 
   it('resizable ArrayBuffers keep resizable and maxByteLength, as structuredClone keeps them', () => {

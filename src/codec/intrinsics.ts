@@ -99,7 +99,17 @@ export function brandOf(v: object): Brand | undefined {
   // The tag is only a hint (Symbol.toStringTag can say anything): the hinted
   // brand is checked first (it is almost always right), then every other one.
   const hint = HINTS[tagOf(v)];
-  if (hint !== undefined && probe(CHECKS[hint], v) !== undefined) return hint;
+  if (hint !== undefined) {
+    // Tried first without probe()'s guard of the stack trace limit: a
+    // hinted check almost always succeeds, and one that throws only costs
+    // its stack trace (the value lied about its tag).
+    try {
+      CHECKS[hint].call(v);
+      return hint;
+    } catch {
+      // Not what its tag says: try every other brand below.
+    }
+  }
   for (const b of BRANDS) if (b !== hint && probe(CHECKS[b], v) !== undefined) return b;
   return undefined;
 }

@@ -129,15 +129,32 @@ export interface Shape {
 }
 
 const SLOTS = 512;
+const RECENT = 4;
 /** Whether this runtime lets us make functions from text (a page's Content-Security-Policy may forbid it). */
 let canCompile: boolean | undefined;
 
 /** The decoder's side: blocks to shapes, in a table indexed by a hash of the block. */
 export class ShapeTable {
   private readonly table: (Shape | undefined)[] = new Array<Shape | undefined>(SLOTS).fill(undefined);
+  /** The shapes last read (RECENT of them, the newest at `next - 1`): messages of a few shapes in a row (an object and the objects in it) skip the hash. */
+  private readonly recent: (Shape | undefined)[] = new Array<Shape | undefined>(RECENT).fill(undefined);
+  private next = 0;
 
   /** Reads the block at `buf[at]` (its length already checked to be in bounds): the shape and the block's end. */
   read(buf: Uint8Array, at: number, len: number): Shape {
+    const recent = this.recent;
+    for (let i = 0; i < RECENT; i++) {
+      const s = recent[i];
+      // A shape not yet compiled goes through find(), which counts its uses.
+      if (s !== undefined && s.make !== undefined && same(s.bytes, buf, at, len)) return s;
+    }
+    const s = this.find(buf, at, len);
+    recent[this.next] = s;
+    this.next = (this.next + 1) & (RECENT - 1);
+    return s;
+  }
+
+  private find(buf: Uint8Array, at: number, len: number): Shape {
     let h = len;
     for (let j = at; j < at + len; j++) h = Math.imul(h ^ buf[j]!, 0x01000193);
     const slot = (h >>> 0) & (SLOTS - 1);
