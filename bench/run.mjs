@@ -4,8 +4,13 @@
 // (docs/bench-results.json) and their chart (docs/performance.svg).
 // npm run bench -- --quick: a smoke run of every scenario in seconds (CI).
 // npm run bench -- --only throughput,roundtrip: some scenarios.
+// Each scenario runs in a Node process of its own (see below).
 // npm run bench -- --breakdown: where each microsecond goes (bench/breakdown.mjs).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chart } from './lib/chart.mjs';
 import { quick, results } from './lib/harness.mjs';
 import { memory } from './scenarios/memory.mjs';
@@ -22,11 +27,37 @@ const i = process.argv.indexOf('--only');
 const only = i > 0 ? process.argv[i + 1].split(',') : Object.keys(SCENARIOS);
 const docs = process.argv.includes('--docs');
 
+// --scenario-out FILE: run the one scenario of --only and write its results to FILE.
+const c = process.argv.indexOf('--scenario-out');
+const childOut = c > 0 ? process.argv[c + 1] : undefined;
+
 const t0 = performance.now();
 console.log(`janus-queue bench${quick ? ' --quick' : ''}: Node ${results.meta.node}, ${results.meta.nproc} cores, load ${results.meta.loadavgAtStart.join(' ')}`);
-for (const name of only) {
-  if (!SCENARIOS[name]) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}`);
-  await SCENARIOS[name]();
+for (const name of only) if (!SCENARIOS[name]) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}`);
+if (childOut !== undefined || only.length === 1) for (const name of only) await SCENARIOS[name]();
+else {
+  // Each scenario in a process of its own: the JIT's feedback and the heap
+  // that one scenario leaves (call sites that saw every codec, an old
+  // generation grown by 64 KiB items) do not slow the next one, and each
+  // measures what a program doing only that would see.
+  const tmp = mkdtempSync(join(tmpdir(), 'janus-bench-'));
+  try {
+    for (const name of only) {
+      const out = join(tmp, `${name}.json`);
+      const args = [fileURLToPath(import.meta.url), '--only', name, '--scenario-out', out, ...(quick ? ['--quick'] : [])];
+      const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
+      if (r.status !== 0) throw new Error(`bench scenario ${name} failed (exit ${r.status ?? r.signal})`);
+      const part = JSON.parse(readFileSync(out, 'utf8'));
+      Object.assign(results.measures, part.measures);
+      results.ratios.push(...part.ratios);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+if (childOut !== undefined) {
+  writeFileSync(childOut, JSON.stringify(results));
+  process.exit(0); // synckit keeps its worker alive
 }
 results.meta.seconds = +((performance.now() - t0) / 1000).toFixed(1);
 
