@@ -6,6 +6,7 @@
 // get (an explicit depth limit that both sides honour).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { execFileSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { Queue } from 'janus-queue';
 import { within } from './helpers/bounded.mjs';
@@ -86,6 +87,26 @@ describe('values that lie about themselves', () => {
     const s = new Set([1]);
     Object.defineProperty(s, Symbol.toStringTag, { value: 'Date' });
     assert.deepEqual(roundTrip(s), new Set([1]));
+  });
+
+  it('without a global SharedArrayBuffer (as the Redis queue may run), an object that says it is one, and a real one from shared wasm memory, are refused by the codec, not by a crash', () => {
+    const internal = new URL('../dist/internal.js', import.meta.url).href;
+    // The global removed before the codec loads (a runtime without it; Node
+    // 22 and later have no flag for that).
+    const script = `
+      delete globalThis.SharedArrayBuffer;
+      const { makeCodec } = await import(${JSON.stringify(internal)});
+      const c = makeCodec('structured');
+      class Thing { x = 1; get [Symbol.toStringTag]() { return 'SharedArrayBuffer'; } }
+      const shared = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer;
+      const out = [typeof SharedArrayBuffer];
+      for (const v of [new Thing(), shared]) {
+        try { c.encode(v, 1 << 20); out.push('encoded'); } catch (e) { out.push(e.constructor.name + ': ' + e.message); }
+      }
+      console.log(JSON.stringify(out));`;
+    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
+    const refusal = 'TypeError: janus-queue: the structured codec cannot encode a SharedArrayBuffer (as structuredClone cannot)';
+    assert.deepEqual(out, ['undefined', refusal, refusal]);
   });
 
   it('resizable ArrayBuffers keep resizable and maxByteLength, as structuredClone keeps them', () => {

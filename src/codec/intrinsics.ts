@@ -102,10 +102,10 @@ export function brandOf(v: object): Brand | undefined {
   if (hint !== undefined) {
     // Tried first without probe()'s guard of the stack trace limit: a
     // hinted check almost always succeeds, and one that throws only costs
-    // its stack trace (the value lied about its tag).
+    // its stack trace (the value lied about its tag). A check the runtime
+    // lacks (no SharedArrayBuffer) answers undefined: not that brand.
     try {
-      CHECKS[hint].call(v);
-      return hint;
+      if (CHECKS[hint].call(v) !== undefined) return hint;
     } catch {
       // Not what its tag says: try every other brand below.
     }
