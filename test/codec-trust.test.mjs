@@ -109,6 +109,22 @@ describe('values that lie about themselves', () => {
     assert.deepEqual(out, ['undefined', refusal, refusal]);
   });
 
+  it('with Error.stackTraceLimit that cannot be changed (a frozen Error), values whose tag lies still round-trip', () => {
+    const internal = new URL('../dist/internal.js', import.meta.url).href;
+    const script = `
+      Object.defineProperty(Error, 'stackTraceLimit', { value: 10, writable: false, configurable: false });
+      const { makeCodec } = await import(${JSON.stringify(internal)});
+      const c = makeCodec('structured');
+      const d = new Date(7);
+      Object.defineProperty(d, Symbol.toStringTag, { value: 'Map' });
+      const s = new Set([1]);
+      Object.defineProperty(s, Symbol.toStringTag, { value: 'Date' });
+      const got = [d, s].map((v) => c.decode(c.encode(v, 1 << 20)));
+      console.log(JSON.stringify([got[0] instanceof Date && got[0].getTime(), got[1] instanceof Set && [...got[1]], Error.stackTraceLimit]));`;
+    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
+    assert.deepEqual(out, [7, [1], 10]);
+  });
+
   it('resizable ArrayBuffers keep resizable and maxByteLength, as structuredClone keeps them', () => {
     const b = new ArrayBuffer(4, { maxByteLength: 64 });
     new Uint8Array(b).set([1, 2, 3, 4]);

@@ -66,13 +66,15 @@ export const uint8Set = (dst: Uint8Array, src: Uint8Array, at: number): void => 
 /** Runs `read` on `v`; undefined if `v` lacks the internal slot (a TypeError), without the cost of a stack trace. */
 function probe<T>(read: (this: unknown) => T, v: object): T | undefined {
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
+  // Reflect.set: where the limit cannot be changed (a frozen Error, as a
+  // hardened environment leaves it), probe with the stack trace instead.
+  const lowered = Reflect.set(Error, 'stackTraceLimit', 0);
   try {
     return read.call(v);
   } catch {
     return undefined;
   } finally {
-    Error.stackTraceLimit = limit;
+    if (lowered) Error.stackTraceLimit = limit;
   }
 }
 
