@@ -16,13 +16,14 @@ export interface QueueOptions<T = unknown> {
   /**
    * The most items the queue holds; `put` waits (or throws `QueueFull`) while
    * it holds that many. `<= 0`, `Infinity` or omitted: unbounded by count. An
-   * integer from -2147483648 to 2147483647; reads back as given.
+   * integer from -2147483648 to 2147483647; reads back as given (`Infinity`
+   * and omitted read back as `0`).
    */
   maxsize?: number;
   /**
    * The largest encoded item accepted (a larger one is a `RangeError` at
    * `put`), and the size of the item arena, which headers (16 bytes per item,
-   * 24 in a priority queue) share. An integer from 1 to about 2 GiB.
+   * 24 in a priority queue) share. An integer from 1 to 1,073,700,704 (about 1 GiB).
    * Default 1 MiB.
    */
   maxBytes?: number;
@@ -81,7 +82,8 @@ export interface JoinOptions {
 export interface AsyncOptions {
   /**
    * The most milliseconds to wait; `0` tries once; omitted or `Infinity`: no
-   * limit (any length: long timers re-arm). Negative or `NaN`: `RangeError`.
+   * limit (any length: long timers re-arm). Negative or `NaN`: `RangeError`
+   * (a put into a queue of `maxsize <= 0` never waits, and ignores it).
    */
   timeout?: number;
   /**
@@ -168,7 +170,7 @@ export interface SyncQueue<T> extends QueueState, Iterable<T> {
    * Waits (like get) for at least one item, then takes up to `max` of those
    * there, in get order.
    *
-   * @throws `RangeError` if `max` is not an integer >= 1; otherwise as `get`.
+   * @throws `RangeError` if `max` is not an integer >= 1 (`TypeError` if it is not a number); otherwise as `get`.
    */
   getMany(max: number, options?: SyncGetOptions): T[];
   /**
@@ -251,7 +253,7 @@ export interface AsyncQueue<T> extends QueueState, AsyncIterable<T> {
    * keep it short, and it may not call this queue (a `TypeError`). If `fn`
    * throws, the item stays in the queue and the error propagates.
    *
-   * @throws `TypeError` on a queue of another codec, or a PriorityQueue; otherwise as `get`.
+   * Rejects with `TypeError` on a queue of another codec, or a PriorityQueue; otherwise as `get`.
    */
   getView<R>(fn: (view: Uint8Array) => R, options?: AsyncOptions): Promise<R>;
   /**
@@ -263,7 +265,7 @@ export interface AsyncQueue<T> extends QueueState, AsyncIterable<T> {
    * `fill` runs with the queue locked for every thread, and may not call this
    * queue. If `fill` throws, nothing is put and the error propagates.
    *
-   * @throws `RangeError` for a `byteLength` over `maxBytes`; `TypeError` as `getView`; otherwise as `put`.
+   * Rejects with `RangeError` for a `byteLength` over `maxBytes`, `TypeError` as `getView`; otherwise as `put`.
    */
   putView(byteLength: number, fill: (view: Uint8Array) => void, options?: AsyncOptions): Promise<void>;
   /** Puts at once, synchronously; throws `QueueFull` when there is no room, `QueueShutDown` once shut down. */

@@ -137,6 +137,13 @@ describe('janus-queue/redis', { skip: skipWithoutRedis }, () => {
             await assert.rejects(f.put({ id: 1 }), { name: 'TypeError', message: /\[priority, value\] pair/ });
             await assert.rejects(f.put([NaN, 1]), TypeError);
           }
+          // A misspelled option is refused, naming the known ones, as the in-memory faces do.
+          const known = faceName === 'sync' ? /unknown syncQ\.put\(\) option "timout" \(expected block or timeout\)/ : /unknown asyncQ\.put\(\) option "timout" \(expected timeout or signal\)/;
+          await assert.rejects(f.put(K.item(0), { timout: 10 }), { name: 'TypeError', message: known });
+          await assert.rejects(f.get({ timout: 10 }), { name: 'TypeError', message: /unknown (syncQ|asyncQ)\.get\(\) option "timout"/ });
+          await assert.rejects(f.putMany([K.item(0)], { blok: false }), { name: 'TypeError', message: /option "blok"/ });
+          await assert.rejects(f.getMany(1, { x: 1 }), { name: 'TypeError', message: /option "x"/ });
+          await assert.rejects(f.join({ timout: 1 }), { name: 'TypeError', message: /join\(\) option "timout"/ });
           assert.deepEqual(await f.stats(), { qsize: 0, unfinished: 0, closed: false });
         });
       });

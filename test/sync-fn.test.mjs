@@ -335,6 +335,24 @@ describe('serveAsync + connectSyncFn: a worker calls the main thread synchronous
     caller.close();
   });
 
+  it("connectSyncFn's close() disconnects: later calls throw ServerGone without sending, and the handle takes a new caller", () => {
+    const handle = createSyncFnHandle();
+    // A timeout, so that a call that is sent after all (nobody serves) fails fast instead of blocking.
+    const caller = connectSyncFn(handle, { timeout: 50 });
+    caller.close();
+    assert.throws(() => caller('x'), { name: 'ServerGone', message: /close\(\) was called/ });
+    assert.throws(() => caller.callWith({ timeout: 10 }, 'x'), { name: 'ServerGone' });
+    const next = connectSyncFn(handle);
+    next.close();
+  });
+
+  it('connectSyncFn refuses an unknown option, naming the known one, and a bad timeout', () => {
+    const handle = createSyncFnHandle();
+    assert.throws(() => connectSyncFn(handle, { timout: 5 }), { name: 'TypeError', message: /unknown option "timout" \(known: timeout\)/ });
+    assert.throws(() => connectSyncFn(handle, { timeout: -1 }), RangeError);
+    connectSyncFn(handle, { timeout: 5 }).close();
+  });
+
   it('many servers on one thread share one exit listener', async () => {
     const before = process.listenerCount('exit');
     const servers = Array.from({ length: 12 }, () => serveAsync(createSyncFnHandle(), async (x) => x));

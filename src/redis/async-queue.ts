@@ -2,12 +2,13 @@ import { QueueShutDown } from 'janus-queue';
 import type { AsyncOptions, ReadableOptions, WritableOptions } from 'janus-queue';
 import type { RedisCore, Snapshot } from './core.js';
 import type { Items } from './items.js';
+import { ASYNC_OPTIONS, checkOptions } from '../checks.js';
 import { checkMax, checkTimeout } from './options.js';
 import { redisReadable, redisWritable } from './streams.js';
 
 /**
  * The promise face of a Redis queue, `q.asyncQ`: the in-memory `asyncQ`'s
- * calls, over the network. What the network changes (docs/redis.md):
+ * calls but `getView`/`putView`, over the network. What the network changes (docs/redis.md):
  * `putNowait`, `getNowait`, `taskDone` and `shutdown` return promises (await
  * them; awaiting works on the in-memory queue too), and `qsize()`, `empty()`,
  * `full()`, `unfinishedTasks` and `closed` are as of the last answer this
@@ -22,19 +23,19 @@ export class RedisAsyncQueue<T> implements AsyncIterable<T> {
 
   /** Puts an item, waiting while the queue is full (rejects as the in-memory put, or with `RedisTimeout`). */
   async put(item: T, options?: AsyncOptions): Promise<void> {
-    const timing = this.timing(options);
+    const timing = this.timing(options, 'put');
     await this.core.put([this.items.encode(item)], timing);
   }
 
   /** Takes the next item, waiting while the queue is empty. */
   async get(options?: AsyncOptions): Promise<T> {
-    const [t] = await this.core.get(1, this.timing(options));
+    const [t] = await this.core.get(1, this.timing(options, 'get'));
     return this.items.decode(t!.bytes, t!.score);
   }
 
   /** All items or none, waiting for room for all of them. */
   async putMany(items: Iterable<T>, options?: AsyncOptions): Promise<void> {
-    const timing = this.timing(options);
+    const timing = this.timing(options, 'putMany');
     const entries = this.items.encodeAll(items);
     const max = this.core.config.maxsize;
     if (max > 0 && entries.length > max) throw new RangeError(`janus-queue: putMany() of ${entries.length} items can never fit in a queue of maxsize ${max}`);
@@ -48,7 +49,7 @@ export class RedisAsyncQueue<T> implements AsyncIterable<T> {
   /** Waits for at least one item, then takes up to `max` of those there. */
   async getMany(max: number, options?: AsyncOptions): Promise<T[]> {
     const n = checkMax(max);
-    const taken = await this.core.get(n, this.timing(options));
+    const taken = await this.core.get(n, this.timing(options, 'getMany'));
     return taken.map((t) => this.items.decode(t.bytes, t.score));
   }
 
@@ -64,7 +65,7 @@ export class RedisAsyncQueue<T> implements AsyncIterable<T> {
 
   /** Resolves `true` once every item put has been marked done; `false` at the timeout. */
   async join(options?: AsyncOptions): Promise<boolean> {
-    return this.core.join(this.timing(options));
+    return this.core.join(this.timing(options, 'join'));
   }
 
   /**
@@ -161,8 +162,8 @@ export class RedisAsyncQueue<T> implements AsyncIterable<T> {
     }
   }
 
-  private timing(options: AsyncOptions | undefined) {
-    if (options !== undefined && (typeof options !== 'object' || options === null)) throw new TypeError('janus-queue: options must be an object');
+  private timing(options: AsyncOptions | undefined, call: string) {
+    checkOptions(options, `asyncQ.${call}()`, ASYNC_OPTIONS);
     const signal = options?.signal;
     if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError('janus-queue: option "signal" must be an AbortSignal');
     if (signal?.aborted) throw signal.reason;

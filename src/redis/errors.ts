@@ -1,7 +1,8 @@
 /**
  * Thrown (or rejected) when Redis did not answer a call in time: the
  * connection is down, or the server too slow. The call's outcome is unknown:
- * a put may have been applied (it is not applied twice when it is repeated),
+ * a put may have been applied (the library's own retries never apply it
+ * twice; calling `put` again may),
  * and items a get took come back to the queue when their lease expires.
  */
 export class RedisTimeout extends Error {

@@ -6,6 +6,7 @@ import type { JoinOptions, SyncPutOptions } from 'janus-queue';
 import type { CoreConfig, Snapshot } from './core.js';
 import { RedisTimeout } from './errors.js';
 import type { Items } from './items.js';
+import { JOIN_OPTIONS, SYNC_OPTIONS, checkOptions } from '../checks.js';
 import { checkMax, checkTimeout } from './options.js';
 
 // The errors a call of the worker may end with, rebuilt as their classes (they cross as name + message).
@@ -14,7 +15,9 @@ const CLASSES: Record<string, new (message: string) => Error> = { QueueEmpty, Qu
 /**
  * The blocking face of a Redis queue, `q.syncQ`, on any thread (the main
  * thread too): each call blocks while a worker thread that owns the
- * connections runs it (janus-queue/sync-fn). The in-memory `syncQ`'s API;
+ * connections runs it (janus-queue/sync-fn). The in-memory `syncQ`'s API
+ * but `getView`/`putView`, with a `timeout` checked even where a put never
+ * waits;
  * `qsize()`, `empty()`, `full()`, `unfinishedTasks` and `closed` ask Redis
  * (a round trip each). `taskDone()` marks the oldest item *this face* took.
  */
@@ -52,20 +55,20 @@ export class RedisSyncQueue<T> implements Iterable<T> {
 
 /** Puts an item, blocking while the queue is full (`QueueFull` with `block: false` or at the timeout, `QueueShutDown`, `RedisTimeout`). */
   put(item: T, options?: SyncPutOptions): void {
-    const timeout = this.timeout(options);
+    const timeout = this.timeout(options, 'put');
     this.run('put', [this.items.encode(item)], timeout, timeout);
   }
 
 /** Takes the next item, blocking while the queue is empty (`QueueEmpty`, `QueueShutDown` once shut down and empty, `RedisTimeout`). */
   get(options?: SyncPutOptions): T {
-    const [[bytes, score]] = this.takeItems(1, this.timeout(options)) as [[Uint8Array, number]];
+    const [[bytes, score]] = this.takeItems(1, this.timeout(options, 'get')) as [[Uint8Array, number]];
     this.held++;
     return this.items.decode(bytes, score);
   }
 
 /** All items or none, blocking until there is room for all of them. */
   putMany(items: Iterable<T>, options?: SyncPutOptions): void {
-    const timeout = this.timeout(options);
+    const timeout = this.timeout(options, 'putMany');
     const entries = this.items.encodeAll(items);
     if (this.config.maxsize > 0 && entries.length > this.config.maxsize) throw new RangeError(`janus-queue: putMany() of ${entries.length} items can never fit in a queue of maxsize ${this.config.maxsize}`);
     if (entries.length === 0) {
@@ -78,7 +81,7 @@ export class RedisSyncQueue<T> implements Iterable<T> {
 /** Blocks for at least one item, then takes up to `max` of those there. */
   getMany(max: number, options?: SyncPutOptions): T[] {
     const n = checkMax(max);
-    const taken = this.takeItems(n, this.timeout(options));
+    const taken = this.takeItems(n, this.timeout(options, 'getMany'));
     this.held += taken.length;
     return taken.map(([bytes, score]) => this.items.decode(bytes, score));
   }
@@ -95,7 +98,7 @@ export class RedisSyncQueue<T> implements Iterable<T> {
 
 /** Blocks until every item put has been marked done; `false` if the timeout passed first. */
   join(options?: JoinOptions): boolean {
-    const timeout = checkTimeout(options?.timeout);
+    const timeout = checkTimeout(checkOptions(options, 'syncQ.join()', JOIN_OPTIONS)?.timeout);
     return this.run('join', timeout, undefined, timeout) as boolean;
   }
 
@@ -170,8 +173,8 @@ export class RedisSyncQueue<T> implements Iterable<T> {
     }
   }
 
-  private timeout(options: SyncPutOptions | undefined): number {
-    if (options !== undefined && (typeof options !== 'object' || options === null)) throw new TypeError('janus-queue: options must be an object');
+  private timeout(options: SyncPutOptions | undefined, call: string): number {
+    checkOptions(options, `syncQ.${call}()`, SYNC_OPTIONS);
     if (options?.block === false) return 0;
     return checkTimeout(options?.timeout);
   }

@@ -33,11 +33,12 @@ export interface SyncFn<F extends AnyFn> {
   (...args: Parameters<F>): Awaited<ReturnType<F>>;
   /** One call with its own options (a timeout for this call only). */
   callWith(options: CallOptions, ...args: Parameters<F>): Awaited<ReturnType<F>>;
-  /** createSyncFn's: stops its worker (later calls throw ServerGone). connectSyncFn's: disconnects this thread, so another may connect. */
+  /** createSyncFn's: stops its worker. connectSyncFn's: disconnects this thread, so another may connect (the server runs on). Either way later calls of this function throw ServerGone. */
   close(): void;
 }
 
-const OPTION_NAMES = new Set(['timeout', 'execArgv', 'env', 'resourceLimits', 'maxBytes']);
+const OPTION_NAMES = ['timeout', 'execArgv', 'env', 'resourceLimits', 'maxBytes'];
+const CONNECT_OPTION_NAMES = ['timeout'];
 
 /**
  * Starts a worker running the module at `workerPath` (which calls
@@ -53,7 +54,7 @@ const OPTION_NAMES = new Set(['timeout', 'execArgv', 'env', 'resourceLimits', 'm
  * const out = format('code'); // blocks until the worker's async function resolves
  */
 export function createSyncFn<F extends AnyFn = (...args: any[]) => any>(workerPath: string | URL, options?: SyncFnOptions | number): SyncFn<F> {
-  const o: SyncFnOptions = typeof options === 'number' ? { timeout: options } : checkOptions(options);
+  const o: SyncFnOptions = typeof options === 'number' ? { timeout: options } : checkOptions(options, OPTION_NAMES);
   const timeout = o.timeout ?? Infinity;
   checkTimeout(timeout);
   const entry = entryURL(workerPath);
@@ -82,18 +83,21 @@ export function createSyncFn<F extends AnyFn = (...args: any[]) => any>(workerPa
  * for this thread. One calling thread per handle.
  *
  * @typeParam F - the served function's type, for the arguments and the result; default: any arguments, an `any` result.
- * @throws TypeError for something that is not a sync-fn handle, or a handle another thread is connected to.
+ * @throws TypeError for something that is not a sync-fn handle, a handle another thread is connected to or this thread serves, or an unknown option; RangeError for a bad timeout.
  * @example
  * // worker.mjs
  * const lookup = connectSyncFn(workerData, { timeout: 5000 });
  * const value = lookup('key'); // blocks while the main thread's async function runs
  */
 export function connectSyncFn<F extends AnyFn = (...args: any[]) => any>(handle: SyncFnHandle, options?: { timeout?: number }): SyncFn<F> {
-  const timeout = options?.timeout ?? Infinity;
+  const timeout = checkOptions(options, CONNECT_OPTION_NAMES).timeout ?? Infinity;
   checkTimeout(timeout);
   const channel = openChannel(handle, 'connectSyncFn()');
   const caller = new Caller(channel, timeout);
-  return syncFn<F>(caller, () => caller.release());
+  return syncFn<F>(caller, () => {
+    caller.closed('janus-queue/sync-fn: close() was called on this function');
+    caller.release();
+  });
 }
 
 function syncFn<F extends AnyFn>(caller: Caller, close: () => void): SyncFn<F> {
@@ -136,10 +140,12 @@ function workerExecArgv(): string[] {
   return out;
 }
 
-function checkOptions(options: SyncFnOptions | undefined): SyncFnOptions {
+/** `options` (an object whose keys are all in `names`), or {}. */
+function checkOptions<O extends object>(options: O | undefined, names: readonly string[]): O | Record<string, never> {
   if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null) throw new TypeError(`janus-queue/sync-fn: options must be an object or a timeout, got ${typeof options}`);
-  for (const key of Object.keys(options)) if (!OPTION_NAMES.has(key)) throw new TypeError(`janus-queue/sync-fn: unknown option "${key}"`);
+  if (typeof options !== 'object' || options === null) throw new TypeError(`janus-queue/sync-fn: options must be an object${names.length > 1 ? ' or a timeout' : ''}, got ${typeof options}`);
+  for (const key of Object.keys(options))
+    if (!names.includes(key)) throw new TypeError(`janus-queue/sync-fn: unknown option "${key}" (known: ${names.join(', ')})`);
   return options;
 }
 

@@ -16,7 +16,12 @@ export interface ServeOptions {
 
 /** A running server (of `serveAsync`). */
 export interface AsyncServer {
-  /** Stops taking calls: later calls throw `ServerGone`; the calls already queued are answered first. Resolves once it has stopped. */
+  /**
+   * Stops taking calls: later calls throw `ServerGone`; the calls already in
+   * the request queue are answered first. A call still running when the
+   * queue is empty is not waited for (it may never settle): its caller gets
+   * `ServerGone`. Resolves once it has stopped.
+   */
   close(): Promise<void>;
   /** Resolves once the server has stopped (closed, or its queues shut down). */
   readonly done: Promise<void>;
