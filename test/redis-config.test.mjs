@@ -3,22 +3,13 @@
 // (TypeError naming both), on both faces. And the batching of taskDone with
 // gets, of large batches, and the flush of taskDone calls at disconnect.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { RedisLifoQueue, RedisPriorityQueue, RedisQueue } from 'janus-queue/redis';
 import { uniqueName } from './fixtures/redis/kinds.mjs';
-import { skipWithoutRedis, startRedis, queueObjects } from './fixtures/redis/server.mjs';
+import { redisForSuite, skipWithoutRedis } from './fixtures/redis/server.mjs';
 
-let server;
-const queues = queueObjects(() => server);
-const { open } = queues;
-
-before(async () => {
-  if (!skipWithoutRedis) server = await startRedis();
-});
-after(async () => {
-  await queues.disconnectAll();
-  await server?.stop();
-});
+const redis = redisForSuite();
+const { open } = redis;
 
 describe('janus-queue/redis: a queue\'s recorded configuration', { skip: skipWithoutRedis }, () => {
   const custom = { encode: (v) => new TextEncoder().encode(String(v)), decode: (b) => new TextDecoder().decode(b) };
@@ -82,7 +73,7 @@ describe('janus-queue/redis: taskDone without a round trip of its own', { skip: 
 
   it('taskDone calls not yet sent leave before disconnect() closes the connection', async () => {
     const name = uniqueName('done-disconnect');
-    const q = new RedisQueue({ name, connection: server.url });
+    const q = new RedisQueue({ name, connection: redis.server.url });
     await q.asyncQ.putMany(['a', 'b']);
     await q.asyncQ.getMany(2);
     await q.asyncQ.taskDone();

@@ -2,29 +2,18 @@
 // test/fixtures/redis/role.mjs), against a real redis-server. Every step
 // waits for a message from the child (a handshake), never for a delay.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { RedisQueue } from 'janus-queue/redis';
 import { children, child as spawnChild } from './fixtures/redis/children.mjs';
 import { uniqueName } from './fixtures/redis/kinds.mjs';
-import { skipWithoutRedis, startRedis, queueObjects } from './fixtures/redis/server.mjs';
-
-let server;
-const child = (...args) => spawnChild(server.url, ...args);
-
-const queues = queueObjects(() => server);
-const open = (options) => queues.open(RedisQueue, options);
+import { redisForSuite, skipWithoutRedis } from './fixtures/redis/server.mjs';
 
 const ids = (items) => items.map((x) => `${x.from}:${x.i}`);
 
 describe('janus-queue/redis across processes', { skip: skipWithoutRedis }, () => {
-  before(async () => {
-    server = await startRedis();
-  });
-  after(async () => {
-    for (const p of children) p.kill('SIGKILL');
-    await queues.disconnectAll();
-    await server?.stop();
-  });
+  const redis = redisForSuite({ beforeStop: () => children.forEach((p) => p.kill('SIGKILL')) });
+  const child = (...args) => spawnChild(redis.server.url, ...args);
+  const open = (options) => redis.open(RedisQueue, options);
 
   it('MPMC across 3 processes: every item is taken exactly once, and join returns once all are done', async () => {
     const name = uniqueName('mpmc');

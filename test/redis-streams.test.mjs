@@ -4,16 +4,12 @@
 // processes. A put shown to wait: a stats() sent after it on the same
 // connection finds it not applied (Redis answers in order). No sleeps.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { QueueShutDown } from 'janus-queue';
 import { RedisQueue } from 'janus-queue/redis';
 import { isPending, within } from './helpers/bounded.mjs';
 import { REDIS_KINDS, uniqueName } from './fixtures/redis/kinds.mjs';
-import { skipWithoutRedis, startRedis, queueObjects } from './fixtures/redis/server.mjs';
-
-let server;
-const queues = queueObjects(() => server);
-const { open } = queues;
+import { redisForSuite, skipWithoutRedis } from './fixtures/redis/server.mjs';
 
 /** A WritableStream that collects what it is given. */
 function collector() {
@@ -22,13 +18,7 @@ function collector() {
 }
 
 describe('janus-queue/redis streams', { skip: skipWithoutRedis }, () => {
-  before(async () => {
-    server = await startRedis();
-  });
-  after(async () => {
-    await queues.disconnectAll();
-    await server?.stop();
-  });
+  const { open } = redisForSuite();
 
   for (const K of REDIS_KINDS) {
     it(`${K.name}: readable() carries what another object puts, in queue order, and closes once the queue is shut down and drained`, async () => {

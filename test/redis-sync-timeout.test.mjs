@@ -5,30 +5,19 @@
 // 0 ms timeout fires in the worker, and only then, at the end of the pause,
 // can Redis run it).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { QueueEmpty } from 'janus-queue';
 import { RedisQueue } from 'janus-queue/redis';
 import { uniqueName } from './fixtures/redis/kinds.mjs';
-import { skipWithoutRedis, startRedis, queueObjects } from './fixtures/redis/server.mjs';
-
-let server;
-let admin;
-const queues = queueObjects(() => server);
-const open = (options) => queues.open(RedisQueue, options);
+import { redisForSuite, skipWithoutRedis } from './fixtures/redis/server.mjs';
 
 const PAUSE_MS = 400;
 
 describe('janus-queue/redis: a sync get that times out while its item is being taken', { skip: skipWithoutRedis }, () => {
-  before(async () => {
-    server = await startRedis();
-    admin = new Redis(server.url);
-  });
-  after(async () => {
-    await queues.disconnectAll();
-    admin?.disconnect();
-    await server?.stop();
-  });
+  let admin;
+  const redis = redisForSuite({ onStart: (server) => void (admin = new Redis(server.url)), beforeStop: () => admin?.disconnect() });
+  const open = (options) => redis.open(RedisQueue, options);
 
   it('a get whose script is in Redis when its timeout passes delivers the item the script took', async () => {
     const name = uniqueName('sync-inflight');

@@ -4,15 +4,11 @@
 // queue objects on one name stand for several processes here; the
 // redis-processes suite uses real ones.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { QueueEmpty, QueueFull, QueueShutDown } from 'janus-queue';
 import { RedisQueue, RedisPriorityQueue } from 'janus-queue/redis';
 import { REDIS_KINDS, uniqueName } from './fixtures/redis/kinds.mjs';
-import { skipWithoutRedis, startRedis, queueObjects } from './fixtures/redis/server.mjs';
-
-let server;
-const queues = queueObjects(() => server);
-const { open } = queues;
+import { redisForSuite, skipWithoutRedis } from './fixtures/redis/server.mjs';
 
 /** Both faces behind one promise-returning shape. */
 const FACES = {
@@ -49,13 +45,7 @@ const FACES = {
 };
 
 describe('janus-queue/redis', { skip: skipWithoutRedis }, () => {
-  before(async () => {
-    server = await startRedis();
-  });
-  after(async () => {
-    await queues.disconnectAll();
-    await server?.stop();
-  });
+  const { open } = redisForSuite();
 
   for (const K of REDIS_KINDS) {
     for (const [faceName, face] of Object.entries(FACES)) {

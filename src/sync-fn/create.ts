@@ -54,7 +54,7 @@ const CONNECT_OPTION_NAMES = ['timeout'];
  * const out = format('code'); // blocks until the worker's async function resolves
  */
 export function createSyncFn<F extends AnyFn = (...args: any[]) => any>(workerPath: string | URL, options?: SyncFnOptions | number): SyncFn<F> {
-  const o: SyncFnOptions = typeof options === 'number' ? { timeout: options } : checkOptions(options, OPTION_NAMES);
+  const o: SyncFnOptions = typeof options === 'number' ? { timeout: options } : checkOptions(options, OPTION_NAMES, 'an object or a timeout');
   const timeout = o.timeout ?? Infinity;
   checkTimeout(timeout);
   const entry = entryURL(workerPath);
@@ -90,7 +90,7 @@ export function createSyncFn<F extends AnyFn = (...args: any[]) => any>(workerPa
  * const value = lookup('key'); // blocks while the main thread's async function runs
  */
 export function connectSyncFn<F extends AnyFn = (...args: any[]) => any>(handle: SyncFnHandle, options?: { timeout?: number }): SyncFn<F> {
-  const timeout = checkOptions(options, CONNECT_OPTION_NAMES).timeout ?? Infinity;
+  const timeout = checkOptions(options, CONNECT_OPTION_NAMES, 'an object').timeout ?? Infinity;
   checkTimeout(timeout);
   const channel = openChannel(handle, 'connectSyncFn()');
   const caller = new Caller(channel, timeout);
@@ -140,10 +140,10 @@ function workerExecArgv(): string[] {
   return out;
 }
 
-/** `options` (an object whose keys are all in `names`), or {}. */
-function checkOptions<O extends object>(options: O | undefined, names: readonly string[]): O | Record<string, never> {
+/** `options` (an object whose keys are all in `names`), or {}; `expected` says what may be passed, for the error. */
+function checkOptions<O extends object>(options: O | undefined, names: readonly string[], expected: string): O | Record<string, never> {
   if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null) throw new TypeError(`janus-queue/sync-fn: options must be an object${names.length > 1 ? ' or a timeout' : ''}, got ${typeof options}`);
+  if (typeof options !== 'object' || options === null) throw new TypeError(`janus-queue/sync-fn: options must be ${expected}, got ${typeof options}`);
   for (const key of Object.keys(options))
     if (!names.includes(key)) throw new TypeError(`janus-queue/sync-fn: unknown option "${key}" (known: ${names.join(', ')})`);
   return options;
