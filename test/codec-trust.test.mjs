@@ -165,6 +165,35 @@ describe('shapes: objects of a repeated key list', () => {
     }
   });
 
+  it('an object whose keys differ from the last shape written at its depth (a prefix, more keys, another order, one key changed, none) comes back with its own keys', () => {
+    const q = new Queue();
+    const variants = [{ a: 1, b: 2 }, { a: 1, b: 2, c: 3, d: 4 }, { b: 2, a: 1, c: 3 }, { a: 1, b: 2, x: 3 }, {}, { 0: 'i', a: 1, b: 2, c: 3 }];
+    const depths = [
+      [(o) => o, (got) => got],
+      [(o) => ({ outer: o, list: [o] }), (got) => got.outer],
+    ];
+    for (const [make, inner] of depths) {
+      for (const v of variants) {
+        // The shape { a, b, c } becomes the last one at this depth (its writer is made at the second).
+        for (let i = 0; i < 3; i++) assert.deepEqual(roundTrip(make({ a: i, b: 2, c: 3 }), q), make({ a: i, b: 2, c: 3 }));
+        const got = roundTrip(make(v), q);
+        assert.deepEqual(got, structuredClone(make(v)));
+        assert.deepEqual(Object.keys(inner(got)), Object.keys(v));
+      }
+    }
+  });
+
+  it("a Proxy's keys are listed once per put, whether or not they are the last shape's", () => {
+    const q = new Queue();
+    for (const target of [{ a: 1, b: 2, c: 3 }, { a: 1, b: 2, z: 3 }, { a: 1 }]) {
+      for (let i = 0; i < 3; i++) roundTrip({ a: i, b: 2, c: 3 }, q);
+      let listed = 0;
+      const p = new Proxy(target, { ownKeys: (t) => (listed++, Reflect.ownKeys(t)) });
+      assert.deepEqual(roundTrip(p, q), { ...target });
+      assert.equal(listed, 1);
+    }
+  });
+
   it('objects used as dictionaries (a new key set each time) round-trip', () => {
     const q = new Queue();
     for (let i = 0; i < 5000; i++) assert.deepEqual(roundTrip({ [`user${i}`]: i, [`x${i % 7}`]: 'v' }, q), { [`user${i}`]: i, [`x${i % 7}`]: 'v' });

@@ -172,8 +172,13 @@ export class Writer {
       }
       if (i === n) return this.endUtf8(short, start, n);
     }
+    if (utf8Write !== undefined) {
+      // Written first: as many bytes as chars means every char was ASCII, so
+      // no lone surrogate (which would take 3), and the check is skipped.
+      const bytes = utf8Write.call(buf, s, start, buf.length - start);
+      return bytes === n || isWellFormed(s) ? this.endUtf8(short, start, bytes) : this.utf16(s);
+    }
     if (!isWellFormed(s)) return this.utf16(s);
-    if (utf8Write !== undefined) return this.endUtf8(short, start, utf8Write.call(buf, s, start, buf.length - start));
     const { written } = encoder.encodeInto(i === 0 ? s : s.slice(i), buf.subarray(start + i));
     this.endUtf8(short, start, i + written);
   }

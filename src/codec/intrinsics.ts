@@ -55,6 +55,34 @@ const hasOwnProperty = Object.prototype.hasOwnProperty as (this: object, key: Pr
  * then inherited enumerable ones (one polluting Object.prototype), which the
  * filter drops.
  */
+/**
+ * ownKeysInto, for an object expected to have the keys `expected`: -1 when
+ * its own enumerable string keys are exactly those, in that order (nothing
+ * is written into `keys`); else their count, listed into `keys`. One for-in
+ * either way: a Proxy's traps run once, as when the keys are listed.
+ */
+export function ownKeysUnless(o: object, expected: readonly string[], keys: string[]): number {
+  const m = expected.length;
+  let n = 0;
+  let same = true;
+  for (const k in o) {
+    if (!hasOwnProperty.call(o, k)) continue;
+    if (same) {
+      if (n < m && k === expected[n]) {
+        n++;
+        continue;
+      }
+      same = false;
+      for (let j = 0; j < n; j++) keys[j] = expected[j]!;
+    }
+    keys[n++] = k;
+  }
+  if (!same) return n;
+  if (n === m) return -1;
+  for (let j = 0; j < n; j++) keys[j] = expected[j]!;
+  return n;
+}
+
 export function ownKeysInto(o: object, keys: string[]): number {
   let n = 0;
   for (const k in o) if (hasOwnProperty.call(o, k)) keys[n++] = k;

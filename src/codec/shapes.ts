@@ -33,6 +33,8 @@ export interface ShapeWriter {
 /** A shape as the encoder knows it. */
 export interface EncoderShape {
   readonly block: Uint8Array;
+  /** Its keys, in order. */
+  readonly keys: readonly string[];
   /** Writes the values of an object of this shape (made once the shape is seen twice), or undefined. */
   write: ((o: object, e: ShapeWriter, own: (o: object, k: string) => boolean) => void) | undefined;
   seen: number;
@@ -69,7 +71,7 @@ export class ShapeBlocks {
       this.lastKeys = keys.slice(0, n);
       this.last = shape;
     }
-    if (shape.write === undefined && ++shape.seen === 2) shape.write = compileWriter(keys.slice(0, n));
+    if (shape.write === undefined && ++shape.seen === 2) shape.write = compileWriter(shape.keys);
     return shape;
   }
 
@@ -87,8 +89,9 @@ export class ShapeBlocks {
       node = next;
     }
     if (node.shape === undefined) {
-      const block = makeBlock(keys.slice(0, n));
-      node.shape = block === null ? null : { block, write: undefined, seen: 0 };
+      const own = keys.slice(0, n);
+      const block = makeBlock(own);
+      node.shape = block === null ? null : { block, keys: own, write: undefined, seen: 0 };
     }
     return node.shape ?? undefined;
   }

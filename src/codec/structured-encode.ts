@@ -12,6 +12,7 @@ import {
   mapEntriesOf,
   maxByteLengthOf,
   ownKeysInto,
+  ownKeysUnless,
   regExpParts,
   setValuesOf,
   sharedArrayBufferLength,
@@ -19,7 +20,7 @@ import {
   typedArrayInfo,
   typedArrayName,
 } from './intrinsics.js';
-import { ShapeBlocks } from './shapes.js';
+import { type EncoderShape, ShapeBlocks } from './shapes.js';
 import * as F from './structured-format.js';
 
 /** The prototypes of the built-ins the codec copies by their internal slots (see kindOf). */
@@ -48,6 +49,8 @@ export class StructuredEncoder {
   private readonly shapes = new ShapeBlocks();
   /** Per depth, the array plain() lists an object's keys in (see ownKeysInto). */
   private readonly keyArrays: string[][] = [];
+  /** Per depth (up to LAST_SHAPES), the shape of the plain object written last there. */
+  private readonly lastShapes: (EncoderShape | undefined)[] = [];
   private depth = 0;
   private busy = false;
 
@@ -181,9 +184,27 @@ export class StructuredEncoder {
     // for this depth (a nested object, written while this one's keys are
     // still in use, has its own). A class instance's by Object.keys: a for-in
     // would walk its prototype chain (deep, maybe a Proxy).
-    const keys = plainProto ? (this.keyArrays[this.depth] ??= []) : Object.keys(o);
-    const n = plainProto ? ownKeysInto(o, keys) : keys.length;
+    let keys: string[];
+    let n: number;
+    if (plainProto) {
+      keys = this.keyArrays[this.depth] ??= [];
+      // The shape written last at this depth, if its writer is made and
+      // this object's keys are its keys: a message's objects, one after
+      // another, skip the shape lookup and keep no key list.
+      const last = this.lastShapes[this.depth];
+      n = last?.write !== undefined ? ownKeysUnless(o, last.keys, keys) : ownKeysInto(o, keys);
+      if (n < 0) {
+        w.u8(F.SHAPE);
+        w.small(last!.block);
+        last!.write!(o, this, hasOwn);
+        return this.ids.close(id);
+      }
+    } else {
+      keys = Object.keys(o);
+      n = keys.length;
+    }
     const shape = this.shapes.shapeFor(keys, n);
+    if (plainProto && shape !== undefined && this.depth < LAST_SHAPES) this.lastShapes[this.depth] = shape;
     const r = o as Record<string, unknown>;
     if (shape !== undefined) {
       w.u8(F.SHAPE);
@@ -395,3 +416,5 @@ class IdTable {
 }
 
 const LINEAR = 16;
+/** Depths whose last shape the encoder remembers. */
+const LAST_SHAPES = 16;
