@@ -64,6 +64,49 @@ describe('values that lie about themselves', () => {
     for (let i = 0; i < 3; i++) assert.deepEqual(roundTrip(make()), structuredClone(make()));
   });
 
+  it("a getter that deletes a later key the prototype also has: the key is left out and the prototype's value (or getter) is never read", () => {
+    const many = (o) => {
+      for (let i = 0; i < 70; i++) o[`k${i}`] = i; // more keys than a shape holds: written key by key
+      return o;
+    };
+    const makers = [
+      // Object.prototype has toString: the deleted own one must not become the inherited function.
+      () => ({ get a() { delete this.toString; return 1; }, toString: 2 }),
+      () => many({ get a() { delete this.valueOf; return 1; }, valueOf: 2 }),
+      // An object of no prototype.
+      () =>
+        Object.create(null, {
+          a: { get() { delete this.b; return 1; }, enumerable: true, configurable: true },
+          b: { value: 2, enumerable: true, configurable: true, writable: true },
+        }),
+    ];
+    for (const make of makers) for (let i = 0; i < 3; i++) assert.deepEqual(roundTrip(make()), structuredClone(make()));
+
+    // A polluted Object.prototype, and a class whose prototype has a getter of the deleted key.
+    Object.prototype.polluted = 7;
+    try {
+      for (let i = 0; i < 3; i++) {
+        const p = { get a() { delete this.polluted; return 1; }, polluted: 2 };
+        assert.deepEqual(roundTrip(p), { a: 1 });
+      }
+    } finally {
+      delete Object.prototype.polluted;
+    }
+    let inheritedRead = 0;
+    class C {
+      constructor() {
+        Object.defineProperty(this, 'a', { get: () => (delete this.b, 1), enumerable: true, configurable: true });
+        Object.defineProperty(this, 'b', { value: 2, enumerable: true, configurable: true, writable: true });
+      }
+      get b() {
+        inheritedRead++;
+        return 'inherited';
+      }
+    }
+    for (let i = 0; i < 3; i++) assert.deepEqual(roundTrip(new C()), structuredClone(new C()));
+    assert.equal(inheritedRead, 0);
+  });
+
   it('a getter that puts into the same queue while its item is encoded: both items arrive intact', () => {
     const q = new Queue();
     const outer = { first: 'x'.repeat(50), get middle() { q.syncQ.put({ inner: 'y'.repeat(40), n: [1, 2, 3] }); return 'm'; }, last: 'z'.repeat(30) };

@@ -36,7 +36,7 @@ export interface EncoderShape {
   /** Its keys, in order. */
   readonly keys: readonly string[];
   /** Writes the values of an object of this shape (made once the shape is seen twice), or undefined. */
-  write: ((o: object, e: ShapeWriter, own: (o: object, k: string) => boolean) => void) | undefined;
+  write: ((o: object, e: ShapeWriter, own: (o: object, k: string) => boolean, inherits: object | undefined) => void) | undefined;
   seen: number;
 }
 
@@ -218,13 +218,21 @@ function compileMaker(keys: readonly string[]): Shape['make'] {
 
 /**
  * The encoder's function for a shape: each value by a named [[Get]] (one
- * inline cache per key, instead of a keyed load that sees every shape), and
- * a key that a getter of an earlier one deleted is written ABSENT.
+ * inline cache per key, instead of a keyed load that sees every shape), of
+ * an own key only, as structuredClone reads them: a key that a getter of an
+ * earlier one deleted is written ABSENT, and its prototype's value is never
+ * read. `inherits` (see StructuredEncoder.plain): where a deleted key could
+ * be inherited from; a key it lacks is read first and checked only when
+ * undefined (the common case costs no own check), else (and for a class
+ * instance, `inherits` undefined) checked first.
  */
 function compileWriter(keys: readonly string[]): EncoderShape['write'] {
   const steps = keys.map((k) => {
     const q = JSON.stringify(k);
-    return `v = o[${q}]; if (v === undefined && !own(o, ${q})) e.absent(); else e.value(v); e.over();`;
+    return (
+      `if (inherits === undefined || ${q} in inherits) { if (own(o, ${q})) e.value(o[${q}]); else e.absent(); } ` +
+      `else { v = o[${q}]; if (v === undefined && !own(o, ${q})) e.absent(); else e.value(v); } e.over();`
+    );
   });
-  return compile<EncoderShape['write']>(['o', 'e', 'own'], `let v; ${steps.join(' ')}`);
+  return compile<EncoderShape['write']>(['o', 'e', 'own', 'inherits'], `let v; ${steps.join(' ')}`);
 }

@@ -145,7 +145,8 @@ export class StructuredEncoder {
     if (Array.isArray(o)) this.array(o);
     else {
       const proto = Object.getPrototypeOf(o);
-      if (proto === Object.prototype || proto === null) this.plain(o, true);
+      if (proto === Object.prototype) this.plain(o, proto);
+      else if (proto === null) this.plain(o, NO_PROTOTYPE);
       else this.other(o, proto);
     }
     this.depth--;
@@ -176,8 +177,16 @@ export class StructuredEncoder {
     this.ids.close(id);
   }
 
-  /** A plain object (or a class instance): its own enumerable string keys, then each value by [[Get]], as structuredClone reads them. */
-  private plain(o: object, plainProto: boolean): void {
+  /**
+   * A plain object (or a class instance): its own enumerable string keys,
+   * then each value by [[Get]] of an own key, as structuredClone reads them.
+   * `inherits`: Object.prototype, or NO_PROTOTYPE for an object of none (the
+   * keys a getter's deletion could expose, from an object with no user
+   * code); undefined for a class instance (every key checked before its
+   * read: its prototype may have getters, or be a Proxy).
+   */
+  private plain(o: object, inherits: object | undefined): void {
+    const plainProto = inherits !== undefined;
     const w = this.w;
     const id = this.ids.add(o, w.pos);
     // An object of Object.prototype (or none): its keys into an array kept
@@ -196,7 +205,7 @@ export class StructuredEncoder {
       if (n < 0) {
         w.u8(F.SHAPE);
         w.small(last!.block);
-        last!.write!(o, this, hasOwn);
+        last!.write!(o, this, hasOwn, inherits);
         return this.ids.close(id);
       }
     } else {
@@ -205,17 +214,15 @@ export class StructuredEncoder {
     }
     const shape = this.shapes.shapeFor(keys, n);
     if (plainProto && shape !== undefined && this.depth < LAST_SHAPES) this.lastShapes[this.depth] = shape;
-    const r = o as Record<string, unknown>;
     if (shape !== undefined) {
       w.u8(F.SHAPE);
       w.small(shape.block);
-      if (shape.write !== undefined) shape.write(o, this, hasOwn);
+      if (shape.write !== undefined) shape.write(o, this, hasOwn, inherits);
       else {
         for (let i = 0; i < n; i++) {
-          const k = keys[i]!;
-          const v = r[k];
           // A getter of an earlier key may have deleted this one: structuredClone leaves it out.
-          if (v === undefined && !hasOwn(o, k)) w.u8(F.ABSENT);
+          const v = ownValue(o, keys[i]!, inherits);
+          if (v === NOT_OWN) w.u8(F.ABSENT);
           else this.value(v);
           w.over();
         }
@@ -227,8 +234,8 @@ export class StructuredEncoder {
       let count = 0;
       for (let i = 0; i < n; i++) {
         const k = keys[i]!;
-        const v = r[k];
-        if (v === undefined && !hasOwn(o, k)) continue;
+        const v = ownValue(o, k, inherits);
+        if (v === NOT_OWN) continue;
         w.string(k);
         this.value(v);
         w.over();
@@ -254,7 +261,7 @@ export class StructuredEncoder {
     // (a Blob, a MessagePort, a URL): structuredClone either copies what only
     // the host can read, or refuses it; a pure codec cannot do the first, so
     // it refuses rather than send an empty object.
-    if (tag === '[object Object]') return this.plain(o, false);
+    if (tag === '[object Object]') return this.plain(o, undefined);
     return cannot(`a ${tag.slice(8, -1)}`);
   }
 
@@ -357,6 +364,18 @@ export class StructuredEncoder {
     if (hasCause) this.value((e as { cause?: unknown }).cause);
     this.ids.close(id);
   }
+}
+
+/** What plain() passes as `inherits` for an object of no prototype: nothing to inherit, and no user code. */
+const NO_PROTOTYPE: object = Object.freeze(Object.create(null) as object);
+/** ownValue() of a key the object no longer has. */
+const NOT_OWN = Symbol('not own');
+
+/** The value of `o`'s own key `k` by [[Get]], or NOT_OWN if it has none (see plain(): `inherits`). */
+function ownValue(o: object, k: string, inherits: object | undefined): unknown {
+  if (inherits === undefined || k in inherits) return hasOwn(o, k) ? (o as Record<string, unknown>)[k] : NOT_OWN;
+  const v = (o as Record<string, unknown>)[k];
+  return v === undefined && !hasOwn(o, k) ? NOT_OWN : v;
 }
 
 /** Whether `o` (of prototype `proto`) may be a built-in with internal slots: it inherits from a built-in prototype, or says it is something else than an Object. */
