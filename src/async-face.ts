@@ -24,9 +24,17 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
     super(core, items);
     this.getters = new AsyncWait(core, {
       list: GETTERS,
-      attempt: (head) => (head.view !== undefined ? core.getViewLocked(head.view) : head.max === undefined ? core.getLocked() : core.getManyLocked(head.max)),
+      attempt: (head, calls) => {
+        if (head.view !== undefined) return core.getViewLocked(head.view);
+        if (head.max !== undefined) return core.getManyLocked(head.max);
+        // Several gets waiting in a row: as many items as are there, for
+        // as many of them, in one lock hold (one item each, in their order).
+        const k = calls.leading(isGet, SERVE_AT_ONCE);
+        return k > 1 ? core.getManyLocked(k) : core.getLocked();
+      },
       settle: (r, calls) => {
         if (typeof r === 'number') return rejectAll(calls, () => new QueueShutDown());
+        if (calls.first()!.max === undefined && (r as Partial<TakenMany>).lens !== undefined) return settleGets(items, r as TakenMany, calls);
         const head = calls.shift()!;
         settleWith(head, () => (head.view !== undefined ? (r as { value: unknown }).value : head.max === undefined ? items.decode(r as Taken) : items.decodeMany(r as TakenMany)));
       },
@@ -290,6 +298,34 @@ function settleWith(call: Call, value: () => unknown): void {
   } catch (e) {
     call.reject(e);
   }
+}
+
+/** The most waiting gets a pump serves in one lock hold. */
+const SERVE_AT_ONCE = 64;
+
+/** A plain get (not getMany, not getView): what a pump may serve several of at once. */
+const isGet = (call: Call): boolean => call.max === undefined && call.view === undefined;
+
+/**
+ * Settles the gets at the head of `calls` with the items taken for them, one
+ * each, in order: an item that cannot be decoded rejects its own get only, as
+ * a get of it alone would. They leave the FIFO before any is decoded: a
+ * custom codec's decode (the caller's code) that aborts one of them cannot
+ * make an item go to a call after them (maybe a getMany).
+ */
+function settleGets(items: Items, taken: TakenMany, calls: Calls): void {
+  const served: Call[] = [];
+  for (let i = 0; i < taken.lens.length; i++) served.push(calls.shift()!);
+  let next = 0;
+  items.decodeEach(
+    taken,
+    (value) => settleWith(served[next++]!, () => value),
+    (e) => {
+      const call = served[next++]!;
+      finish(call);
+      call.reject(e);
+    },
+  );
 }
 
 function rejectAll(calls: Calls, error: () => Error): void {

@@ -10,8 +10,8 @@ export type { Call } from './calls.js';
 /** What a pump does with the shared state; `attempt` runs with the lock held, `settle` after it is released. */
 export interface PumpRules {
   readonly list: ListId;
-  /** One core step for the call at the head; BLOCKED if it must wait. */
-  attempt(head: Call): unknown;
+  /** One core step for the call at the head (and maybe the calls after it, see AsyncFace); BLOCKED if it must wait. */
+  attempt(head: Call, calls: Calls): unknown;
   /** Settles the calls a result other than BLOCKED serves, removing them from `calls`. */
   settle(r: unknown, calls: Calls): void;
 }
@@ -142,7 +142,7 @@ export class AsyncWait {
       return DONE;
     }
     const head = calls.first()!;
-    const r = this.rules.attempt(head);
+    const r = this.rules.attempt(head, calls);
     if (r === BLOCKED) wait.registerLocked(head.need ?? 0, head.batch?.lens.length ?? 1);
     return r;
   };

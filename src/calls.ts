@@ -55,6 +55,19 @@ export class Calls {
     return this.items[this.head];
   }
 
+  /** How many pending calls from the oldest on, up to `limit`, `match` accepts before the first it refuses. */
+  leading(match: (call: Call) => boolean, limit: number): number {
+    const items = this.items;
+    let n = 0;
+    for (let i = this.head; i < items.length && n < limit; i++) {
+      const call = items[i]!;
+      if (call.gone) continue;
+      if (!match(call)) break;
+      n++;
+    }
+    return n;
+  }
+
   /** Takes the oldest pending call (the caller checked length > 0). */
   shift(): Call {
     const call = this.first()!;

@@ -166,6 +166,23 @@ export class Items {
    * of its batch along. If none decodes, the first item's error is thrown.
    */
   decodeMany(taken: TakenMany): unknown[] {
+    const out: unknown[] = [];
+    let error: unknown;
+    let failed = false;
+    this.decodeEach(
+      taken,
+      (value) => out.push(value),
+      (e) => {
+        if (!failed) error = e;
+        failed = true;
+      },
+    );
+    if (out.length === 0 && failed) throw error;
+    return out;
+  }
+
+  /** Decodes each item a getMany took, in order, as decode() does: `ok` with its value or `failed` with its codec's error, per item. */
+  decodeEach(taken: TakenMany, ok: (value: unknown) => void, failed: (error: unknown) => void): void {
     const { bytes, lens, priorities } = taken;
     const codec = this.codec;
     // Every item's bytes are taken out of the scratch buffer before any is
@@ -173,21 +190,15 @@ export class Items {
     // from this queue again (and so refill the scratch buffer).
     const items: Uint8Array[] = [];
     for (let i = 0, at = 0; i < lens.length; at += lens[i++]!) items.push(codec.freshCopy ? bytes.slice(at, at + lens[i]!) : bytes.subarray(at, at + lens[i]!));
-    const out: unknown[] = [];
-    let error: unknown;
-    let failed = false;
     for (let i = 0; i < items.length; i++) {
       let value: unknown;
       try {
         value = codec.decode(items[i]!);
       } catch (e) {
-        if (!failed) error = e;
-        failed = true;
+        failed(e);
         continue;
       }
-      out.push(this.priority ? [priorities[i], value] : value);
+      ok(this.priority ? [priorities[i], value] : value);
     }
-    if (out.length === 0 && failed) throw error;
-    return out;
   }
 }

@@ -75,3 +75,74 @@ describe('the async face per item', () => {
     assert.equal(q.syncQ.qsize(), 4);
   });
 });
+
+describe('several gets waiting in one thread', () => {
+  it('are served in one lock hold when the items come together, one item each, in order', async () => {
+    const q = new Queue();
+    const k = 50;
+    const gets = Array.from({ length: k }, () => q.asyncQ.get());
+    const counts = await counting(async () => {
+      q.syncQ.putMany([...Array(k).keys()]);
+      assert.deepEqual(await Promise.all(gets), [...Array(k).keys()]);
+    });
+    // The putMany, then the pump's one section: it ends its wait and takes the k items.
+    assert.equal(counts.lock, 2);
+    assert.equal(q.syncQ.qsize(), 0);
+  });
+
+  it('take only as many items as there are, and stop at a getMany, a getView or an aborted call', async () => {
+    const q = new Queue();
+    const aborted = new AbortController();
+    const calls = [q.asyncQ.get(), q.asyncQ.get({ signal: aborted.signal }), q.asyncQ.get(), q.asyncQ.getMany(3), q.asyncQ.get(), q.asyncQ.get()];
+    aborted.abort(new Error('gone'));
+    await assert.rejects(calls[1], { message: 'gone' });
+    q.syncQ.putMany([0, 1, 2, 3, 4]);
+    assert.deepEqual(await Promise.all([calls[0], calls[2], calls[3]]), [0, 1, [2, 3, 4]]);
+    q.syncQ.put(5);
+    assert.equal(await calls[4], 5);
+    q.syncQ.put(6);
+    assert.equal(await calls[5], 6);
+
+    const bytes = new Queue({ codec: 'bytes' });
+    const viewed = [bytes.asyncQ.get(), bytes.asyncQ.getView((v) => v[0]), bytes.asyncQ.get()];
+    bytes.syncQ.putMany([Uint8Array.of(1), Uint8Array.of(2), Uint8Array.of(3)]);
+    const [a, b, c] = await Promise.all(viewed);
+    assert.deepEqual([a[0], b, c[0]], [1, 2, 3]);
+  });
+
+  it('an item that cannot be decoded rejects its own get only', async () => {
+    const codec = {
+      encode: (v) => new TextEncoder().encode(v),
+      decode: (b) => {
+        const s = new TextDecoder().decode(b);
+        if (s === 'bad') throw new Error('cannot decode bad');
+        return s;
+      },
+    };
+    const q = new Queue({ codec });
+    const gets = [q.asyncQ.get(), q.asyncQ.get(), q.asyncQ.get()];
+    q.syncQ.putMany(['a', 'bad', 'c']);
+    const settled = await Promise.allSettled(gets);
+    assert.deepEqual(
+      settled.map((r) => r.value ?? r.reason.message),
+      ['a', 'cannot decode bad', 'c'],
+    );
+  });
+
+  it("a decode that aborts a get already served cannot make its item go to the getMany after it", async () => {
+    const later = new AbortController();
+    const codec = {
+      encode: (v) => new TextEncoder().encode(v),
+      decode: (b) => {
+        const s = new TextDecoder().decode(b);
+        if (s === 'x') later.abort(new Error('aborted while decoding'));
+        return s;
+      },
+    };
+    const q = new Queue({ codec });
+    const calls = [q.asyncQ.get(), q.asyncQ.get({ signal: later.signal }), q.asyncQ.getMany(2)];
+    q.syncQ.putMany(['x', 'y', 'z', 'w']);
+    // Both gets had their items taken in one section before x was decoded.
+    assert.deepEqual(await Promise.all(calls), ['x', 'y', ['z', 'w']]);
+  });
+});
