@@ -98,7 +98,7 @@ export async function consume(q, r, id) {
     (r() < 0.5 ? q.syncQ : q.asyncQ).taskDone();
   };
   for (;;) {
-    const op = r.int(6);
+    const op = r.int(7);
     try {
       if (op === 0) take(q.syncQ.get({ timeout: r.pick([0, 1, 5, 50]) }));
       else if (op === 1) take(q.syncQ.getNowait());
@@ -111,7 +111,21 @@ export async function consume(q, r, id) {
       } else if (op === 4) {
         const xs = r() < 0.5 ? q.syncQ.getMany(3, { timeout: r.pick([0, 5]) }) : await q.asyncQ.getMany(3, { timeout: r.pick([0, 5]) });
         xs.forEach(take);
-      } else take(q.syncQ.get({ timeout: 50 }));
+      } else if (op === 5) take(q.syncQ.get({ timeout: 50 }));
+      else {
+        // Several gets waiting at once in this thread (its pump serves a run
+        // of them in one lock hold), some with a timeout, some aborted.
+        const ac = new AbortController();
+        const ps = Array.from({ length: 2 + r.int(7) }, () => q.asyncQ.get(r() < 0.5 ? { timeout: r.pick([1, 5, 50]) } : { signal: ac.signal }));
+        if (r() < 0.3) ac.abort();
+        let stop;
+        for (const s of await Promise.allSettled(ps)) {
+          if (s.status === 'fulfilled') take(s.value);
+          else if (s.reason instanceof QueueShutDown) stop = s.reason;
+          else if (!(s.reason instanceof QueueEmpty) && !isAbort(s.reason)) throw s.reason;
+        }
+        if (stop) throw stop;
+      }
     } catch (e) {
       if (e instanceof QueueShutDown) break;
       if (!(e instanceof QueueEmpty) && !isAbort(e)) throw e;
