@@ -4,7 +4,7 @@
 // LOCK word and the timers started.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Queue } from 'janus-queue';
+import { LifoQueue, PriorityQueue, Queue } from 'janus-queue';
 import { LOCK } from './helpers/layout.mjs';
 
 /** Runs `body`, counting compareExchange calls on the LOCK word and setTimeout calls. */
@@ -88,6 +88,22 @@ describe('several gets waiting in one thread', () => {
     // The putMany, then the pump's one section: it ends its wait and takes the k items.
     assert.equal(counts.lock, 2);
     assert.equal(q.syncQ.qsize(), 0);
+  });
+
+  it('get, in LIFO and priority queues too, the items single gets would take, in that order; then QueueShutDown once drained', async () => {
+    const items = { Queue: [...Array(10).keys()], LifoQueue: [...Array(10).keys()], PriorityQueue: [3, 1, 2, 1, 0, 3, 2, 0, 1, 5].map((p, i) => [p, i]) };
+    for (const K of [Queue, LifoQueue, PriorityQueue]) {
+      const waiting = new K();
+      const gets = Array.from({ length: 12 }, () => waiting.asyncQ.get());
+      waiting.syncQ.putMany(items[K.name]);
+      const single = new K();
+      single.syncQ.putMany(items[K.name]);
+      const expected = items[K.name].map(() => single.syncQ.get());
+      waiting.syncQ.shutdown();
+      const settled = await Promise.allSettled(gets);
+      assert.deepEqual(settled.slice(0, 10).map((r) => r.value), expected, K.name);
+      assert.deepEqual(settled.slice(10).map((r) => r.reason?.name), ['QueueShutDown', 'QueueShutDown'], K.name);
+    }
   });
 
   it('take only as many items as there are, and stop at a getMany, a getView or an aborted call', async () => {
