@@ -44,19 +44,20 @@ export function copyIn(dst: Uint8Array, dst32: Int32Array, at: number, src: Uint
   dst.set(src.subarray(0, len), at);
 }
 
-/**
- * Copies the first `len` bytes of `src` into `dst` at any byte `at` (a
- * batch's buffer): a byte loop for a few bytes, else `set()` of a view.
- */
-export function copyBytes(dst: Uint8Array, at: number, src: Uint8Array, len: number): void {
-  if (len === uint8Length(src)) dst.set(src, at);
-  else if (len <= 32) for (let j = 0; j < len; j++) dst[at + j] = src[j]!;
-  else dst.set(src.subarray(0, len), at);
-}
+/** Where an item of `len` bytes ends in a batch, whose items start on 4-byte boundaries (so that each is copied as words). */
+export const wordEnd = (at: number, len: number): number => (at + len + 3) & ~3;
 
-/** Copies `len` bytes of shared memory from byte `from` (4-aligned) to the start of `dst` (whose Int32 view is `dst32`, at least `len` rounded up to 4 long). */
-export function copyOutWords(dst: Uint8Array, dst32: Int32Array, u8: Uint8Array, w: Int32Array, from: number, len: number): void {
-  if (len > WORDS_MAX || (from & 3) !== 0) return dst.set(u8.subarray(from, from + len));
+/**
+ * Copies `len` bytes from byte `from` of `src` (whose Int32 view is `src32`)
+ * to byte `to` of `dst` (`dst32`), all our own buffers (shared memory, a
+ * scratch or batch buffer): as words when both ends are 4-aligned and the
+ * item is short (the last word may move up to 3 bytes past it, inside a
+ * record's padding or the word-rounded room of a batch or scratch buffer),
+ * else by `set()` of a view.
+ */
+export function copyAt(dst: Uint8Array, dst32: Int32Array, to: number, src: Uint8Array, src32: Int32Array, from: number, len: number): void {
+  if (len > WORDS_MAX || ((to | from) & 3) !== 0) return dst.set(src.subarray(from, from + len), to);
+  const t = to >> 2;
   const f = from >> 2;
-  for (let j = 0, n = (len + 3) >> 2; j < n; j++) dst32[j] = w[f + j]!;
+  for (let j = 0, n = (len + 3) >> 2; j < n; j++) dst32[t + j] = src32[f + j]!;
 }

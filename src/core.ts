@@ -28,16 +28,18 @@ export interface Taken {
   readonly priority: number;
 }
 
-/** What a getMany took, in the order single gets would have taken it: the items' bytes end to end in `bytes` (the scratch buffer, valid until the next get, as for Taken), and per item its length and priority. */
+/** What a getMany took, in the order single gets would have taken it: the items' bytes one after another in `bytes`, each from a 4-byte boundary (src/copy.ts wordEnd; the scratch buffer, valid until the next get, as for Taken), and per item its length and priority. */
 export interface TakenMany {
   readonly bytes: Uint8Array;
   readonly lens: number[];
   readonly priorities: number[];
 }
 
-/** A putMany batch, encoded: the items' bytes end to end, and per item its length, record size and priority. */
+/** A putMany batch, encoded: the items' bytes one after another, each from a 4-byte boundary (src/copy.ts wordEnd), and per item its length, record size and priority. */
 export interface Batch {
   bytes: Uint8Array;
+  /** The Int32 view of `bytes`' buffer (which it starts). */
+  words: Int32Array;
   lens: number[];
   sizes: number[];
   priorities: number[];

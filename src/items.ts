@@ -1,6 +1,6 @@
 import { CODEC_IDS, type WireCodec, codecName, describe } from './codec/index.js';
 import type { Batch, Core, Taken, TakenMany } from './core.js';
-import { copyBytes } from './copy.js';
+import { copyIn, wordEnd } from './copy.js';
 import { tooLarge } from './errors.js';
 
 /** An item ready to enter the queue: its bytes (the first `len` of `bytes`, maybe a codec's scratch buffer), priority and record size. */
@@ -45,6 +45,7 @@ export class Items {
   private readonly priority: boolean;
   private readonly maxBytes: number;
   private batchScratch = new Uint8Array(256);
+  private batchScratch32 = new Int32Array(this.batchScratch.buffer);
   private readonly prepared: Prepared = { bytes: new Uint8Array(0), len: 0, priority: 0, need: 0 };
 
   constructor(
@@ -115,6 +116,8 @@ export class Items {
     if (items == null || typeof (items as Iterable<unknown>)[Symbol.iterator] !== 'function')
       throw new TypeError(`janus-queue: putMany() takes an iterable of items, got ${describe(items)}`);
     let bytes = reuse ? this.batchScratch : new Uint8Array(256);
+    let words = reuse ? this.batchScratch32 : new Int32Array(bytes.buffer);
+    // Each item starts on a word boundary: it is copied as words, here and into the ring.
     let end = 0;
     // An array says how many items come: size the buffer from the first one.
     const count = Array.isArray(items) ? items.length : 0;
@@ -133,22 +136,27 @@ export class Items {
       const one = this.prepare(item);
       if (need + one.need > arena)
         throw new RangeError(`janus-queue: putMany() items need more than ${arena} bytes of arena together, and the queue has ${arena} (maxBytes ${this.maxBytes}); put fewer at a time`);
-      if (end + one.len > bytes.length) {
-        const guess = end === 0 && count > 0 ? one.len * count : 0;
-        const grown = new Uint8Array(Math.max(end + one.len, bytes.length * 2, guess));
+      // Room for the item and the up to 3 bytes a word copy moves past it.
+      if (end + one.len + 3 > bytes.length) {
+        const guess = end === 0 && count > 0 ? wordEnd(0, one.len) * count : 0;
+        const grown = new Uint8Array((Math.max(end + one.len + 3, bytes.length * 2, guess) + 7) & ~7);
         grown.set(bytes.subarray(0, end));
         bytes = grown;
+        words = new Int32Array(grown.buffer);
       }
-      copyBytes(bytes, end, one.bytes, one.len);
-      end += one.len;
+      copyIn(bytes, words, end, one.bytes, one.len);
+      end = wordEnd(end, one.len);
       lens.push(one.len);
       sizes.push(one.need);
       priorities.push(one.priority);
       need += one.need;
     }
     // Keep the grown scratch for the next batch, unless it is huge.
-    if (reuse && bytes.length <= MAX_BATCH_SCRATCH) this.batchScratch = bytes;
-    return { bytes: bytes.subarray(0, end), lens, sizes, priorities, need };
+    if (reuse && bytes.length <= MAX_BATCH_SCRATCH) {
+      this.batchScratch = bytes;
+      this.batchScratch32 = words;
+    }
+    return { bytes, words, lens, sizes, priorities, need };
   }
 
   /** The item a get took (after the release, before this instance's next get): a `[priority, value]` pair in a priority queue. */
@@ -188,12 +196,17 @@ export class Items {
     // Every item's bytes are taken out of the scratch buffer before any is
     // decoded: a custom codec's decode is the caller's code, which may get
     // from this queue again (and so refill the scratch buffer).
-    const items: Uint8Array[] = [];
-    for (let i = 0, at = 0; i < lens.length; at += lens[i++]!) items.push(codec.freshCopy ? bytes.slice(at, at + lens[i]!) : bytes.subarray(at, at + lens[i]!));
-    for (let i = 0; i < items.length; i++) {
+    // A built-in codec's decode runs no code of the caller's: it reads each
+    // item in place, from its offset.
+    let fresh: Uint8Array[] | undefined;
+    if (codec.freshCopy) {
+      fresh = [];
+      for (let i = 0, at = 0; i < lens.length; at = wordEnd(at, lens[i++]!)) fresh.push(bytes.slice(at, at + lens[i]!));
+    }
+    for (let i = 0, at = 0; i < lens.length; at = wordEnd(at, lens[i++]!)) {
       let value: unknown;
       try {
-        value = codec.decode(items[i]!);
+        value = fresh ? codec.decode(fresh[i]!) : codec.decode(bytes, lens[i]!, at);
       } catch (e) {
         failed(e);
         continue;

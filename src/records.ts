@@ -1,7 +1,7 @@
 import type { Batch, Taken, TakenMany } from './core.js';
 import { checkRecord } from './integrity.js';
 import type { Journal } from './journal.js';
-import { copyIn, copyOutWords } from './copy.js';
+import { copyAt, copyIn, wordEnd } from './copy.js';
 import { KIND_FIFO, KIND_LIFO, type Kind } from './kinds.js';
 import { COUNT, HEAD, LAST, LIVE, R_FLAGS, R_LEN, R_PREV, R_PRIORITY, R_SIZE, TAIL, USED, align8, headerBytes } from './layout.js';
 import type { Ring } from './ring.js';
@@ -70,11 +70,14 @@ export class Records {
   appendAll(batch: Batch): boolean {
     const ring = this.ring;
     if (!ring.fitsAll(batch.sizes) && !(ring.compactHoles() && ring.fitsAll(batch.sizes))) return false;
+    // The batch's items start on word boundaries (src/items.ts prepareMany).
     for (let i = 0, at = 0; i < batch.lens.length; i++) {
       const len = batch.lens[i]!;
       const size = batch.sizes[i]!;
-      this.write(ring.place(size), size, batch.bytes.subarray(at, at + len), len, batch.priorities[i] ?? 0);
-      at += len;
+      const off = ring.place(size);
+      copyAt(this.u8, this.w, ring.at(off) + this.header, batch.bytes, batch.words, at, len);
+      this.count(off, size, len, batch.priorities[i] ?? 0);
+      at = wordEnd(at, len);
     }
     return true;
   }
@@ -116,7 +119,7 @@ export class Records {
     const b = this.ring.at(off);
     const taken = this.taken;
     const len = this.w[(b + R_LEN) >> 2]!;
-    taken.bytes = this.copyOut(b + this.header, len, 0, true);
+    taken.bytes = this.copyOut(b + this.header, len, 0);
     taken.len = len;
     taken.priority = this.priorityAt(b);
     this.remove(off);
@@ -138,7 +141,8 @@ export class Records {
 
   /**
    * Takes `k` items (k <= COUNT), in the order single gets would take them,
-   * copied end to end into the scratch buffer: the views, or the fresh arrays
+   * copied one after another into the scratch buffer, each from a word
+   * boundary (src/copy.ts wordEnd), as words: the fresh arrays
    * a codec keeps, are made after the release (src/items.ts decodeMany), so
    * the lock is not held while 100 arrays are allocated.
    */
@@ -150,7 +154,7 @@ export class Records {
       const b = this.ring.at(off);
       const len = this.w[(b + R_LEN) >> 2]!;
       this.copyOut(b + this.header, len, at);
-      at += len;
+      at = wordEnd(at, len);
       lens.push(len);
       priorities.push(this.priorityAt(b));
       this.remove(off);
@@ -194,7 +198,7 @@ export class Records {
    * (src/items.ts): allocating it (about 0.8 µs for 1 KiB, an off-heap
    * buffer) does not hold the lock.
    */
-  private copyOut(from: number, len: number, at: number, whole = false): Uint8Array {
+  private copyOut(from: number, len: number, at: number): Uint8Array {
     if (this.scratch.length < at + len + 4) {
       // A multiple of 8, with room for a word copy's last word.
       const grown = new Uint8Array((Math.max(at + len + 4, this.scratch.length * 2) + 7) & ~7);
@@ -202,14 +206,8 @@ export class Records {
       this.scratch = grown;
       this.scratch32 = new Int32Array(grown.buffer);
     }
-    const dst = this.scratch;
-    if (whole) {
-      // The item at the start of the scratch buffer, no view of it made (takeOne).
-      copyOutWords(dst, this.scratch32, this.u8, this.w, from, len);
-      return dst;
-    }
-    const view = dst.subarray(at, at + len);
-    view.set(this.u8.subarray(from, from + len));
-    return view;
+    copyAt(this.scratch, this.scratch32, at, this.u8, this.w, from, len);
+    return this.scratch;
   }
+
 }

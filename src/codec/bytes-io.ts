@@ -234,13 +234,13 @@ export function isWellFormed(s: string): boolean {
 export class Reader {
   buf: Uint8Array = new Uint8Array(0);
   pos = 0;
-  /** Where the item's bytes end: they are buf[0 … end). */
+  /** Where the item's bytes end: they are buf[start … end). */
   end = 0;
 
-  reset(bytes: Uint8Array, len = bytes.length): void {
+  reset(bytes: Uint8Array, len = bytes.length, start = 0): void {
     this.buf = bytes;
-    this.pos = 0;
-    this.end = len;
+    this.pos = start;
+    this.end = start + len;
   }
 
   need(n: number): void {

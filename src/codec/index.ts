@@ -69,8 +69,8 @@ export interface WireCodec {
    */
   encodeLen(value: unknown, limit: number): number;
   readonly out: Uint8Array;
-  /** The item in `bytes[0 … len)` (`len` defaults to the whole array; a freshCopy codec always gets an array of exactly its bytes). */
-  decode(bytes: Uint8Array, len?: number): unknown;
+  /** The item in `bytes[start … start + len)` (`len` defaults to the whole array, `start` to 0; a freshCopy codec always gets an array of exactly its bytes). */
+  decode(bytes: Uint8Array, len?: number, start?: number): unknown;
 }
 
 /** encodeLen() and `out` for a codec whose encode() returns a whole array: its length read through the intrinsic getter. */
@@ -101,7 +101,7 @@ function structured(): WireCodec {
     get out() {
       return enc.out;
     },
-    decode: (b, len) => dec.decode(b, len),
+    decode: (b, len, start) => dec.decode(b, len, start),
   };
 }
 
@@ -123,8 +123,8 @@ function stringCodec(id: number, toText: (v: unknown) => string, fromText: (s: s
     get out() {
       return w.buf;
     },
-    decode(b, len) {
-      r.reset(b, len);
+    decode(b, len, start) {
+      r.reset(b, len, start);
       return fromText(r.string());
     },
   };

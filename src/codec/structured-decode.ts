@@ -27,16 +27,16 @@ export class StructuredDecoder {
   private absent = false;
   private busy = false;
 
-  /** Decodes the item in `bytes[0 … len)`. */
-  decode(bytes: Uint8Array, len = bytes.length): unknown {
-    if (this.busy) return new StructuredDecoder().decode(bytes, len);
+  /** Decodes the item in `bytes[start … start + len)`. */
+  decode(bytes: Uint8Array, len = bytes.length, start = 0): unknown {
+    if (this.busy) return new StructuredDecoder().decode(bytes, len, start);
     this.busy = true;
-    this.r.reset(bytes, len);
+    this.r.reset(bytes, len, start);
     this.depth = 0;
     this.absent = false;
     try {
       const v = this.value();
-      if (this.r.pos !== len) throw corrupted('trailing data');
+      if (this.r.pos !== this.r.end) throw corrupted('trailing data');
       return v;
     } catch (e) {
       // Bytes our encoder wrote always decode: a RangeError of a view's
