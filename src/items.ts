@@ -2,6 +2,7 @@ import { CODEC_IDS, type WireCodec, codecName, describe } from './codec/index.js
 import type { Batch, Core, Taken, TakenMany } from './core.js';
 import { copyIn, wordEnd } from './copy.js';
 import { tooLarge } from './errors.js';
+import { copyOf } from './codec/intrinsics.js';
 
 /** An item ready to enter the queue: its bytes (the first `len` of `bytes`, maybe a codec's scratch buffer), priority and record size. */
 export interface Prepared {
@@ -44,8 +45,10 @@ export function ownCopy(bytes: Uint8Array, len: number): Uint8Array {
 export class Items {
   private readonly priority: boolean;
   private readonly maxBytes: number;
-  private batchScratch = new Uint8Array(256);
-  private batchScratch32 = new Int32Array(this.batchScratch.buffer);
+  private batchScratch: Uint8Array = new Uint8Array(256);
+  private batchScratch32: Int32Array = new Int32Array(this.batchScratch.buffer);
+  /** A putMany is filling the batch scratch. */
+  private batchBusy = false;
   private readonly prepared: Prepared = { bytes: new Uint8Array(0), len: 0, priority: 0, need: 0 };
 
   constructor(
@@ -115,8 +118,21 @@ export class Items {
   prepareMany(items: unknown, reuse = false): Batch {
     if (items == null || typeof (items as Iterable<unknown>)[Symbol.iterator] !== 'function')
       throw new TypeError(`janus-queue: putMany() takes an iterable of items, got ${describe(items)}`);
-    let bytes = reuse ? this.batchScratch : new Uint8Array(256);
-    let words = reuse ? this.batchScratch32 : new Int32Array(bytes.buffer);
+    // A putMany made while this one is consumed (by its generator, or an
+    // item's getter) must not write into the scratch this one fills.
+    const scratch = reuse && !this.batchBusy;
+    if (!scratch) return this.fillBatch(items, new Uint8Array(256), false);
+    this.batchBusy = true;
+    try {
+      return this.fillBatch(items, this.batchScratch, true);
+    } finally {
+      this.batchBusy = false;
+    }
+  }
+
+  /** prepareMany() into `bytes` (the instance's batch scratch when `scratch`, kept if it grows). */
+  private fillBatch(items: unknown, bytes: Uint8Array, scratch: boolean): Batch {
+    let words = scratch ? this.batchScratch32 : new Int32Array(bytes.buffer);
     // Each item starts on a word boundary: it is copied as words, here and into the ring.
     let end = 0;
     // An array says how many items come: size the buffer from the first one.
@@ -139,7 +155,9 @@ export class Items {
       // Room for the item and the up to 3 bytes a word copy moves past it.
       if (end + one.len + 3 > bytes.length) {
         const guess = end === 0 && count > 0 ? wordEnd(0, one.len) * count : 0;
-        const grown = new Uint8Array((Math.max(end + one.len + 3, bytes.length * 2, guess) + 7) & ~7);
+        // The items' bytes are fewer than the arena's (each record is larger than its item): never more.
+        const size = Math.min(Math.max(end + one.len + 3, bytes.length * 2, guess), arena + 8);
+        const grown = new Uint8Array(Math.ceil(size / 8) * 8);
         grown.set(bytes.subarray(0, end));
         bytes = grown;
         words = new Int32Array(grown.buffer);
@@ -152,7 +170,7 @@ export class Items {
       need += one.need;
     }
     // Keep the grown scratch for the next batch, unless it is huge.
-    if (reuse && bytes.length <= MAX_BATCH_SCRATCH) {
+    if (scratch && bytes.length <= MAX_BATCH_SCRATCH) {
       this.batchScratch = bytes;
       this.batchScratch32 = words;
     }
@@ -163,7 +181,7 @@ export class Items {
   decode(taken: Taken): unknown {
     const codec = this.codec;
     // A codec that keeps its bytes gets an array of its own, made here, after the release.
-    const value = codec.freshCopy ? codec.decode(taken.bytes.slice(0, taken.len)) : codec.decode(taken.bytes, taken.len);
+    const value = codec.freshCopy ? codec.decode(copyOf(taken.bytes, 0, taken.len)) : codec.decode(taken.bytes, taken.len);
     return this.priority ? [taken.priority, value] : value;
   }
 
@@ -195,13 +213,13 @@ export class Items {
     const codec = this.codec;
     // Every item's bytes are taken out of the scratch buffer before any is
     // decoded: a custom codec's decode is the caller's code, which may get
-    // from this queue again (and so refill the scratch buffer).
-    // A built-in codec's decode runs no code of the caller's: it reads each
-    // item in place, from its offset.
+    // from this queue again (and so refill the scratch buffer). A built-in
+    // codec's decode runs no code of the caller's (src/codec/intrinsics.ts,
+    // Built): it reads each item in place, from its offset.
     let fresh: Uint8Array[] | undefined;
     if (codec.freshCopy) {
-      fresh = [];
-      for (let i = 0, at = 0; i < lens.length; at = wordEnd(at, lens[i++]!)) fresh.push(bytes.slice(at, at + lens[i]!));
+      fresh = new Array<Uint8Array>(lens.length);
+      for (let i = 0, at = 0; i < lens.length; at = wordEnd(at, lens[i++]!)) fresh[i] = copyOf(bytes, at, lens[i]!);
     }
     for (let i = 0, at = 0; i < lens.length; at = wordEnd(at, lens[i++]!)) {
       let value: unknown;

@@ -300,3 +300,50 @@ describe('batch bytes', () => {
     });
   }
 });
+
+describe('batches and the caller\'s code', () => {
+  it('a putMany made by the generator of another putMany (same instance) leaves both batches whole', () => {
+    const q = new Queue();
+    function* items() {
+      yield 'AAAAAAAA';
+      q.syncQ.putMany(['zz']);
+      yield 'BBBB';
+    }
+    q.syncQ.putMany(items());
+    assert.deepEqual(q.syncQ.getMany(10), ['zz', 'AAAAAAAA', 'BBBB']);
+  });
+
+  it('an array that says it holds 12.6 million items: the batch is refused by the arena check, not by a wrapped buffer size', () => {
+    const q = new Queue();
+    const items = [];
+    items.length = 2 ** 23 + 2 ** 22;
+    items[0] = 'x'.repeat(300);
+    assert.throws(() => q.syncQ.putMany(items), { name: 'RangeError', message: /arena/ });
+    assert.equal(q.syncQ.qsize(), 0);
+  });
+
+  it('a getMany decodes with the built-ins as they were at load: a patched Map.prototype.set, Set.prototype.add or subarray that gets from the queue runs no code and cannot overwrite the items being decoded', () => {
+    const q = new Queue();
+    const items = [new Map([['k', 1]]), 'second', new Set([3]), new ArrayBuffer(8), { fifth: 5 }, 'sixth', 'seventh'];
+    q.syncQ.putMany(items);
+    const saved = [Map.prototype, 'set', Set.prototype, 'add', Uint8Array.prototype, 'subarray'];
+    const originals = [Map.prototype.set, Set.prototype.add, Uint8Array.prototype.subarray];
+    let patchedCalls = 0;
+    const stealing = (original) =>
+      function (...args) {
+        patchedCalls++;
+        if (q.syncQ.qsize() > 0) q.syncQ.getNowait();
+        return original.apply(this, args);
+      };
+    for (let i = 0; i < 3; i++) saved[2 * i][saved[2 * i + 1]] = stealing(originals[i]);
+    let got;
+    try {
+      got = q.syncQ.getMany(5);
+    } finally {
+      for (let i = 0; i < 3; i++) saved[2 * i][saved[2 * i + 1]] = originals[i];
+    }
+    assert.equal(patchedCalls, 0);
+    assert.deepEqual(got, structuredClone(items.slice(0, 5)));
+    assert.equal(q.syncQ.qsize(), 2);
+  });
+});

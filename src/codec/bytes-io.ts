@@ -10,10 +10,11 @@
  */
 
 import { tooLarge } from '../errors.js';
-import { uint8Length, uint8Set } from './intrinsics.js';
+import { Built, uint8Length, uint8Set, viewOf } from './intrinsics.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+const textDecode = TextDecoder.prototype.decode as (this: typeof decoder, input: Uint8Array) => string;
 const SHRINK_ABOVE = 4 << 20;
 /** Strings up to this many chars are written by a char loop; longer ones by TextEncoder.encodeInto. */
 const LOOP_MAX = 32;
@@ -283,7 +284,7 @@ export class Reader {
       this.need(n * 2);
       let s = '';
       const b = this.buf;
-      for (let j = 0; j < n; j++, this.pos += 2) s += String.fromCharCode(b[this.pos]! | (b[this.pos + 1]! << 8));
+      for (let j = 0; j < n; j++, this.pos += 2) s += Built.fromCharCode(b[this.pos]! | (b[this.pos + 1]! << 8));
       return s;
     } else throw new TypeError('janus-queue: corrupted string in item bytes');
     this.need(n);
@@ -306,20 +307,20 @@ export function utf8(buf: Uint8Array, start: number, n: number): string {
     if (ascii) return n <= 8 ? ascii8(b, p, n) : ascii8(b, p, 8) + ascii8(b, p + 8, n - 8);
   }
   if (utf8Slice) return utf8Slice.call(buf, start, start + n);
-  return decoder.decode(buf.subarray(start, start + n));
+  return textDecode.call(decoder, viewOf(buf, start, n));
 }
 
 /** The string of n <= 8 ASCII bytes at b[p]. */
 function ascii8(b: Uint8Array, p: number, n: number): string {
   switch (n) {
     case 0: return '';
-    case 1: return String.fromCharCode(b[p]!);
-    case 2: return String.fromCharCode(b[p]!, b[p + 1]!);
-    case 3: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!);
-    case 4: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!);
-    case 5: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!);
-    case 6: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!);
-    case 7: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!);
-    default: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!);
+    case 1: return Built.fromCharCode(b[p]!);
+    case 2: return Built.fromCharCode(b[p]!, b[p + 1]!);
+    case 3: return Built.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!);
+    case 4: return Built.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!);
+    case 5: return Built.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!);
+    case 6: return Built.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!);
+    case 7: return Built.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!);
+    default: return Built.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!);
   }
 }

@@ -130,6 +130,9 @@ function stringCodec(id: number, toText: (v: unknown) => string, fromText: (s: s
   };
 }
 
+/** Captured at load, as the structured decoder's built-ins are (intrinsics.ts, Built). */
+const parseJson = JSON.parse;
+
 const json = (): WireCodec =>
   stringCodec(
     CODEC_IDS.json,
@@ -140,7 +143,7 @@ const json = (): WireCodec =>
     },
     (s) => {
       try {
-        return JSON.parse(s);
+        return parseJson(s);
       } catch (e) {
         // JSON.stringify's output always parses: these bytes were changed in the buffer.
         throw new TypeError('janus-queue: corrupted item bytes (not JSON)', { cause: e });

@@ -180,3 +180,40 @@ export const arrayBufferLength = (v: object): number => arrayBufferByteLength.ca
 export const sharedArrayBufferLength = (v: object): number => sharedByteLength!.call(v);
 /** A resizable ArrayBuffer's maxByteLength, or -1 for a fixed-length one (or a runtime without resizable buffers). */
 export const maxByteLengthOf = (v: object): number => (arrayBufferResizable?.call(v) ? arrayBufferMaxByteLength!.call(v) : -1);
+
+/**
+ * What the decoders build values with, captured at load as well: a later
+ * patch of `Map.prototype.set`, `Set.prototype.add`, a global constructor,
+ * `String.fromCharCode` or a typed array's `subarray` runs none of the
+ * caller's code while an item is decoded. That code could get from the same
+ * queue and refill the buffer a `getMany` is still decoding; structured
+ * clone's deserializer runs none either.
+ */
+export const Built = {
+  Date,
+  RegExp,
+  Map,
+  Set,
+  ArrayBuffer,
+  Uint8Array,
+  BigInt,
+  box: Object as (v: unknown) => object,
+  Function,
+  stringify: JSON.stringify,
+  defineProperty: Object.defineProperty,
+  fromCharCode: String.fromCharCode,
+  imul: Math.imul,
+  mapSet: Map.prototype.set as (this: Map<unknown, unknown>, k: unknown, v: unknown) => Map<unknown, unknown>,
+  setAdd: Set.prototype.add as (this: Set<unknown>, v: unknown) => Set<unknown>,
+} as const;
+
+/** A view of `buf[start … start + n)`, made from its internal slots (no `subarray`, whose species a caller can replace). */
+export const viewOf = (buf: Uint8Array, start: number, n: number): Uint8Array =>
+  new Built.Uint8Array(typedArrayBuffer.call(buf), typedArrayByteOffset.call(buf) + start, n);
+
+/** A fresh copy of `buf[start … start + n)`, made as viewOf() makes its view (no `slice`). */
+export function copyOf(buf: Uint8Array, start: number, n: number): Uint8Array {
+  const copy = new Built.Uint8Array(n);
+  uint8Set(copy, viewOf(buf, start, n), 0);
+  return copy;
+}

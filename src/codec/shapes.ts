@@ -1,4 +1,5 @@
 import { isWellFormed, utf8 } from './bytes-io.js';
+import { Built, uint8Set, viewOf } from './intrinsics.js';
 
 /**
  * Shapes: the key lists of plain objects, so that an object of a shape seen
@@ -159,7 +160,7 @@ export class ShapeTable {
 
   private find(buf: Uint8Array, at: number, len: number): Shape {
     let h = len;
-    for (let j = at; j < at + len; j++) h = Math.imul(h ^ buf[j]!, 0x01000193);
+    for (let j = at; j < at + len; j++) h = Built.imul(h ^ buf[j]!, 0x01000193);
     const slot = (h >>> 0) & (SLOTS - 1);
     let s = this.table[slot];
     if (s === undefined || !same(s.bytes, buf, at, len)) {
@@ -185,11 +186,13 @@ function parse(buf: Uint8Array, at: number, len: number): Shape {
     if (p >= end) throw new TypeError('janus-queue: corrupted item bytes (shape)');
     const k = buf[p++]!;
     if (p + k > end) throw new TypeError('janus-queue: corrupted item bytes (shape)');
-    keys.push(utf8(buf, p, k));
+    keys[i] = utf8(buf, p, k);
     p += k;
   }
   if (p !== end) throw new TypeError('janus-queue: corrupted item bytes (shape)');
-  return { keys, make: undefined, seen: 1, bytes: buf.slice(at, end) };
+  const bytes = new Built.Uint8Array(len);
+  uint8Set(bytes, viewOf(buf, at, len), 0);
+  return { keys, make: undefined, seen: 1, bytes };
 }
 
 /**
@@ -197,10 +200,10 @@ function parse(buf: Uint8Array, at: number, len: number): Shape {
  * Keys go into the text only quoted by JSON.stringify (valid JS string
  * literals, whatever the key holds).
  */
-function compile<F>(params: string[], body: string): F | undefined {
+function compile<F>(params: string, body: string): F | undefined {
   if (canCompile === false) return undefined;
   try {
-    const f = new Function(...params, body) as F;
+    const f = new Built.Function(params, body) as F;
     canCompile = true;
     return f;
   } catch {
@@ -209,11 +212,20 @@ function compile<F>(params: string[], body: string): F | undefined {
   }
 }
 
-/** The decoder's function for a shape: an object literal, "__proto__" as a computed key (which defines a property instead of setting the prototype), values read in key order. */
+/**
+ * The decoder's function for a shape: an object literal, "__proto__" as a
+ * computed key (which defines a property instead of setting the prototype),
+ * values read in key order. Made with loops and captured built-ins only (it
+ * runs while an item is decoded; see Built).
+ */
 function compileMaker(keys: readonly string[]): Shape['make'] {
-  if (new Set(keys).size !== keys.length) return undefined;
-  const props = keys.map((k) => `${k === '__proto__' ? '["__proto__"]' : JSON.stringify(k)}: d.value()`).join(', ');
-  return compile<Shape['make']>(['d'], `return { ${props} };`);
+  let props = '';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    for (let j = 0; j < i; j++) if (keys[j] === k) return undefined;
+    props += `${i > 0 ? ', ' : ''}${k === '__proto__' ? '["__proto__"]' : Built.stringify(k)}: d.value()`;
+  }
+  return compile<Shape['make']>('d', `return { ${props} };`);
 }
 
 /**
@@ -234,5 +246,5 @@ function compileWriter(keys: readonly string[]): EncoderShape['write'] {
       `else { v = o[${q}]; if (v === undefined && !own(o, ${q})) e.absent(); else e.value(v); } e.over();`
     );
   });
-  return compile<EncoderShape['write']>(['o', 'e', 'own', 'inherits'], `let v; ${steps.join(' ')}`);
+  return compile<EncoderShape['write']>('o, e, own, inherits', `let v; ${steps.join(' ')}`);
 }

@@ -1,5 +1,6 @@
 import { Reader } from './bytes-io.js';
 import { ShapeTable } from './shapes.js';
+import { Built, brandOf, uint8Set, viewOf } from './intrinsics.js';
 import * as F from './structured-format.js';
 
 type ViewCtor = new (buffer: ArrayBuffer, byteOffset: number, length: number) => ArrayBufferView;
@@ -114,7 +115,7 @@ export class StructuredDecoder {
       this.ref(o);
       for (let i = 0; i < keys.length; i++) define(o, keys[i]!, this.value());
     }
-    if (this.absent) for (const k of keys) if (o[k] === ABSENT_VALUE) delete o[k];
+    if (this.absent) for (let i = 0; i < keys.length; i++) if (o[keys[i]!] === ABSENT_VALUE) delete o[keys[i]!];
     this.depth--;
     return o;
   }
@@ -151,29 +152,29 @@ export class StructuredDecoder {
         return a;
       }
       case F.DATE:
-        return this.made(new Date(r.f64()));
+        return this.made(new Built.Date(r.f64()));
       case F.REGEXP: {
         const source = r.string();
-        return this.made(new RegExp(source, r.string()));
+        return this.made(new Built.RegExp(source, r.string()));
       }
       case F.MAP: {
         this.enter();
-        const m = new Map();
+        const m = new Built.Map();
         this.ref(m);
         const n = r.u32();
         for (let i = 0; i < n; i++) {
           const k = this.value();
-          m.set(k, this.value());
+          Built.mapSet.call(m, k, this.value());
         }
         this.depth--;
         return m;
       }
       case F.SET: {
         this.enter();
-        const s = new Set();
+        const s = new Built.Set();
         this.ref(s);
         const n = r.u32();
-        for (let i = 0; i < n; i++) s.add(this.value());
+        for (let i = 0; i < n; i++) Built.setAdd.call(s, this.value());
         this.depth--;
         return s;
       }
@@ -183,15 +184,15 @@ export class StructuredDecoder {
         const start = r.pos;
         r.pos += n;
         const max = r.i32();
-        const buffer = max >= n ? new (ArrayBuffer as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(n, { maxByteLength: max }) : new ArrayBuffer(n);
-        new Uint8Array(buffer).set(r.buf.subarray(start, start + n));
+        const buffer = max >= n ? new (Built.ArrayBuffer as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(n, { maxByteLength: max }) : new Built.ArrayBuffer(n);
+        uint8Set(new Built.Uint8Array(buffer), viewOf(r.buf, start, n), 0);
         return this.made(buffer);
       }
       case F.VIEW: {
         const C = VIEW_CTORS[r.u8()];
         const buffer = this.value();
-        if (!C || !(buffer instanceof ArrayBuffer)) throw corrupted('view');
-        return this.made(new C(buffer, r.u32(), r.u32()));
+        if (!C || typeof buffer !== 'object' || buffer === null || brandOf(buffer) !== 'ArrayBuffer') throw corrupted('view');
+        return this.made(new C(buffer as ArrayBuffer, r.u32(), r.u32()));
       }
       case F.ERROR: {
         this.enter();
@@ -200,20 +201,20 @@ export class StructuredDecoder {
         const E = ERROR_TYPES[name] ?? Error;
         const e = new E(r.string());
         this.refs[slot] = e;
-        if (r.u8()) Object.defineProperty(e, 'stack', { value: r.string(), writable: true, configurable: true });
+        if (r.u8()) Built.defineProperty(e, 'stack', { value: r.string(), writable: true, configurable: true });
         else delete (e as { stack?: string }).stack;
-        if (r.u8()) Object.defineProperty(e, 'cause', { value: this.value(), writable: true, configurable: true });
+        if (r.u8()) Built.defineProperty(e, 'cause', { value: this.value(), writable: true, configurable: true });
         this.depth--;
         return e;
       }
       case F.BOXED_BOOLEAN:
-        return this.made(Object(r.u8() === 1));
+        return this.made(Built.box(r.u8() === 1));
       case F.BOXED_NUMBER:
-        return this.made(Object(r.f64()));
+        return this.made(Built.box(r.f64()));
       case F.BOXED_STRING:
-        return this.made(Object(r.string()));
+        return this.made(Built.box(r.string()));
       case F.BOXED_BIGINT:
-        return this.made(Object(this.bigint()));
+        return this.made(Built.box(this.bigint()));
     }
     throw corrupted(`unknown tag ${tag}`);
   }
@@ -233,8 +234,12 @@ export class StructuredDecoder {
   private bigint(): bigint {
     const negative = this.r.u8() === 1;
     const hex = this.r.string();
-    if (!/^[0-9a-f]+$/.test(hex)) throw corrupted('bigint');
-    const m = BigInt(`0x${hex}`);
+    if (hex.length === 0) throw corrupted('bigint');
+    for (let i = 0; i < hex.length; i++) {
+      const c = hex.charCodeAt(i);
+      if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) throw corrupted('bigint');
+    }
+    const m = Built.BigInt(`0x${hex}`);
     return negative ? -m : m;
   }
 }
@@ -242,5 +247,5 @@ export class StructuredDecoder {
 /** Adds an own data property, as structuredClone does: a "__proto__" key, or a setter on Object.prototype, cannot intercept it. */
 function define(o: Record<string, unknown>, k: string, v: unknown): void {
   if (k !== '__proto__' && !(k in o)) o[k] = v;
-  else Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else Built.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
 }
