@@ -165,6 +165,11 @@ export class Core {
     for (let i = 0; i < n && this.lists.has(GETTERS); i++) this.lists.signalFirst(GETTERS);
   }
 
+  /** Whether the instance's scratch buffer is being decoded in place (see Records.lent). */
+  lendScratch(lent: boolean): void {
+    this.records.lent = lent;
+  }
+
   /** Takes one item. Python's order: an item if any, then shut down, then empty. */
   getLocked(): Taken | typeof BLOCKED | typeof CLOSED {
     const w = this.w;

@@ -180,9 +180,20 @@ export class Items {
   /** The item a get took (after the release, before this instance's next get): a `[priority, value]` pair in a priority queue. */
   decode(taken: Taken): unknown {
     const codec = this.codec;
+    // Read before decoding: a get made meanwhile refills `taken`.
+    const { bytes, len, priority } = taken;
+    let value: unknown;
     // A codec that keeps its bytes gets an array of its own, made here, after the release.
-    const value = codec.freshCopy ? codec.decode(copyOf(taken.bytes, 0, taken.len)) : codec.decode(taken.bytes, taken.len);
-    return this.priority ? [taken.priority, value] : value;
+    if (codec.freshCopy) value = codec.decode(copyOf(bytes, 0, len));
+    else {
+      this.core.lendScratch(true);
+      try {
+        value = codec.decode(bytes, len);
+      } finally {
+        this.core.lendScratch(false);
+      }
+    }
+    return this.priority ? [priority, value] : value;
   }
 
   /**
@@ -209,18 +220,31 @@ export class Items {
 
   /** Decodes each item a getMany took, in order, as decode() does: `ok` with its value or `failed` with its codec's error, per item. */
   decodeEach(taken: TakenMany, ok: (value: unknown) => void, failed: (error: unknown) => void): void {
-    const { bytes, lens, priorities } = taken;
+    const { bytes, lens } = taken;
     const codec = this.codec;
     // Every item's bytes are taken out of the scratch buffer before any is
     // decoded: a custom codec's decode is the caller's code, which may get
     // from this queue again (and so refill the scratch buffer). A built-in
-    // codec's decode runs no code of the caller's (src/codec/intrinsics.ts,
-    // Built): it reads each item in place, from its offset.
+    // codec reads each item in place, from its offset, with the scratch
+    // buffer lent (Records.lent): whatever code of the caller's runs
+    // meanwhile (src/codec/intrinsics.ts, Built, keeps that to a minimum)
+    // cannot make a get overwrite it.
     let fresh: Uint8Array[] | undefined;
     if (codec.freshCopy) {
       fresh = new Array<Uint8Array>(lens.length);
       for (let i = 0, at = 0; i < lens.length; at = wordEnd(at, lens[i++]!)) fresh[i] = copyOf(bytes, at, lens[i]!);
+    } else this.core.lendScratch(true);
+    try {
+      this.decodeAll(taken, fresh, ok, failed);
+    } finally {
+      if (!fresh) this.core.lendScratch(false);
     }
+  }
+
+  /** decodeEach()'s loop: each item from `fresh` (its own copy) or in place. */
+  private decodeAll(taken: TakenMany, fresh: Uint8Array[] | undefined, ok: (value: unknown) => void, failed: (error: unknown) => void): void {
+    const { bytes, lens, priorities } = taken;
+    const codec = this.codec;
     for (let i = 0, at = 0; i < lens.length; at = wordEnd(at, lens[i++]!)) {
       let value: unknown;
       try {

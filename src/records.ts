@@ -22,6 +22,13 @@ export class Records {
   private readonly header: number;
   private scratch = new Uint8Array(256);
   private scratch32 = new Int32Array(this.scratch.buffer);
+  /**
+   * The scratch buffer is being decoded in place (src/items.ts): the next
+   * copy out goes into a new one, so that a get made meanwhile by the
+   * caller's code (a patched built-in, an Error.prepareStackTrace) cannot
+   * overwrite the items still to decode.
+   */
+  lent = false;
   /** What takeOne() took, refilled by each call (see Taken). */
   private readonly taken: { bytes: Uint8Array; len: number; priority: number } = { bytes: this.scratch, len: 0, priority: 0 };
 
@@ -199,6 +206,11 @@ export class Records {
    * buffer) does not hold the lock.
    */
   private copyOut(from: number, len: number, at: number): Uint8Array {
+    if (this.lent) {
+      this.lent = false;
+      this.scratch = new Uint8Array(this.scratch.length);
+      this.scratch32 = new Int32Array(this.scratch.buffer);
+    }
     if (this.scratch.length < at + len + 4) {
       // A multiple of 8, with room for a word copy's last word.
       const grown = new Uint8Array((Math.max(at + len + 4, this.scratch.length * 2) + 7) & ~7);

@@ -11,6 +11,15 @@ import { acquire, takeOver, unlock } from './lock.js';
  */
 let lentBuffer: ArrayBufferLike | undefined;
 
+/**
+ * The buffer whose critical section this thread is running. The section
+ * calls no code of the caller's, but a caller may have replaced a built-in it
+ * uses (Array.prototype.push, say); a call of the same queue made from there
+ * would find its own lock taken (and take it as left by an exception), so it
+ * is refused instead, and the section goes on.
+ */
+let insideBuffer: ArrayBufferLike | undefined;
+
 /** run(): the lock could not be had within its patience. */
 export const NO_LOCK = -1;
 
@@ -79,7 +88,12 @@ export class Section {
     private readonly me: number,
     private readonly j: Journal,
     private readonly begun: () => void,
-  ) {}
+  ) {
+    this.buffer = w.buffer;
+  }
+
+  /** The queue's buffer (read once: a typed array's `buffer` is a getter). */
+  private readonly buffer: ArrayBufferLike;
 
   /**
    * Runs `body` as one critical section, waiting for the lock at most
@@ -90,8 +104,10 @@ export class Section {
    * failed call leaves the queue as it was.
    */
   run<R>(patience: number, body: () => R): R | typeof NO_LOCK {
-    if (lentBuffer !== undefined && lentBuffer === this.w.buffer)
+    if (lentBuffer !== undefined && lentBuffer === this.buffer)
       throw new TypeError('janus-queue: the function given to getView() or putView() called the same queue; it runs with the queue locked, so it may only use the bytes');
+    if (insideBuffer !== undefined && insideBuffer === this.buffer)
+      throw new TypeError('janus-queue: a call of this queue was made from inside its own critical section (by code that replaced a built-in the queue uses?): refused');
     if (!acquire(this.w, this.me, Math.min(patience, PROBE_MS)) && !this.lockSlow(patience)) return NO_LOCK;
     return this.held(true, body);
   }
@@ -99,7 +115,7 @@ export class Section {
   /** Runs `body` (inside a section) marked as lending this queue's bytes to a caller's function (see lentBuffer). */
   lend<R>(body: () => R): R {
     const before = lentBuffer;
-    lentBuffer = this.w.buffer;
+    lentBuffer = this.buffer;
     try {
       return body();
     } finally {
@@ -158,10 +174,13 @@ export class Section {
     // No call between taking the lock and this try, so whatever throws from
     // here on (a corrupted buffer, a stack overflow) releases the lock.
     let r: R;
+    const outer = insideBuffer;
     try {
+      insideBuffer = this.buffer;
       if (fresh) this.begin();
       r = body();
     } catch (e) {
+      insideBuffer = outer;
       try {
         this.undo();
       } catch {
@@ -173,7 +192,11 @@ export class Section {
       }
       throw e;
     }
-    this.end();
+    try {
+      this.end();
+    } finally {
+      insideBuffer = outer;
+    }
     return r;
   }
 

@@ -347,3 +347,67 @@ describe('batches and the caller\'s code', () => {
     assert.equal(q.syncQ.qsize(), 2);
   });
 });
+
+describe('code of the caller that runs while items are decoded', () => {
+  const withPatch = (target, name, replacement, body) => {
+    const original = target[name];
+    target[name] = replacement(original);
+    try {
+      return body();
+    } finally {
+      target[name] = original;
+    }
+  };
+
+  it('a get made by a patched Array.prototype.push: refused inside the critical section, and outside it cannot overwrite the items a getMany still decodes in place', () => {
+    const q = new Queue();
+    const items = [{ a: 'first item' }, 'second item, long enough', [3, 'three'], new Map([[4, 'four']]), 'fifth', 'sixth', 'seventh'];
+    q.syncQ.putMany(items);
+    const stolen = [];
+    const refused = [];
+    const got = withPatch(
+      Array.prototype,
+      'push',
+      (push) =>
+        function (...args) {
+          if (this !== stolen && this !== refused && q.syncQ.qsize() > 0 && stolen.length < 2) {
+            try {
+              push.call(stolen, q.syncQ.getNowait());
+            } catch (e) {
+              push.call(refused, e);
+            }
+          }
+          return push.apply(this, args);
+        },
+      () => q.syncQ.getMany(5),
+    );
+    assert.deepEqual(got, structuredClone(items.slice(0, 5)));
+    assert.deepEqual(stolen, items.slice(5, 7));
+    assert.ok(refused.length > 0, 'the section itself pushes (its taken items): a get from there is refused');
+    for (const e of refused) assert.match(e.message, /inside its own critical section/);
+  });
+
+  it('an Error item decodes without running Error.prepareStackTrace, and with a get or set on Object.prototype', () => {
+    const q = new Queue();
+    const e = new RangeError('boom', { cause: { code: 7 } });
+    q.syncQ.putMany([e, e]);
+    let prepared = 0;
+    const before = Error.prepareStackTrace;
+    Error.prepareStackTrace = (err, frames) => (prepared++, `${err}\n${frames.length} frames`);
+    Object.prototype.get = undefined;
+    let got;
+    try {
+      got = q.syncQ.getMany(2);
+    } finally {
+      Error.prepareStackTrace = before;
+      delete Object.prototype.get;
+    }
+    assert.equal(prepared, 0);
+    for (const x of got) {
+      assert.ok(x instanceof RangeError);
+      assert.equal(x.message, 'boom');
+      assert.equal(x.stack, e.stack);
+      assert.deepEqual(x.cause, { code: 7 });
+    }
+  });
+});

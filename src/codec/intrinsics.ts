@@ -201,6 +201,7 @@ export const Built = {
   Function,
   stringify: JSON.stringify,
   defineProperty: Object.defineProperty,
+  create: Object.create,
   fromCharCode: String.fromCharCode,
   imul: Math.imul,
   mapSet: Map.prototype.set as (this: Map<unknown, unknown>, k: unknown, v: unknown) => Map<unknown, unknown>,

@@ -201,9 +201,11 @@ export class StructuredDecoder {
         const E = ERROR_TYPES[name] ?? Error;
         const e = new E(r.string());
         this.refs[slot] = e;
-        if (r.u8()) Built.defineProperty(e, 'stack', { value: r.string(), writable: true, configurable: true });
-        else delete (e as { stack?: string }).stack;
-        if (r.u8()) Built.defineProperty(e, 'cause', { value: this.value(), writable: true, configurable: true });
+        // Deleted first: redefining V8's stack accessor formats the stack,
+        // which runs a caller's Error.prepareStackTrace.
+        delete (e as { stack?: string }).stack;
+        if (r.u8()) Built.defineProperty(e, 'stack', dataProperty(r.string(), false));
+        if (r.u8()) Built.defineProperty(e, 'cause', dataProperty(this.value(), false));
         this.depth--;
         return e;
       }
@@ -247,5 +249,15 @@ export class StructuredDecoder {
 /** Adds an own data property, as structuredClone does: a "__proto__" key, or a setter on Object.prototype, cannot intercept it. */
 function define(o: Record<string, unknown>, k: string, v: unknown): void {
   if (k !== '__proto__' && !(k in o)) o[k] = v;
-  else Built.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else Built.defineProperty(o, k, dataProperty(v, true));
+}
+
+/** A data property's descriptor, of no prototype: a `get` or `set` added to Object.prototype cannot make it an accessor's. */
+function dataProperty(value: unknown, enumerable: boolean): PropertyDescriptor {
+  const d = Built.create(null) as PropertyDescriptor;
+  d.value = value;
+  d.enumerable = enumerable;
+  d.writable = true;
+  d.configurable = true;
+  return d;
 }
