@@ -10,7 +10,17 @@ import { canBlock } from './platform.js';
  * Only the Section (src/section.ts) takes and releases it.
  */
 
-const SPINS = 100;
+/**
+ * The spin before sleeping adapts, as glibc's adaptive mutex does: it runs
+ * up to twice the average length of this thread's recent spins, plus a
+ * few, within SPIN_MIN … SPIN_MAX loads. A lock held for a long copy (64
+ * KiB) teaches it to wait that long instead of sleeping (a futex sleep and
+ * wake-up cost both threads a system call); spins that end without the lock
+ * shrink it back. One estimate per thread, for all its queues.
+ */
+const SPIN_MIN = 100;
+const SPIN_MAX = 20000;
+let spinAverage = SPIN_MIN / 2;
 
 /**
  * Takes the lock within `patience` ms; false if it could not. Where the
@@ -27,9 +37,14 @@ export function acquire(w: Int32Array, me: number, patience: number): boolean {
   // every plain write the previous holder made before releasing is visible.
   const seen = Atomics.compareExchange(w, LOCK, 0, me << 1);
   if (seen === 0 || seen >>> 1 === me) return true;
-  for (let i = 0; i < SPINS; i++) {
-    if (Atomics.load(w, LOCK) === 0 && Atomics.compareExchange(w, LOCK, 0, me << 1) === 0) return true;
+  const limit = Math.min(SPIN_MAX, Math.max(SPIN_MIN, spinAverage * 2 + 10));
+  for (let i = 0; i < limit; i++) {
+    if (Atomics.load(w, LOCK) === 0 && Atomics.compareExchange(w, LOCK, 0, me << 1) === 0) {
+      spinAverage += (i - spinAverage) / 8;
+      return true;
+    }
   }
+  spinAverage += (SPIN_MIN / 2 - spinAverage) / 8;
   const mayWait = canBlock();
   const deadline = patience === Infinity ? Infinity : performance.now() + patience;
   for (;;) {
