@@ -320,11 +320,9 @@ function settleGets(items: Items, taken: TakenMany, calls: Calls): void {
   items.decodeEach(
     taken,
     (value) => settleWith(served[next++]!, () => value),
-    (e) => {
-      const call = served[next++]!;
-      finish(call);
-      call.reject(e);
-    },
+    (e) => settleWith(served[next++]!, () => {
+      throw e;
+    }),
   );
 }
 

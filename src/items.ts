@@ -182,18 +182,19 @@ export class Items {
     const codec = this.codec;
     // Read before decoding: a get made meanwhile refills `taken`.
     const { bytes, len, priority } = taken;
-    let value: unknown;
     // A codec that keeps its bytes gets an array of its own, made here, after the release.
-    if (codec.freshCopy) value = codec.decode(copyOf(bytes, 0, len));
-    else {
-      this.core.lendScratch(true);
-      try {
-        value = codec.decode(bytes, len);
-      } finally {
-        this.core.lendScratch(false);
-      }
-    }
+    const value = codec.freshCopy ? codec.decode(copyOf(bytes, 0, len)) : this.inPlace(() => codec.decode(bytes, len));
     return this.priority ? [priority, value] : value;
+  }
+
+  /** Runs `decode` of items in the scratch buffer with it lent (Records.lent): a get made meanwhile by the caller's code copies elsewhere. */
+  private inPlace<R>(decode: () => R): R {
+    this.core.lendScratch(true);
+    try {
+      return decode();
+    } finally {
+      this.core.lendScratch(false);
+    }
   }
 
   /**
@@ -229,16 +230,10 @@ export class Items {
     // buffer lent (Records.lent): whatever code of the caller's runs
     // meanwhile (src/codec/intrinsics.ts, Built, keeps that to a minimum)
     // cannot make a get overwrite it.
-    let fresh: Uint8Array[] | undefined;
-    if (codec.freshCopy) {
-      fresh = new Array<Uint8Array>(lens.length);
-      for (let i = 0, at = 0; i < lens.length; at = wordEnd(at, lens[i++]!)) fresh[i] = copyOf(bytes, at, lens[i]!);
-    } else this.core.lendScratch(true);
-    try {
-      this.decodeAll(taken, fresh, ok, failed);
-    } finally {
-      if (!fresh) this.core.lendScratch(false);
-    }
+    if (!codec.freshCopy) return this.inPlace(() => this.decodeAll(taken, undefined, ok, failed));
+    const fresh = new Array<Uint8Array>(lens.length);
+    for (let i = 0, at = 0; i < lens.length; at = wordEnd(at, lens[i++]!)) fresh[i] = copyOf(bytes, at, lens[i]!);
+    this.decodeAll(taken, fresh, ok, failed);
   }
 
   /** decodeEach()'s loop: each item from `fresh` (its own copy) or in place. */
