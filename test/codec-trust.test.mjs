@@ -226,6 +226,33 @@ describe('shapes: objects of a repeated key list', () => {
     }
   });
 
+  it("with an enumerable key added to Object.prototype, an object that lacks it (or has it not enumerable) comes back without it, whether or not the key is the last shape's", () => {
+    const q = new Queue();
+    const hidden = (o, k, v) => Object.defineProperty(o, k, { value: v, enumerable: false, configurable: true, writable: true });
+    for (const key of ['c', 'zz']) {
+      // for-in lists { a, b } as a, b, then the inherited key: for 'c', exactly the last shape's keys.
+      const variants = [() => ({ a: 1, b: 2 }), () => ({ a: 1, b: 2, c: 'own' }), () => hidden({ a: 1, b: 2 }, key, 'hidden'), () => ({ b: 2, a: 1 })];
+      for (const nest of [(o) => o, (o) => ({ outer: o })]) {
+        for (const make of variants) {
+          for (let i = 0; i < 3; i++) assert.deepEqual(roundTrip(nest({ a: i, b: 2, c: 3 }), q), nest({ a: i, b: 2, c: 3 }));
+          Object.prototype[key] = 'polluted';
+          let got;
+          let want;
+          try {
+            got = roundTrip(nest(make()), q);
+            want = structuredClone(nest(make()));
+          } finally {
+            delete Object.prototype[key];
+          }
+          assert.deepEqual(got, want);
+          const inner = (o) => ('outer' in o ? o.outer : o);
+          assert.deepEqual(Object.keys(inner(got)), Object.keys(inner(want)));
+          assert.equal(Object.hasOwn(inner(got), key), Object.hasOwn(inner(want), key));
+        }
+      }
+    }
+  });
+
   it("a Proxy's keys are listed once per put, whether or not they are the last shape's", () => {
     const q = new Queue();
     for (const target of [{ a: 1, b: 2, c: 3 }, { a: 1, b: 2, z: 3 }, { a: 1 }]) {

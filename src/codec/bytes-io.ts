@@ -157,9 +157,9 @@ export class Writer {
     const n = s.length;
     // Each char takes a byte or more: a string longer than the limit can never fit.
     if (n > this.limit) throw tooLarge(this.limit);
-    if (tag >= 0) this.u8(tag);
-    this.ensure(5 + n * 3);
+    this.ensure(6 + n * 3);
     const buf = this.buf;
+    if (tag >= 0) buf[this.pos++] = tag;
     const short = n * 3 <= 255;
     const start = this.pos + (short ? 2 : 5);
     let i = 0;
@@ -193,6 +193,7 @@ export class Writer {
       this.put32(this.pos + 1, bytes);
     }
     this.pos = start + bytes;
+    this.over();
   }
 
   private utf16(s: string): void {
@@ -208,6 +209,7 @@ export class Writer {
       b[p + 1] = c >> 8;
     }
     this.pos = p;
+    this.over();
   }
 
   /** The bytes written so far: a view of the scratch buffer, valid until the next write. */
@@ -275,6 +277,16 @@ export class Reader {
   }
 
   string(): string {
+    // The common form first, with one bounds check for its two bytes.
+    const b = this.buf;
+    const p = this.pos;
+    if (p + 2 <= this.end && b[p] === UTF8_SHORT) {
+      const n = b[p + 1]!;
+      const start = p + 2;
+      if (start + n > this.end) throw new TypeError('janus-queue: truncated or corrupted item bytes');
+      this.pos = start + n;
+      return utf8(b, start, n);
+    }
     const form = this.u8();
     let n: number;
     if (form === UTF8_SHORT) n = this.u8();

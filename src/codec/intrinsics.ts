@@ -56,17 +56,36 @@ const hasOwnProperty = Object.prototype.hasOwnProperty as (this: object, key: Pr
  * filter drops.
  */
 /**
+ * Writes the own enumerable string keys of `o` (an object of
+ * Object.prototype, or of none) into `keys` from index 0, in Object.keys
+ * order, and returns how many: a for-in filtered by hasOwnProperty (V8
+ * answers both from the object's enum cache), so no array is made per
+ * object. for-in lists the same own keys in the same order as Object.keys,
+ * then inherited enumerable ones (one polluting Object.prototype), which the
+ * filter drops.
+ */
+export function ownKeysInto(o: object, keys: string[]): number {
+  let n = 0;
+  for (const k in o) if (hasOwnProperty.call(o, k)) keys[n++] = k;
+  return n;
+}
+
+/**
  * ownKeysInto, for an object expected to have the keys `expected`: -1 when
- * its own enumerable string keys are exactly those, in that order (nothing
- * is written into `keys`); else their count, listed into `keys`. One for-in
- * either way: a Proxy's traps run once, as when the keys are listed.
+ * its for-in lists exactly those, in that order (nothing is written into
+ * `keys`); else its own enumerable string keys' count, listed into `keys`.
+ * One for-in either way: a Proxy's traps run once, as when the keys are
+ * listed. On the -1 path no key is checked to be own (a hasOwnProperty per
+ * key is a third of the listing's cost): for-in lists own keys before
+ * inherited ones, so an inherited key there is one the object lacks, and
+ * the shape's writer, which checks own-ness of every key its prototype has
+ * (shapes.ts, compileWriter), writes it ABSENT.
  */
 export function ownKeysUnless(o: object, expected: readonly string[], keys: string[]): number {
   const m = expected.length;
   let n = 0;
   let same = true;
   for (const k in o) {
-    if (!hasOwnProperty.call(o, k)) continue;
     if (same) {
       if (n < m && k === expected[n]) {
         n++;
@@ -77,17 +96,16 @@ export function ownKeysUnless(o: object, expected: readonly string[], keys: stri
     }
     keys[n++] = k;
   }
-  if (!same) return n;
-  if (n === m) return -1;
-  for (let j = 0; j < n; j++) keys[j] = expected[j]!;
-  return n;
+  if (same) {
+    if (n === m) return -1;
+    for (let j = 0; j < n; j++) keys[j] = expected[j]!;
+  }
+  // The keys listed, own ones kept.
+  let own = 0;
+  for (let j = 0; j < n; j++) if (hasOwnProperty.call(o, keys[j]!)) keys[own++] = keys[j]!;
+  return own;
 }
 
-export function ownKeysInto(o: object, keys: string[]): number {
-  let n = 0;
-  for (const k in o) if (hasOwnProperty.call(o, k)) keys[n++] = k;
-  return n;
-}
 export const tagOf = (v: object): string => objectToString.call(v);
 export const uint8Set = (dst: Uint8Array, src: Uint8Array, at: number): void => setInto.call(dst, src, at);
 

@@ -1,5 +1,7 @@
 import { isWellFormed, utf8 } from './bytes-io.js';
 import { Built, uint8Set, viewOf } from './intrinsics.js';
+import type { Writer } from './bytes-io.js';
+import { SHAPE, STRING } from './structured-format.js';
 
 /**
  * Shapes: the key lists of plain objects, so that an object of a shape seen
@@ -24,20 +26,22 @@ const MAX_NODES = 4096;
 
 const encoder = new TextEncoder();
 
-/** What the encoder needs of a shape's writer: each value, a key a getter deleted, the limit check. */
+/** What the encoder needs of a shape's writer: each value (a number's own call), a key a getter deleted, the limit check. */
 export interface ShapeWriter {
   value(v: unknown): void;
+  number(v: number): void;
   absent(): void;
   over(): void;
 }
 
 /** A shape as the encoder knows it. */
 export interface EncoderShape {
+  /** The SHAPE tag, then the shape's key block: what an object of this shape starts with. */
   readonly block: Uint8Array;
   /** Its keys, in order. */
   readonly keys: readonly string[];
   /** Writes the values of an object of this shape (made once the shape is seen twice), or undefined. */
-  write: ((o: object, e: ShapeWriter, own: (o: object, k: string) => boolean, inherits: object | undefined) => void) | undefined;
+  write: ((o: object, e: ShapeWriter, w: Writer, own: (o: object, k: string) => boolean, inherits: object | undefined) => void) | undefined;
   seen: number;
 }
 
@@ -109,11 +113,12 @@ function makeBlock(keys: readonly string[]): Uint8Array | null {
     size += 1 + b.length;
   }
   if (size - 2 > 0xffff) return null;
-  const block = new Uint8Array(size);
-  block[0] = (size - 2) & 0xff;
-  block[1] = (size - 2) >> 8;
-  block[2] = keys.length;
-  let p = 3;
+  const block = new Uint8Array(1 + size);
+  block[0] = SHAPE;
+  block[1] = (size - 2) & 0xff;
+  block[2] = (size - 2) >> 8;
+  block[3] = keys.length;
+  let p = 4;
   for (const b of parts) {
     block[p++] = b.length;
     block.set(b, p);
@@ -236,15 +241,19 @@ function compileMaker(keys: readonly string[]): Shape['make'] {
  * read. `inherits` (see StructuredEncoder.plain): where a deleted key could
  * be inherited from; a key it lacks is read first and checked only when
  * undefined (the common case costs no own check), else (and for a class
- * instance, `inherits` undefined) checked first.
+ * instance, `inherits` undefined) checked first. A string or a number is
+ * written here, by the Writer, with no dispatch on its type; a string
+ * checks the limit as it is written (Writer.string), anything else after
+ * it, and the object after its last value.
  */
 function compileWriter(keys: readonly string[]): EncoderShape['write'] {
   const steps = keys.map((k) => {
     const q = JSON.stringify(k);
+    const write = `if (typeof v === "string") w.string(v, ${STRING}); else if (typeof v === "number") e.number(v); else { e.value(v); e.over(); }`;
     return (
-      `if (inherits === undefined || ${q} in inherits) { if (own(o, ${q})) e.value(o[${q}]); else e.absent(); } ` +
-      `else { v = o[${q}]; if (v === undefined && !own(o, ${q})) e.absent(); else e.value(v); } e.over();`
+      `if (inherits === undefined || ${q} in inherits) { if (own(o, ${q})) { v = o[${q}]; ${write} } else e.absent(); } ` +
+      `else { v = o[${q}]; if (v === undefined && !own(o, ${q})) e.absent(); else { ${write} } }`
     );
   });
-  return compile<EncoderShape['write']>('o, e, own, inherits', `let v; ${steps.join(' ')}`);
+  return compile<EncoderShape['write']>('o, e, w, own, inherits', `let v; ${steps.join(' ')} e.over();`);
 }

@@ -99,11 +99,7 @@ export class StructuredEncoder {
       case 'string':
         return w.string(v, F.STRING);
       case 'number':
-        if ((v | 0) === v && (v !== 0 || 1 / v > 0)) {
-          if (v >= 0 && v <= 255) return w.u8u8(F.UINT8, v);
-          return w.tagI32(F.INT32, v);
-        }
-        return w.tagF64(F.FLOAT64, v);
+        return this.number(v);
       case 'object':
         if (v === null) return w.u8(F.NULL);
         return this.object(v);
@@ -121,7 +117,16 @@ export class StructuredEncoder {
     }
   }
 
-  /** [u8 sign][string: the magnitude in hex]. Hex conversion is linear in the size; shifting word by word is quadratic. */
+  /** A number (public for the functions a shape makes). */
+  number(v: number): void {
+    const w = this.w;
+    if ((v | 0) === v && (v !== 0 || 1 / v > 0)) {
+      if (v >= 0 && v <= 255) return w.u8u8(F.UINT8, v);
+      return w.tagI32(F.INT32, v);
+    }
+    return w.tagF64(F.FLOAT64, v);
+  }
+
   /** A key of a SHAPE object that a getter deleted before it was read. */
   absent(): void {
     this.w.u8(F.ABSENT);
@@ -131,6 +136,7 @@ export class StructuredEncoder {
     this.w.over();
   }
 
+  /** [u8 sign][string: the magnitude in hex]. Hex conversion is linear in the size; shifting word by word is quadratic. */
   private bigint(v: bigint): void {
     const negative = v < 0n;
     this.w.u8(negative ? 1 : 0);
@@ -203,9 +209,8 @@ export class StructuredEncoder {
       const last = this.lastShapes[this.depth];
       n = last?.write !== undefined ? ownKeysUnless(o, last.keys, keys) : ownKeysInto(o, keys);
       if (n < 0) {
-        w.u8(F.SHAPE);
         w.small(last!.block);
-        last!.write!(o, this, hasOwn, inherits);
+        last!.write!(o, this, w, hasOwn, inherits);
         return this.ids.close(id);
       }
     } else {
@@ -215,9 +220,8 @@ export class StructuredEncoder {
     const shape = this.shapes.shapeFor(keys, n);
     if (plainProto && shape !== undefined && this.depth < LAST_SHAPES) this.lastShapes[this.depth] = shape;
     if (shape !== undefined) {
-      w.u8(F.SHAPE);
       w.small(shape.block);
-      if (shape.write !== undefined) shape.write(o, this, hasOwn, inherits);
+      if (shape.write !== undefined) shape.write(o, this, w, hasOwn, inherits);
       else {
         for (let i = 0; i < n; i++) {
           // A getter of an earlier key may have deleted this one: structuredClone leaves it out.
