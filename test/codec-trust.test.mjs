@@ -226,6 +226,20 @@ describe('shapes: objects of a repeated key list', () => {
     }
   });
 
+  it('objects of shapes whose key blocks are the same length and differ in one byte, alternating and nested, each come back with their own keys', () => {
+    const q = new Queue();
+    const makers = [(i) => ({ ab: i, cd: 'x' }), (i) => ({ ab: i, ce: 'x' }), (i) => ({ ba: i, cd: 'x' }), (i) => ({ ab: i, cd: 'x', e: 1 })];
+    for (let i = 0; i < 20; i++) {
+      const make = makers[i % makers.length];
+      const other = makers[(i * 3 + 1) % makers.length];
+      for (const v of [make(i), { a: make(i), b: other(i) }, [other(i), make(i)]]) {
+        const got = roundTrip(v, q);
+        assert.deepEqual(got, v);
+        assert.deepEqual(JSON.stringify(got), JSON.stringify(v));
+      }
+    }
+  });
+
   it("with an enumerable key added to Object.prototype, an object that lacks it (or has it not enumerable) comes back without it, whether or not the key is the last shape's", () => {
     const q = new Queue();
     const hidden = (o, k, v) => Object.defineProperty(o, k, { value: v, enumerable: false, configurable: true, writable: true });

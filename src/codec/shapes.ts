@@ -40,7 +40,7 @@ export interface EncoderShape {
   readonly block: Uint8Array;
   /** Its keys, in order. */
   readonly keys: readonly string[];
-  /** Writes the values of an object of this shape (made once the shape is seen twice), or undefined. */
+  /** Writes an object of this shape, its block and its values (made once the shape is seen twice), or undefined. */
   write: ((o: object, e: ShapeWriter, w: Writer, own: (o: object, k: string) => boolean, inherits: object | undefined) => void) | undefined;
   seen: number;
 }
@@ -76,7 +76,7 @@ export class ShapeBlocks {
       this.lastKeys = keys.slice(0, n);
       this.last = shape;
     }
-    if (shape.write === undefined && ++shape.seen === 2) shape.write = compileWriter(shape.keys);
+    if (shape.write === undefined && ++shape.seen === 2) shape.write = compileWriter(shape.keys, shape.block);
     return shape;
   }
 
@@ -132,6 +132,8 @@ export interface Shape {
   readonly keys: readonly string[];
   /** Builds the object from the next values of `d` (made once the shape is seen twice), or undefined. */
   make: ((d: { value(): unknown }) => Record<string, unknown>) | undefined;
+  /** Whether `buf[at …)` holds this block's bytes (made with make, for a short block), or undefined: same() compares. */
+  matches: ((buf: Uint8Array, at: number) => boolean) | undefined;
   seen: number;
   /** The block's bytes after its length, to tell a hash collision apart. */
   readonly bytes: Uint8Array;
@@ -155,7 +157,7 @@ export class ShapeTable {
     for (let i = 0; i < RECENT; i++) {
       const s = recent[i];
       // A shape not yet compiled goes through find(), which counts its uses.
-      if (s !== undefined && s.make !== undefined && same(s.bytes, buf, at, len)) return s;
+      if (s !== undefined && s.make !== undefined && (s.matches !== undefined ? s.bytes.length === len && s.matches(buf, at) : same(s.bytes, buf, at, len))) return s;
     }
     const s = this.find(buf, at, len);
     recent[this.next] = s;
@@ -171,7 +173,10 @@ export class ShapeTable {
     if (s === undefined || !same(s.bytes, buf, at, len)) {
       s = parse(buf, at, len);
       this.table[slot] = s;
-    } else if (s.make === undefined && ++s.seen === 2) s.make = compileMaker(s.keys);
+    } else if (s.make === undefined && ++s.seen === 2) {
+      s.make = compileMaker(s.keys);
+      s.matches = compileMatcher(s.bytes);
+    }
     return s;
   }
 }
@@ -197,7 +202,7 @@ function parse(buf: Uint8Array, at: number, len: number): Shape {
   if (p !== end) throw new TypeError('janus-queue: corrupted item bytes (shape)');
   const bytes = new Built.Uint8Array(len);
   uint8Set(bytes, viewOf(buf, at, len), 0);
-  return { keys, make: undefined, seen: 1, bytes };
+  return { keys, make: undefined, matches: undefined, seen: 1, bytes };
 }
 
 /**
@@ -233,6 +238,17 @@ function compileMaker(keys: readonly string[]): Shape['make'] {
   return compile<Shape['make']>('d', `return { ${props} };`);
 }
 
+/** Blocks up to this many bytes are written and compared by code made for them: a store or a compare per byte, each of a constant. */
+const UNROLL = 64;
+
+/** The decoder's compare of a short block: one comparison per byte, with the byte in the code. */
+function compileMatcher(bytes: Uint8Array): Shape['matches'] {
+  if (bytes.length > UNROLL) return undefined;
+  let test = 'true';
+  for (let j = 0; j < bytes.length; j++) test += ` && b[p + ${j}] === ${bytes[j]!}`;
+  return compile<Shape['matches']>('b, p', `return ${test};`);
+}
+
 /**
  * The encoder's function for a shape: each value by a named [[Get]] (one
  * inline cache per key, instead of a keyed load that sees every shape), of
@@ -246,7 +262,7 @@ function compileMaker(keys: readonly string[]): Shape['make'] {
  * checks the limit as it is written (Writer.string), anything else after
  * it, and the object after its last value.
  */
-function compileWriter(keys: readonly string[]): EncoderShape['write'] {
+function compileWriter(keys: readonly string[], block: Uint8Array): EncoderShape['write'] {
   const steps = keys.map((k) => {
     const q = JSON.stringify(k);
     const write = `if (typeof v === "string") w.string(v, ${STRING}); else if (typeof v === "number") e.number(v); else { e.value(v); e.over(); }`;
@@ -255,5 +271,13 @@ function compileWriter(keys: readonly string[]): EncoderShape['write'] {
       `else { v = o[${q}]; if (v === undefined && !own(o, ${q})) e.absent(); else { ${write} } }`
     );
   });
-  return compile<EncoderShape['write']>('o, e, w, own, inherits', `let v; ${steps.join(' ')} e.over();`);
+  // The block: a store per byte for a short one, else copied from `block`.
+  let head = `w.small(block);`;
+  if (block.length <= UNROLL) {
+    head = `w.ensure(${block.length}); const b = w.buf, p = w.pos;`;
+    for (let j = 0; j < block.length; j++) head += ` b[p + ${j}] = ${block[j]!};`;
+    head += ` w.pos = p + ${block.length};`;
+  }
+  const make = compile<(block: Uint8Array) => EncoderShape['write']>('block', `return function (o, e, w, own, inherits) { ${head} let v; ${steps.join(' ')} e.over(); };`);
+  return make?.(block);
 }

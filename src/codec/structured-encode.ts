@@ -209,7 +209,6 @@ export class StructuredEncoder {
       const last = this.lastShapes[this.depth];
       n = last?.write !== undefined ? ownKeysUnless(o, last.keys, keys) : ownKeysInto(o, keys);
       if (n < 0) {
-        w.small(last!.block);
         last!.write!(o, this, w, hasOwn, inherits);
         return this.ids.close(id);
       }
@@ -220,9 +219,9 @@ export class StructuredEncoder {
     const shape = this.shapes.shapeFor(keys, n);
     if (plainProto && shape !== undefined && this.depth < LAST_SHAPES) this.lastShapes[this.depth] = shape;
     if (shape !== undefined) {
-      w.small(shape.block);
       if (shape.write !== undefined) shape.write(o, this, w, hasOwn, inherits);
       else {
+        w.small(shape.block);
         for (let i = 0; i < n; i++) {
           // A getter of an earlier key may have deleted this one: structuredClone leaves it out.
           const v = ownValue(o, keys[i]!, inherits);
