@@ -195,6 +195,38 @@ describe('shapes: objects of a repeated key list', () => {
     }
   });
 
+  it("a value that grows the encoder's buffer in the middle of an object of a known shape keeps what was written before it", () => {
+    const q = new Queue({ maxBytes: 8 << 20 });
+    // Sizes that cross the scratch buffer's doublings; values after the big one are fixed-size, strings and objects.
+    for (const size of [200, 300, 600, 5000, 70000, 300000, 1 << 21]) {
+      for (let i = 0; i < 3; i++) {
+        const v = { n: i, big: 'é'.repeat(size), after: 7 + i, f: 1.5, s: 'short', o: { k: i, big: 'x'.repeat(size) }, last: 300 + i };
+        assert.deepEqual(roundTrip(v, q), v);
+        const arr = { n: i, list: [{ a: 1, big: 'y'.repeat(size), b: 2 }, { a: 1, big: 'z', b: 2 }], after: -i };
+        assert.deepEqual(roundTrip(arr, q), arr);
+      }
+    }
+  });
+
+  it('an object of a known shape is decoded from its own bytes only: each of its shorter prefixes, followed by other bytes, is a TypeError', async () => {
+    const { makeCodec } = await import(new URL('../dist/internal.js', import.meta.url).href);
+    const c = makeCodec('structured');
+    const make = (i) => ({ id: i, small: 200, name: `item-${i}`, long: 'é'.repeat(90), nested: { id: -i, s: 'x' } });
+    // The shapes' functions are made at their second use.
+    for (let i = 0; i < 3; i++) assert.deepEqual(c.decode(c.encode(make(i), 1 << 20).slice()), make(i));
+    const bytes = c.encode(make(70000), 1 << 20).slice();
+    // Whatever follows the prefix in the buffer: what the next item would start with, or a byte of every value.
+    for (const fill of [7, 0, 4, 26, 255]) {
+      const buf = new Uint8Array(bytes.length + 64).fill(fill);
+      for (let len = 0; len < bytes.length; len++) {
+        buf.set(bytes.subarray(0, len));
+        assert.throws(() => c.decode(buf, len), (e) => e instanceof TypeError && /janus-queue: (truncated or )?corrupted/.test(e.message), `prefix of ${len} bytes, then ${fill}s`);
+      }
+      buf.set(bytes);
+      assert.deepEqual(c.decode(buf, bytes.length), make(70000));
+    }
+  });
+
   it('keeps cycles and shared references through objects of a known shape', () => {
     for (let i = 0; i < 3; i++) {
       const a = { id: i, self: null, peer: null };

@@ -47,7 +47,7 @@ export class Writer {
     this.pos = 0;
     this.limit = limit;
     // Do not keep a huge scratch buffer alive after one huge item.
-    if (this.buf.length > SHRINK_ABOVE) this.grow(256);
+    if (this.buf.length > SHRINK_ABOVE) this.grow(256, 0);
   }
 
   /**
@@ -59,19 +59,24 @@ export class Writer {
     if (this.pos > this.limit) throw tooLarge(this.limit);
   }
 
-  private grow(size: number): void {
+  /** A new buffer of `size` bytes, with the first `keep` bytes of the old one. */
+  private grow(size: number, keep: number): void {
     const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, Math.min(this.pos, size)));
+    next.set(this.buf.subarray(0, Math.min(keep, size)));
     this.buf = next;
   }
 
   /** Makes room for `extra` more bytes. */
   ensure(extra: number): void {
     const need = this.pos + extra;
-    if (need <= this.buf.length) return;
+    if (need > this.buf.length) this.growTo(need);
+  }
+
+  /** Makes `buf` at least `need` bytes long, keeping all its bytes (a shape's function may have written past `pos`). */
+  growTo(need: number): void {
     let size = this.buf.length * 2;
     while (size < need) size *= 2;
-    this.grow(size);
+    this.grow(size, this.buf.length);
   }
 
   u8(v: number): void {
@@ -154,14 +159,24 @@ export class Writer {
 
   /** A string (see the top of this file), optionally after a tag byte (tag < 0: none). */
   string(s: string, tag = -1): void {
+    this.pos = this.stringAt(s, tag, this.pos);
+  }
+
+  /**
+   * string() at `p` instead of `pos` (which it leaves alone): the position
+   * after the string. It may replace `buf` with a larger one (a caller that
+   * keeps `buf` in a local reads it again). For the functions a shape makes,
+   * which keep their position in a local.
+   */
+  stringAt(s: string, tag: number, p: number): number {
     const n = s.length;
     // Each char takes a byte or more: a string longer than the limit can never fit.
     if (n > this.limit) throw tooLarge(this.limit);
-    this.ensure(6 + n * 3);
+    if (p + 6 + n * 3 > this.buf.length) this.growTo(p + 6 + n * 3);
     const buf = this.buf;
-    if (tag >= 0) buf[this.pos++] = tag;
+    if (tag >= 0) buf[p++] = tag;
     const short = n * 3 <= 255;
-    const start = this.pos + (short ? 2 : 5);
+    const start = p + (short ? 2 : 5);
     let i = 0;
     if (n <= LOOP_MAX) {
       // ASCII fast path: most keys and short values are ASCII, and a byte
@@ -171,45 +186,50 @@ export class Writer {
         if (c >= 0x80) break;
         buf[start + i] = c;
       }
-      if (i === n) return this.endUtf8(short, start, n);
+      if (i === n) return this.endUtf8(p, short, start, n);
     }
     if (utf8Write !== undefined) {
       // Written first: as many bytes as chars means every char was ASCII, so
       // no lone surrogate (which would take 3), and the check is skipped.
       const bytes = utf8Write.call(buf, s, start, buf.length - start);
-      return bytes === n || isWellFormed(s) ? this.endUtf8(short, start, bytes) : this.utf16(s);
+      return bytes === n || isWellFormed(s) ? this.endUtf8(p, short, start, bytes) : this.utf16(s, p);
     }
-    if (!isWellFormed(s)) return this.utf16(s);
+    if (!isWellFormed(s)) return this.utf16(s, p);
     const { written } = encoder.encodeInto(i === 0 ? s : s.slice(i), buf.subarray(start + i));
-    this.endUtf8(short, start, i + written);
+    return this.endUtf8(p, short, start, i + written);
   }
 
-  private endUtf8(short: boolean, start: number, bytes: number): void {
+  /** The form and byte count at `p`; the position after the bytes (past the limit: a RangeError). */
+  private endUtf8(p: number, short: boolean, start: number, bytes: number): number {
     if (short) {
-      this.buf[this.pos] = UTF8_SHORT;
-      this.buf[this.pos + 1] = bytes;
+      this.buf[p] = UTF8_SHORT;
+      this.buf[p + 1] = bytes;
     } else {
-      this.buf[this.pos] = UTF8_LONG;
-      this.put32(this.pos + 1, bytes);
+      this.buf[p] = UTF8_LONG;
+      this.put32(p + 1, bytes);
     }
-    this.pos = start + bytes;
-    this.over();
+    return this.overAt(start + bytes);
   }
 
-  private utf16(s: string): void {
+  private utf16(s: string, p: number): number {
     const n = s.length;
-    this.ensure(5 + n * 2);
-    this.buf[this.pos] = UTF16;
-    this.put32(this.pos + 1, n);
-    let p = this.pos + 5;
+    if (p + 5 + n * 2 > this.buf.length) this.growTo(p + 5 + n * 2);
     const b = this.buf;
+    b[p] = UTF16;
+    this.put32(p + 1, n);
+    p += 5;
     for (let j = 0; j < n; j++, p += 2) {
       const c = s.charCodeAt(j);
       b[p] = c;
       b[p + 1] = c >> 8;
     }
-    this.pos = p;
-    this.over();
+    return this.overAt(p);
+  }
+
+  /** `p`, once checked to be within the limit. */
+  overAt(p: number): number {
+    if (p > this.limit) throw tooLarge(this.limit);
+    return p;
   }
 
   /** The bytes written so far: a view of the scratch buffer, valid until the next write. */

@@ -1,7 +1,7 @@
 import { isWellFormed, utf8 } from './bytes-io.js';
 import { Built, uint8Set, viewOf } from './intrinsics.js';
-import type { Writer } from './bytes-io.js';
-import { SHAPE, STRING } from './structured-format.js';
+import type { Reader, Writer } from './bytes-io.js';
+import { ABSENT, INT32, SHAPE, STRING, UINT8 } from './structured-format.js';
 
 /**
  * Shapes: the key lists of plain objects, so that an object of a shape seen
@@ -26,11 +26,9 @@ const MAX_NODES = 4096;
 
 const encoder = new TextEncoder();
 
-/** What the encoder needs of a shape's writer: each value (a number's own call), a key a getter deleted, the limit check. */
+/** What a shape's writer needs of the encoder: a value it does not write itself, and the limit check after it. */
 export interface ShapeWriter {
   value(v: unknown): void;
-  number(v: number): void;
-  absent(): void;
   over(): void;
 }
 
@@ -130,8 +128,8 @@ function makeBlock(keys: readonly string[]): Uint8Array | null {
 /** A shape as the decoder knows it. */
 export interface Shape {
   readonly keys: readonly string[];
-  /** Builds the object from the next values of `d` (made once the shape is seen twice), or undefined. */
-  make: ((d: { value(): unknown }) => Record<string, unknown>) | undefined;
+  /** Builds the object from the next values of `d`, reading them from `r` (made once the shape is seen twice), or undefined. */
+  make: ((d: { value(): unknown }, r: Reader) => Record<string, unknown>) | undefined;
   /** Whether `buf[at …)` holds this block's bytes (made with make, for a short block), or undefined: same() compares. */
   matches: ((buf: Uint8Array, at: number) => boolean) | undefined;
   seen: number;
@@ -223,19 +221,39 @@ function compile<F>(params: string, body: string): F | undefined {
 }
 
 /**
- * The decoder's function for a shape: an object literal, "__proto__" as a
- * computed key (which defines a property instead of setting the prototype),
- * values read in key order. Made with loops and captured built-ins only (it
- * runs while an item is decoded; see Built).
+ * The decoder's function for a shape: its values read in key order, then
+ * an object literal, "__proto__" as a computed key (which defines a
+ * property instead of setting the prototype). A short string, an integer
+ * 0–255 or an int32 is read here, from a position kept in a local, each
+ * after a bounds check; any other value (or one of these that does not fit
+ * before the item's end) by `d.value()`. Made with loops and captured
+ * built-ins only (it runs while an item is decoded; see Built).
  */
 function compileMaker(keys: readonly string[]): Shape['make'] {
+  let reads = '';
   let props = '';
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
     for (let j = 0; j < i; j++) if (keys[j] === k) return undefined;
-    props += `${i > 0 ? ', ' : ''}${k === '__proto__' ? '["__proto__"]' : Built.stringify(k)}: d.value()`;
+    reads +=
+      `if (p + 3 <= end && b[p] === ${STRING} && b[p + 1] === 0) { n = b[p + 2]; p += 3; if (p + n > end) bad(); v${i} = utf8(b, p, n); p += n; } ` +
+      `else if (p + 2 <= end && b[p] === ${UINT8}) { v${i} = b[p + 1]; p += 2; } ` +
+      `else if (p + 5 <= end && b[p] === ${INT32}) { v${i} = b[p + 1] | (b[p + 2] << 8) | (b[p + 3] << 16) | (b[p + 4] << 24); p += 5; } ` +
+      `else { r.pos = p; v${i} = d.value(); b = r.buf; p = r.pos; }\n`;
+    props += `${i > 0 ? ', ' : ''}${k === '__proto__' ? '["__proto__"]' : Built.stringify(k)}: v${i}`;
   }
-  return compile<Shape['make']>('d', `return { ${props} };`);
+  const vars = keys.map((_, i) => `v${i}`).join(', ');
+  const make = compile<(utf8: Utf8, bad: () => never) => Shape['make']>(
+    'utf8, bad',
+    `return function (d, r) { let b = r.buf, p = r.pos, n${vars ? `, ${vars}` : ''}; const end = r.end;\n${reads} r.pos = p; return { ${props} }; };`,
+  );
+  return make?.(utf8, truncated);
+}
+
+type Utf8 = (buf: Uint8Array, start: number, n: number) => string;
+
+function truncated(): never {
+  throw new TypeError('janus-queue: truncated or corrupted item bytes');
 }
 
 /** Blocks up to this many bytes are written and compared by code made for them: a store or a compare per byte, each of a constant. */
@@ -250,34 +268,53 @@ function compileMatcher(bytes: Uint8Array): Shape['matches'] {
 }
 
 /**
- * The encoder's function for a shape: each value by a named [[Get]] (one
- * inline cache per key, instead of a keyed load that sees every shape), of
- * an own key only, as structuredClone reads them: a key that a getter of an
- * earlier one deleted is written ABSENT, and its prototype's value is never
- * read. `inherits` (see StructuredEncoder.plain): where a deleted key could
- * be inherited from; a key it lacks is read first and checked only when
- * undefined (the common case costs no own check), else (and for a class
- * instance, `inherits` undefined) checked first. A string or a number is
- * written here, by the Writer, with no dispatch on its type; a string
- * checks the limit as it is written (Writer.string), anything else after
- * it, and the object after its last value.
+ * The encoder's function for a shape: its block, then each value by a named
+ * [[Get]] (one inline cache per key, instead of a keyed load that sees every
+ * shape), of an own key only, as structuredClone reads them: a key that a
+ * getter of an earlier one deleted is written ABSENT, and its prototype's
+ * value is never read. `inherits` (see StructuredEncoder.plain): where a
+ * deleted key could be inherited from; a key it lacks is read first and
+ * checked only when undefined (the common case costs no own check), else
+ * (and for a class instance, `inherits` undefined) checked first.
+ *
+ * The position is kept in a local: a short block is written as constant
+ * stores, an int32 here, a string by Writer.stringAt (which checks the
+ * limit); anything else by `e.value()`, with the Writer's `pos` set around
+ * it. Room for the fixed-size values that follow is made after each write
+ * of variable size, so they need no check of their own.
  */
 function compileWriter(keys: readonly string[], block: Uint8Array): EncoderShape['write'] {
-  const steps = keys.map((k) => {
+  // The most bytes a key's value takes when it is not a string or a container: a tag and a float64.
+  const FIXED = 9;
+  const room = (rest: number): string => `if (p + ${rest} > b.length) { w.growTo(p + ${rest}); b = w.buf; } `;
+  const steps = keys.map((k, i) => {
     const q = JSON.stringify(k);
-    const write = `if (typeof v === "string") w.string(v, ${STRING}); else if (typeof v === "number") e.number(v); else { e.value(v); e.over(); }`;
+    const rest = room(FIXED * (keys.length - i - 1));
     return (
-      `if (inherits === undefined || ${q} in inherits) { if (own(o, ${q})) { v = o[${q}]; ${write} } else e.absent(); } ` +
-      `else { v = o[${q}]; if (v === undefined && !own(o, ${q})) e.absent(); else { ${write} } }`
+      `if (inherits === undefined || ${q} in inherits) v = own(o, ${q}) ? o[${q}] : absent; ` +
+      `else { v = o[${q}]; if (v === undefined && !own(o, ${q})) v = absent; } ` +
+      `if (typeof v === "number" && (v | 0) === v && (v !== 0 || 1 / v > 0)) { ` +
+      `if (v >= 0 && v <= 255) { b[p] = ${UINT8}; b[p + 1] = v; p += 2; } ` +
+      `else { b[p] = ${INT32}; b[p + 1] = v; b[p + 2] = v >> 8; b[p + 3] = v >> 16; b[p + 4] = v >> 24; p += 5; } } ` +
+      `else if (typeof v === "string") { p = w.stringAt(v, ${STRING}, p); b = w.buf; ${rest}} ` +
+      `else if (v === absent) b[p++] = ${ABSENT}; ` +
+      `else { w.pos = p; e.value(v); e.over(); b = w.buf; p = w.pos; ${rest}}\n`
     );
   });
   // The block: a store per byte for a short one, else copied from `block`.
-  let head = `w.small(block);`;
+  let head = `w.pos = p; w.small(block); b = w.buf; p = w.pos; `;
   if (block.length <= UNROLL) {
-    head = `w.ensure(${block.length}); const b = w.buf, p = w.pos;`;
-    for (let j = 0; j < block.length; j++) head += ` b[p + ${j}] = ${block[j]!};`;
-    head += ` w.pos = p + ${block.length};`;
+    head = '';
+    for (let j = 0; j < block.length; j++) head += `b[p + ${j}] = ${block[j]!}; `;
+    head += `p += ${block.length}; `;
   }
-  const make = compile<(block: Uint8Array) => EncoderShape['write']>('block', `return function (o, e, w, own, inherits) { ${head} let v; ${steps.join(' ')} e.over(); };`);
-  return make?.(block);
+  const make = compile<(block: Uint8Array, absent: symbol) => EncoderShape['write']>(
+    'block, absent',
+    `return function (o, e, w, own, inherits) { let b = w.buf, p = w.pos, v; ` +
+      `${room(block.length + FIXED * keys.length)}${head}\n${steps.join('')} w.pos = w.overAt(p); };`,
+  );
+  return make?.(block, ABSENT_KEY);
 }
+
+/** What a shape's writer reads a key as when the object no longer has it. */
+const ABSENT_KEY = Symbol('absent');

@@ -108,7 +108,7 @@ export class StructuredDecoder {
     if (tag === F.SHAPE && shape.make !== undefined) {
       // Ids are given in pre-order: hold this object's place until it exists.
       const slot = this.ref(undefined);
-      o = shape.make(this);
+      o = shape.make(this, r);
       this.refs[slot] = o;
     } else {
       o = {};

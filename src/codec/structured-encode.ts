@@ -117,19 +117,13 @@ export class StructuredEncoder {
     }
   }
 
-  /** A number (public for the functions a shape makes). */
-  number(v: number): void {
+  private number(v: number): void {
     const w = this.w;
     if ((v | 0) === v && (v !== 0 || 1 / v > 0)) {
       if (v >= 0 && v <= 255) return w.u8u8(F.UINT8, v);
       return w.tagI32(F.INT32, v);
     }
     return w.tagF64(F.FLOAT64, v);
-  }
-
-  /** A key of a SHAPE object that a getter deleted before it was read. */
-  absent(): void {
-    this.w.u8(F.ABSENT);
   }
 
   over(): void {
