@@ -1,9 +1,12 @@
 // The built-in codecs alone, for the codec cost and memory scenarios: they
 // are not exported by the package, so src/codec is bundled once into
-// bench/results/ with tsup (a devDependency) and imported from there.
+// bench/results/ with tsup (a devDependency), its top-level bindings made
+// const as in the package's build (tsup.bindings.mjs), and imported from
+// there.
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'tsup';
+import { constBindings } from '../../tsup.bindings.mjs';
 
 const OUT = new URL('../results/.codec/', import.meta.url);
 const SRC = new URL('../../src/', import.meta.url);
@@ -35,4 +38,6 @@ async function bundle(out, src) {
     clean: false,
     config: false,
   });
+  // As `npm run build` leaves the package's own bundles.
+  constBindings(fileURLToPath(new URL('codec.js', out)));
 }
