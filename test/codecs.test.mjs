@@ -237,6 +237,25 @@ describe('the string codec', () => {
     }
   });
 
+  it('round-trips strings of every length up to 40, all ASCII or with one other char at each place (the decoder reads short ASCII itself)', () => {
+    const q = new Queue({ maxsize: 0 });
+    for (let n = 0; n <= 40; n++) {
+      const ascii = Array.from({ length: n }, (_, i) => String.fromCharCode(33 + ((i * 7) % 90))).join('');
+      const strings = [ascii];
+      for (let i = 0; i < n; i++) for (const c of ['\u0080', 'é', '日', '\ud800']) strings.push(ascii.slice(0, i) + c + ascii.slice(i + 1));
+      for (const s of strings) {
+        assert.equal(roundTrip(s, { codec: 'string' }), s);
+        // In an object of a known shape (read by the shape's function) and alone.
+        for (let k = 0; k < 2; k++) {
+          q.syncQ.put({ s, k });
+          assert.equal(q.syncQ.get().s, s);
+        }
+        q.syncQ.put(s);
+        assert.equal(q.syncQ.get(), s);
+      }
+    }
+  });
+
   it('takes strings only: no coercion', () => {
     const q = new Queue({ codec: 'string' });
     for (const bad of [1, null, undefined, { toString: () => 'x' }, Object('boxed')]) assert.throws(() => q.syncQ.put(bad), TypeError);

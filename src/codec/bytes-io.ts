@@ -329,17 +329,26 @@ export class Reader {
 /** The string of the UTF-8 bytes buf[start … start+n). */
 export function utf8(buf: Uint8Array, start: number, n: number): string {
   // Short ASCII: String.fromCharCode with the bytes as arguments costs less
-  // than any decoder call (up to 12 chars, about half; a 9–12 char string is
-  // two calls joined, which V8 copies flat below 13 chars).
+  // than any decoder call (up to 12 chars, about half), one call for each.
   if (n <= 12) {
     const b = buf;
     const p = start;
     let ascii = true;
     for (let j = p; j < p + n; j++) if (b[j]! >= 0x80) ascii = false;
-    if (ascii) return n <= 8 ? ascii8(b, p, n) : ascii8(b, p, 8) + ascii8(b, p + 8, n - 8);
+    if (ascii) return n <= 8 ? ascii8(b, p, n) : ascii12(b, p, n);
   }
   if (utf8Slice) return utf8Slice.call(buf, start, start + n);
   return textDecode.call(decoder, viewOf(buf, start, n));
+}
+
+/** The string of 9 <= n <= 12 ASCII bytes at b[p]. */
+function ascii12(b: Uint8Array, p: number, n: number): string {
+  switch (n) {
+    case 9: return Built.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!);
+    case 10: return Built.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!, b[p + 9]!);
+    case 11: return Built.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!, b[p + 9]!, b[p + 10]!);
+    default: return Built.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!, b[p + 9]!, b[p + 10]!, b[p + 11]!);
+  }
 }
 
 /** The string of n <= 8 ASCII bytes at b[p]. */
