@@ -240,6 +240,26 @@ describe('shapes: objects of a repeated key list', () => {
     }
   });
 
+  it('an item of the shape written last refers back to itself from its values, directly, in an array, in a Map and in a nested object', () => {
+    const q = new Queue();
+    const makers = [
+      (i) => { const o = { id: i, self: null }; o.self = o; return [o, (g) => g.self === g]; },
+      (i) => { const o = { id: i, list: [] }; o.list.push(1, o); return [o, (g) => g.list[1] === g]; },
+      (i) => { const o = { id: i, m: new Map() }; o.m.set('me', o); return [o, (g) => g.m.get('me') === g]; },
+      (i) => { const o = { id: i, child: { up: null, n: 1 }, n: 2 }; o.child.up = o; return [o, (g) => g.child.up === g && g.n === 2]; },
+      // A later value refers to an object written earlier in the item.
+      (i) => { const shared = { k: i }; return [{ id: i, a: shared, b: shared }, (g) => g.a === g.b]; },
+    ];
+    for (const make of makers) {
+      // Flat items of the same keys first (the shape's function is made and is the last at the top), then the cyclic one.
+      for (let i = 0; i < 4; i++) {
+        const [o, check] = make(i);
+        const got = roundTrip(o, q);
+        assert.ok(check(got), `${make} ${i}`);
+      }
+    }
+  });
+
   it('an object whose keys differ from the last shape written at its depth (a prefix, more keys, another order, one key changed, none) comes back with its own keys', () => {
     const q = new Queue();
     const variants = [{ a: 1, b: 2 }, { a: 1, b: 2, c: 3, d: 4 }, { b: 2, a: 1, c: 3 }, { a: 1, b: 2, x: 3 }, {}, { 0: 'i', a: 1, b: 2, c: 3 }];

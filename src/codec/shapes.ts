@@ -26,10 +26,9 @@ const MAX_NODES = 4096;
 
 const encoder = new TextEncoder();
 
-/** What a shape's writer needs of the encoder: a value it does not write itself, and the limit check after it. */
+/** What a shape's writer needs of the encoder: a value of object `o` (id `id`) it does not write itself, the limit checked after it. */
 export interface ShapeWriter {
-  value(v: unknown): void;
-  over(): void;
+  nested(v: unknown, o: object, id: number): void;
 }
 
 /** A shape as the encoder knows it. */
@@ -39,7 +38,7 @@ export interface EncoderShape {
   /** Its keys, in order. */
   readonly keys: readonly string[];
   /** Writes an object of this shape, its block and its values (made once the shape is seen twice), or undefined. */
-  write: ((o: object, e: ShapeWriter, w: Writer, own: (o: object, k: string) => boolean, inherits: object | undefined) => void) | undefined;
+  write: ((o: object, e: ShapeWriter, w: Writer, own: (o: object, k: string) => boolean, inherits: object | undefined, id: number) => void) | undefined;
   seen: number;
 }
 
@@ -279,7 +278,7 @@ function compileMatcher(bytes: Uint8Array): Shape['matches'] {
  *
  * The position is kept in a local: a short block is written as constant
  * stores, an int32 here, a string by Writer.stringAt (which checks the
- * limit); anything else by `e.value()`, with the Writer's `pos` set around
+ * limit); anything else by `e.nested()`, with the Writer's `pos` set around
  * it. Room for the fixed-size values that follow is made after each write
  * of variable size, so they need no check of their own.
  */
@@ -298,7 +297,7 @@ function compileWriter(keys: readonly string[], block: Uint8Array): EncoderShape
       `else { b[p] = ${INT32}; b[p + 1] = v; b[p + 2] = v >> 8; b[p + 3] = v >> 16; b[p + 4] = v >> 24; p += 5; } } ` +
       `else if (typeof v === "string") { p = w.stringAt(v, ${STRING}, p); b = w.buf; ${rest}} ` +
       `else if (v === absent) b[p++] = ${ABSENT}; ` +
-      `else { w.pos = p; e.value(v); e.over(); b = w.buf; p = w.pos; ${rest}}\n`
+      `else { w.pos = p; e.nested(v, o, id); b = w.buf; p = w.pos; ${rest}}\n`
     );
   });
   // The block: a store per byte for a short one, else copied from `block`.
@@ -310,7 +309,7 @@ function compileWriter(keys: readonly string[], block: Uint8Array): EncoderShape
   }
   const make = compile<(block: Uint8Array, absent: symbol) => EncoderShape['write']>(
     'block, absent',
-    `return function (o, e, w, own, inherits) { let b = w.buf, p = w.pos, v; ` +
+    `return function (o, e, w, own, inherits, id) { let b = w.buf, p = w.pos, v; ` +
       `${room(block.length + FIXED * keys.length)}${head}\n${steps.join('')} w.pos = w.overAt(p); };`,
   );
   return make?.(block, ABSENT_KEY);

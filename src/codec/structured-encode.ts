@@ -82,7 +82,14 @@ export class StructuredEncoder {
     this.w.reset(limit);
     this.depth = 0;
     try {
-      this.value(value);
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+        // The item's own object, the common case, without value()'s and
+        // object()'s steps for an object that may have been seen before.
+        this.depth = 1;
+        const proto = Object.getPrototypeOf(value);
+        if (proto === Object.prototype) this.item(value);
+        else this.nonArray(value, proto);
+      } else this.value(value);
     } finally {
       this.ids.clear();
       this.busy = false;
@@ -92,7 +99,34 @@ export class StructuredEncoder {
     return this.w.pos;
   }
 
-  /** Writes one value (public for the functions a shape makes, shapes.ts). */
+  /**
+   * The item, a plain object of Object.prototype: if its keys are those of
+   * the shape last written at this depth, that shape's function writes it,
+   * and the item is registered in the id table only if a value of its own
+   * is an object (which could refer back to it; nothing comes after the item,
+   * so nothing else can). Else plain(), with the keys already listed.
+   */
+  private item(o: object): void {
+    const last = this.lastShapes[1];
+    if (last?.write === undefined) return this.plain(o, Object.prototype);
+    const n = ownKeysUnless(o, last.keys, (this.keyArrays[1] ??= []));
+    if (n >= 0) return this.plain(o, Object.prototype, n);
+    const id = this.ids.reserve(0);
+    last.write(o, this, this.w, hasOwn, Object.prototype, id);
+    this.ids.close(id);
+  }
+
+  /**
+   * A value of object `o` (id `id`) that a shape's function does not write
+   * itself (shapes.ts): `o` is registered first, if it was not (see item()).
+   */
+  nested(v: unknown, o: object, id: number): void {
+    this.ids.set(id, o);
+    this.value(v);
+    this.w.over();
+  }
+
+  /** Writes one value. */
   value(v: unknown): void {
     const w = this.w;
     switch (typeof v) {
@@ -143,13 +177,14 @@ export class StructuredEncoder {
     if (++this.depth > F.MAX_DEPTH)
       throw new RangeError(`janus-queue: the value is nested more than ${F.MAX_DEPTH} deep; the structured codec refuses deeper values, so that every thread can decode what it puts`);
     if (Array.isArray(o)) this.array(o);
-    else {
-      const proto = Object.getPrototypeOf(o);
-      if (proto === Object.prototype) this.plain(o, proto);
-      else if (proto === null) this.plain(o, NO_PROTOTYPE);
-      else this.other(o, proto);
-    }
+    else this.nonArray(o, Object.getPrototypeOf(o));
     this.depth--;
+  }
+
+  private nonArray(o: object, proto: object | null): void {
+    if (proto === Object.prototype) this.plain(o, proto);
+    else if (proto === null) this.plain(o, NO_PROTOTYPE);
+    else this.other(o, proto);
   }
 
   private ref(id: number): void {
@@ -185,7 +220,7 @@ export class StructuredEncoder {
    * code); undefined for a class instance (every key checked before its
    * read: its prototype may have getters, or be a Proxy).
    */
-  private plain(o: object, inherits: object | undefined): void {
+  private plain(o: object, inherits: object | undefined, listed = -1): void {
     const plainProto = inherits !== undefined;
     const w = this.w;
     const id = this.ids.add(o, w.pos);
@@ -201,9 +236,9 @@ export class StructuredEncoder {
       // this object's keys are its keys: a message's objects, one after
       // another, skip the shape lookup and keep no key list.
       const last = this.lastShapes[this.depth];
-      n = last?.write !== undefined ? ownKeysUnless(o, last.keys, keys) : ownKeysInto(o, keys);
+      n = listed >= 0 ? listed : last?.write !== undefined ? ownKeysUnless(o, last.keys, keys) : ownKeysInto(o, keys);
       if (n < 0) {
-        last!.write!(o, this, w, hasOwn, inherits);
+        last!.write!(o, this, w, hasOwn, inherits, id);
         return this.ids.close(id);
       }
     } else {
@@ -213,7 +248,7 @@ export class StructuredEncoder {
     const shape = this.shapes.shapeFor(keys, n);
     if (plainProto && shape !== undefined && this.depth < LAST_SHAPES) this.lastShapes[this.depth] = shape;
     if (shape !== undefined) {
-      if (shape.write !== undefined) shape.write(o, this, w, hasOwn, inherits);
+      if (shape.write !== undefined) shape.write(o, this, w, hasOwn, inherits, id);
       else {
         w.small(shape.block);
         for (let i = 0; i < n; i++) {
@@ -409,6 +444,25 @@ class IdTable {
     if (this.map) this.map.set(o, id);
     else if (id === LINEAR) this.map = new Map(this.list.slice(0, this.n).map((x, i) => [x!, i]));
     return id;
+  }
+
+  /** The next id, for an object whose tag is at `at`, registered by set() (until then get() does not find it). */
+  reserve(at: number): number {
+    const id = this.n++;
+    this.list[id] = undefined;
+    this.open[id] = at;
+    return id;
+  }
+
+  /** Registers `o` as `id` (again: nothing). */
+  set(id: number, o: object): void {
+    if (this.list[id] === o) return;
+    this.list[id] = o;
+    if (this.map) this.map.set(o, id);
+    else if (this.n > LINEAR) {
+      this.map = new Map();
+      for (let i = 0; i < this.n; i++) if (this.list[i] !== undefined) this.map.set(this.list[i]!, i);
+    }
   }
 
   /** `id` is written in full. */
