@@ -147,6 +147,8 @@ export class ShapeTable {
   /** The shapes last read (RECENT of them, the newest at `next - 1`): messages of a few shapes in a row (an object and the objects in it) skip the hash. */
   private readonly recent: (Shape | undefined)[] = new Array<Shape | undefined>(RECENT).fill(undefined);
   private next = 0;
+  /** The shape of the last item's own object, if its functions are made (StructuredDecoder.decode). */
+  top: Shape | undefined;
 
   /** Reads the block at `buf[at]` (its length already checked to be in bounds): the shape and the block's end. */
   read(buf: Uint8Array, at: number, len: number): Shape {

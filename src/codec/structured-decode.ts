@@ -1,5 +1,5 @@
 import { Reader } from './bytes-io.js';
-import { ShapeTable } from './shapes.js';
+import { type Shape, ShapeTable } from './shapes.js';
 import { Built, brandOf, uint8Set, viewOf } from './intrinsics.js';
 import * as F from './structured-format.js';
 
@@ -36,7 +36,14 @@ export class StructuredDecoder {
     this.depth = 0;
     this.absent = false;
     try {
-      const v = this.value();
+      // An item of the shape the last item was: its block compared in
+      // place, and its object made with no step of value() or shaped().
+      const top = this.shapes.top;
+      let v: unknown;
+      if (top !== undefined && len >= 3 + top.bytes.length && bytes[start] === F.SHAPE && (bytes[start + 1]! | (bytes[start + 2]! << 8)) === top.bytes.length && top.matches!(bytes, start + 3)) {
+        this.r.pos = start + 3 + top.bytes.length;
+        v = this.item(top);
+      } else v = this.value();
       if (this.r.pos !== this.r.end) throw corrupted('trailing data');
       return v;
     } catch (e) {
@@ -94,6 +101,19 @@ export class StructuredDecoder {
     if (++this.depth > F.MAX_DEPTH) throw corrupted(`nested more than ${F.MAX_DEPTH} deep`);
   }
 
+  /**
+   * The item's own object, of shape `s` (SHAPE, not SHAPE_OPEN: none of its
+   * values refers back to it, and nothing comes after it, so its id is
+   * held but the object is not stored for REFs).
+   */
+  private item(s: Shape): Record<string, unknown> {
+    this.depth = 1;
+    this.ref(undefined);
+    const o = s.make!(this, this.r);
+    if (this.absent) dropAbsent(o, s.keys);
+    return o;
+  }
+
   private shaped(tag: number): Record<string, unknown> {
     const r = this.r;
     r.need(2);
@@ -102,6 +122,8 @@ export class StructuredDecoder {
     r.need(len);
     const shape = this.shapes.read(r.buf, r.pos, len);
     r.pos += len;
+    // The item's own object: the next item is compared with its shape first (decode()).
+    if (this.depth === 0 && tag === F.SHAPE && shape.make !== undefined && shape.matches !== undefined) this.shapes.top = shape;
     this.enter();
     const keys = shape.keys;
     let o: Record<string, unknown>;
@@ -115,7 +137,7 @@ export class StructuredDecoder {
       this.ref(o);
       for (let i = 0; i < keys.length; i++) define(o, keys[i]!, this.value());
     }
-    if (this.absent) for (let i = 0; i < keys.length; i++) if (o[keys[i]!] === ABSENT_VALUE) delete o[keys[i]!];
+    if (this.absent) dropAbsent(o, keys);
     this.depth--;
     return o;
   }
@@ -244,6 +266,11 @@ export class StructuredDecoder {
     const m = Built.BigInt(`0x${hex}`);
     return negative ? -m : m;
   }
+}
+
+/** Deletes the keys of `o` whose value read as ABSENT (a getter deleted them before they were written). */
+function dropAbsent(o: Record<string, unknown>, keys: readonly string[]): void {
+  for (let i = 0; i < keys.length; i++) if (o[keys[i]!] === ABSENT_VALUE) delete o[keys[i]!];
 }
 
 /** Adds an own data property, as structuredClone does: a "__proto__" key, or a setter on Object.prototype, cannot intercept it. */
