@@ -10,7 +10,7 @@
  */
 
 import { tooLarge } from '../errors.js';
-import { Built, uint8Length, uint8Set, viewOf } from './intrinsics.js';
+import { Built, uint8Length, uint8Set, viewOf, wordsOf } from './intrinsics.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -38,6 +38,8 @@ const f64Bytes = new Uint8Array(f64.buffer);
 
 export class Writer {
   buf = new Uint8Array(256);
+  /** The same bytes as int32s (`buf` is always a whole buffer of its own), for a shape's block at a 4-byte boundary. */
+  words = new Int32Array(this.buf.buffer);
   pos = 0;
 
   /** The most bytes the item may take; writing past it is a RangeError (see over()). */
@@ -64,6 +66,7 @@ export class Writer {
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, Math.min(keep, size)));
     this.buf = next;
+    this.words = new Int32Array(next.buffer);
   }
 
   /** Makes room for `extra` more bytes. */
@@ -264,6 +267,26 @@ export class Reader {
     this.buf = bytes;
     this.pos = start;
     this.end = start + len;
+  }
+
+  private wordsFor: Uint8Array | undefined;
+  /** wordsOf(wordsFor); null: not a 4-byte boundary; undefined: not made yet. */
+  private w32: Int32Array | null | undefined;
+
+  /**
+   * wordsOf(buf), made at the second item in a row from the same buffer (a
+   * queue decodes from its scratch buffer each time); undefined before that,
+   * so a decoder given a new buffer for each item makes no view for it.
+   */
+  words(): Int32Array | undefined {
+    const b = this.buf;
+    if (b !== this.wordsFor) {
+      this.wordsFor = b;
+      this.w32 = undefined;
+      return undefined;
+    }
+    if (this.w32 === undefined) this.w32 = wordsOf(b) ?? null;
+    return this.w32 ?? undefined;
   }
 
   need(n: number): void {

@@ -214,6 +214,7 @@ export const Built = {
   Set,
   ArrayBuffer,
   Uint8Array,
+  Int32Array,
   BigInt,
   box: Object as (v: unknown) => object,
   Function,
@@ -227,6 +228,13 @@ export const Built = {
 } as const;
 
 /** A view of `buf[start … start + n)`, made from its internal slots (no `subarray`, whose species a caller can replace). */
+/** An Int32Array of `buf`'s bytes from its start (as many whole words as it holds), or undefined if it does not start on a 4-byte boundary. */
+export function wordsOf(buf: Uint8Array): Int32Array | undefined {
+  const offset = typedArrayByteOffset.call(buf);
+  if ((offset & 3) !== 0) return undefined;
+  return new Built.Int32Array(typedArrayBuffer.call(buf) as ArrayBuffer, offset, typedArrayLength.call(buf) >> 2);
+}
+
 export const viewOf = (buf: Uint8Array, start: number, n: number): Uint8Array =>
   new Built.Uint8Array(typedArrayBuffer.call(buf), typedArrayByteOffset.call(buf) + start, n);
 

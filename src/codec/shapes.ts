@@ -131,6 +131,12 @@ export interface Shape {
   make: ((d: { value(): unknown }, r: Reader) => Record<string, unknown>) | undefined;
   /** Whether `buf[at …)` holds this block's bytes (made with make, for a short block), or undefined: same() compares. */
   matches: ((buf: Uint8Array, at: number) => boolean) | undefined;
+  /**
+   * Whether an item starts with this shape's object: its SHAPE tag, block
+   * length and block, compared four bytes at a time from word `i` of `w32`
+   * (a view of the item's buffer, the item at byte 4i); made with matches.
+   */
+  head: ((w32: Int32Array, i: number) => boolean) | undefined;
   seen: number;
   /** The block's bytes after its length, to tell a hash collision apart. */
   readonly bytes: Uint8Array;
@@ -175,6 +181,7 @@ export class ShapeTable {
     } else if (s.make === undefined && ++s.seen === 2) {
       s.make = compileMaker(s.keys);
       s.matches = compileMatcher(s.bytes);
+      s.head = compileHead(s.bytes);
     }
     return s;
   }
@@ -201,7 +208,7 @@ function parse(buf: Uint8Array, at: number, len: number): Shape {
   if (p !== end) throw new TypeError('janus-queue: corrupted item bytes (shape)');
   const bytes = new Built.Uint8Array(len);
   uint8Set(bytes, viewOf(buf, at, len), 0);
-  return { keys, make: undefined, matches: undefined, seen: 1, bytes };
+  return { keys, make: undefined, matches: undefined, head: undefined, seen: 1, bytes };
 }
 
 /**
@@ -268,6 +275,24 @@ function compileMatcher(bytes: Uint8Array): Shape['matches'] {
   return compile<Shape['matches']>('b, p', `return ${test};`);
 }
 
+/** compileMatcher() for an item that starts with the shape's object: the tag, the length and the block, as words in the platform's byte order (the last one masked). */
+function compileHead(bytes: Uint8Array): Shape['head'] {
+  if (bytes.length > UNROLL) return undefined;
+  const n = (3 + bytes.length + 3) >> 2;
+  const head = new Built.Uint8Array(4 * n);
+  const mask = new Built.Uint8Array(4 * n);
+  head[0] = SHAPE;
+  head[1] = bytes.length & 0xff;
+  head[2] = bytes.length >> 8;
+  for (let j = 0; j < bytes.length; j++) head[3 + j] = bytes[j]!;
+  for (let j = 0; j < 3 + bytes.length; j++) mask[j] = 0xff;
+  const words = new Built.Int32Array(head.buffer);
+  const masks = new Built.Int32Array(mask.buffer);
+  let test = 'true';
+  for (let k = 0; k < n; k++) test += masks[k] === -1 ? ` && w[i + ${k}] === ${words[k]!}` : ` && (w[i + ${k}] & ${masks[k]!}) === ${words[k]!}`;
+  return compile<Shape['head']>('w, i', `return ${test};`);
+}
+
 /**
  * The encoder's function for a shape: its block, then each value by a named
  * [[Get]] (one inline cache per key, instead of a keyed load that sees every
@@ -302,17 +327,25 @@ function compileWriter(keys: readonly string[], block: Uint8Array): EncoderShape
       `else { w.pos = p; e.nested(v, o, id); b = w.buf; p = w.pos; ${rest}}\n`
     );
   });
-  // The block: a store per byte for a short one, else copied from `block`.
+  // The block: a store per byte for a short one (a word at a time at a
+  // 4-byte boundary, as the item's own object is: the bytes of the last
+  // word past the block are overwritten by the values), else copied from
+  // `block`.
   let head = `w.pos = p; w.small(block); b = w.buf; p = w.pos; `;
   if (block.length <= UNROLL) {
-    head = '';
-    for (let j = 0; j < block.length; j++) head += `b[p + ${j}] = ${block[j]!}; `;
-    head += `p += ${block.length}; `;
+    const padded = new Built.Uint8Array((block.length + 3) & ~3);
+    uint8Set(padded, block, 0);
+    const words = new Built.Int32Array(padded.buffer);
+    let bytes = '';
+    for (let j = 0; j < block.length; j++) bytes += `b[p + ${j}] = ${block[j]!}; `;
+    let stores = '';
+    for (let k = 0; k < words.length; k++) stores += `w32[i + ${k}] = ${words[k]!}; `;
+    head = `if ((p & 3) === 0) { const w32 = w.words, i = p >> 2; ${stores}} else { ${bytes}} p += ${block.length}; `;
   }
   const make = compile<(block: Uint8Array, absent: symbol) => EncoderShape['write']>(
     'block, absent',
     `return function (o, e, w, own, inherits, id) { let b = w.buf, p = w.pos, v; ` +
-      `${room(block.length + FIXED * keys.length)}${head}\n${steps.join('')} w.pos = w.overAt(p); };`,
+      `${room(((block.length + 3) & ~3) + FIXED * keys.length)}${head}\n${steps.join('')} w.pos = w.overAt(p); };`,
   );
   return make?.(block, ABSENT_KEY);
 }

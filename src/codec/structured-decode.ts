@@ -38,9 +38,18 @@ export class StructuredDecoder {
     try {
       // An item of the shape the last item was: its block compared in
       // place, and its object made with no step of value() or shaped().
+      // (Four bytes at a time where the item starts on a 4-byte boundary:
+      // the queue's scratch buffer, and each item of a batch.)
       const top = this.shapes.top;
       let v: unknown;
-      if (top !== undefined && len >= 3 + top.bytes.length && bytes[start] === F.SHAPE && (bytes[start + 1]! | (bytes[start + 2]! << 8)) === top.bytes.length && top.matches!(bytes, start + 3)) {
+      const w32 = top !== undefined && len >= 3 + top.bytes.length && (start & 3) === 0 ? this.r.words() : undefined;
+      if (
+        top !== undefined &&
+        len >= 3 + top.bytes.length &&
+        (w32 !== undefined && (start >> 2) + ((top.bytes.length + 6) >> 2) <= w32.length
+          ? top.head!(w32, start >> 2)
+          : bytes[start] === F.SHAPE && (bytes[start + 1]! | (bytes[start + 2]! << 8)) === top.bytes.length && top.matches!(bytes, start + 3))
+      ) {
         this.r.pos = start + 3 + top.bytes.length;
         v = this.item(top);
       } else v = this.value();
@@ -123,7 +132,7 @@ export class StructuredDecoder {
     const shape = this.shapes.read(r.buf, r.pos, len);
     r.pos += len;
     // The item's own object: the next item is compared with its shape first (decode()).
-    if (this.depth === 0 && tag === F.SHAPE && shape.make !== undefined && shape.matches !== undefined) this.shapes.top = shape;
+    if (this.depth === 0 && tag === F.SHAPE && shape.make !== undefined && shape.matches !== undefined && shape.head !== undefined) this.shapes.top = shape;
     this.enter();
     const keys = shape.keys;
     let o: Record<string, unknown>;
