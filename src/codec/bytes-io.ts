@@ -354,37 +354,31 @@ export function utf8(buf: Uint8Array, start: number, n: number): string {
   // Short ASCII: String.fromCharCode with the bytes as arguments costs less
   // than any decoder call (up to 12 chars, about half), one call for each.
   if (n <= 12) {
-    const b = buf;
-    const p = start;
-    let ascii = true;
-    for (let j = p; j < p + n; j++) if (b[j]! >= 0x80) ascii = false;
-    if (ascii) return n <= 8 ? ascii8(b, p, n) : ascii12(b, p, n);
+    const s = ascii(buf, start, n);
+    if (s !== undefined) return s;
   }
   if (utf8Slice) return utf8Slice.call(buf, start, start + n);
   return textDecode.call(decoder, viewOf(buf, start, n));
 }
 
-/** The string of 9 <= n <= 12 ASCII bytes at b[p]. */
-function ascii12(b: Uint8Array, p: number, n: number): string {
-  switch (n) {
-    case 9: return Built.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!);
-    case 10: return Built.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!, b[p + 9]!);
-    case 11: return Built.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!, b[p + 9]!, b[p + 10]!);
-    default: return Built.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!, b[p + 9]!, b[p + 10]!, b[p + 11]!);
-  }
-}
+const C = Built.fromCharCode;
 
-/** The string of n <= 8 ASCII bytes at b[p]. */
-function ascii8(b: Uint8Array, p: number, n: number): string {
+/** The string of the n <= 12 bytes at b[p] if they are all ASCII, else undefined: one check of them all (or'ed), then one call. */
+function ascii(b: Uint8Array, p: number, n: number): string | undefined {
+  let a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11;
   switch (n) {
     case 0: return '';
-    case 1: return Built.fromCharCode(b[p]!);
-    case 2: return Built.fromCharCode(b[p]!, b[p + 1]!);
-    case 3: return Built.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!);
-    case 4: return Built.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!);
-    case 5: return Built.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!);
-    case 6: return Built.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!);
-    case 7: return Built.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!);
-    default: return Built.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!);
+    case 1: return (a0 = b[p]!) < 0x80 ? C(a0) : undefined;
+    case 2: return ((a0 = b[p]!) | (a1 = b[p + 1]!)) < 0x80 ? C(a0, a1) : undefined;
+    case 3: return ((a0 = b[p]!) | (a1 = b[p + 1]!) | (a2 = b[p + 2]!)) < 0x80 ? C(a0, a1, a2) : undefined;
+    case 4: return ((a0 = b[p]!) | (a1 = b[p + 1]!) | (a2 = b[p + 2]!) | (a3 = b[p + 3]!)) < 0x80 ? C(a0, a1, a2, a3) : undefined;
+    case 5: return ((a0 = b[p]!) | (a1 = b[p + 1]!) | (a2 = b[p + 2]!) | (a3 = b[p + 3]!) | (a4 = b[p + 4]!)) < 0x80 ? C(a0, a1, a2, a3, a4) : undefined;
+    case 6: return ((a0 = b[p]!) | (a1 = b[p + 1]!) | (a2 = b[p + 2]!) | (a3 = b[p + 3]!) | (a4 = b[p + 4]!) | (a5 = b[p + 5]!)) < 0x80 ? C(a0, a1, a2, a3, a4, a5) : undefined;
+    case 7: return ((a0 = b[p]!) | (a1 = b[p + 1]!) | (a2 = b[p + 2]!) | (a3 = b[p + 3]!) | (a4 = b[p + 4]!) | (a5 = b[p + 5]!) | (a6 = b[p + 6]!)) < 0x80 ? C(a0, a1, a2, a3, a4, a5, a6) : undefined;
+    case 8: return ((a0 = b[p]!) | (a1 = b[p + 1]!) | (a2 = b[p + 2]!) | (a3 = b[p + 3]!) | (a4 = b[p + 4]!) | (a5 = b[p + 5]!) | (a6 = b[p + 6]!) | (a7 = b[p + 7]!)) < 0x80 ? C(a0, a1, a2, a3, a4, a5, a6, a7) : undefined;
+    case 9: return ((a0 = b[p]!) | (a1 = b[p + 1]!) | (a2 = b[p + 2]!) | (a3 = b[p + 3]!) | (a4 = b[p + 4]!) | (a5 = b[p + 5]!) | (a6 = b[p + 6]!) | (a7 = b[p + 7]!) | (a8 = b[p + 8]!)) < 0x80 ? C(a0, a1, a2, a3, a4, a5, a6, a7, a8) : undefined;
+    case 10: return ((a0 = b[p]!) | (a1 = b[p + 1]!) | (a2 = b[p + 2]!) | (a3 = b[p + 3]!) | (a4 = b[p + 4]!) | (a5 = b[p + 5]!) | (a6 = b[p + 6]!) | (a7 = b[p + 7]!) | (a8 = b[p + 8]!) | (a9 = b[p + 9]!)) < 0x80 ? C(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9) : undefined;
+    case 11: return ((a0 = b[p]!) | (a1 = b[p + 1]!) | (a2 = b[p + 2]!) | (a3 = b[p + 3]!) | (a4 = b[p + 4]!) | (a5 = b[p + 5]!) | (a6 = b[p + 6]!) | (a7 = b[p + 7]!) | (a8 = b[p + 8]!) | (a9 = b[p + 9]!) | (a10 = b[p + 10]!)) < 0x80 ? C(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10) : undefined;
+    default: return ((a0 = b[p]!) | (a1 = b[p + 1]!) | (a2 = b[p + 2]!) | (a3 = b[p + 3]!) | (a4 = b[p + 4]!) | (a5 = b[p + 5]!) | (a6 = b[p + 6]!) | (a7 = b[p + 7]!) | (a8 = b[p + 8]!) | (a9 = b[p + 9]!) | (a10 = b[p + 10]!) | (a11 = b[p + 11]!)) < 0x80 ? C(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11) : undefined;
   }
 }
