@@ -351,6 +351,25 @@ describe('shapes: objects of a repeated key list', () => {
     }
   });
 
+  it("with an enumerable key added to Object.prototype, a getter that makes that key own does not add it: the keys are listed before any value is read", () => {
+    const q = new Queue();
+    Object.prototype.b = 'polluted';
+    try {
+      for (const nest of [(o) => o, (o) => ({ o })]) {
+        // { a, b } becomes the last shape at this depth.
+        for (let i = 0; i < 3; i++) assert.deepEqual(roundTrip(nest({ a: 1, b: 2 }), q), nest({ a: 1, b: 2 }));
+        const make = () => nest({ get a() { this.b = 5; return 1; } });
+        const got = roundTrip(make(), q);
+        const want = structuredClone(make());
+        assert.deepEqual(JSON.stringify(got), JSON.stringify(want));
+        const inner = 'o' in got && Object.hasOwn(got, 'o') ? got.o : got;
+        assert.equal(Object.hasOwn(inner, 'b'), false);
+      }
+    } finally {
+      delete Object.prototype.b;
+    }
+  });
+
   it("a Proxy's keys are listed once per put, whether or not they are the last shape's", () => {
     const q = new Queue();
     for (const target of [{ a: 1, b: 2, c: 3 }, { a: 1, b: 2, z: 3 }, { a: 1 }]) {

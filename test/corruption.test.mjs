@@ -145,6 +145,16 @@ describe('a scribbled buffer: a clear "corrupted" TypeError, the lock left free,
     await assert.rejects(within(p, 'the timed get'), (e) => e.name === 'QueueEmpty' || isCorrupted(e));
   });
 
+  it("bytes with a key-deleted mark (ABSENT) outside an object of a known shape are a TypeError, not the decoder's internal symbol", async () => {
+    const { makeCodec } = await import(new URL('../dist/internal.js', import.meta.url).href);
+    const c = makeCodec('structured');
+    const ABSENT = 25;
+    // ABSENT alone, as an array's element, a Map's key, a Set's value, and as an object's value written key by key (OBJECT).
+    for (const bytes of [[ABSENT], [10, 1, 0, 0, 0, ABSENT], [14, 1, 0, 0, 0, ABSENT, 1], [15, 1, 0, 0, 0, ABSENT], [9, 1, 0, 0, 0, 0, 1, 97, ABSENT]]) {
+      assert.throws(() => c.decode(new Uint8Array(bytes)), (e) => e instanceof TypeError && /corrupted/.test(e.message), JSON.stringify(bytes));
+    }
+  });
+
   it('scribbled payload bytes: a value or a TypeError from the decoder, never a RangeError or SyntaxError', () => {
     const r = rng(7);
     for (const codec of ['structured', 'json']) {

@@ -55,15 +55,6 @@ const hasOwnProperty = Object.prototype.hasOwnProperty as (this: object, key: Pr
  * then inherited enumerable ones (one polluting Object.prototype), which the
  * filter drops.
  */
-/**
- * Writes the own enumerable string keys of `o` (an object of
- * Object.prototype, or of none) into `keys` from index 0, in Object.keys
- * order, and returns how many: a for-in filtered by hasOwnProperty (V8
- * answers both from the object's enum cache), so no array is made per
- * object. for-in lists the same own keys in the same order as Object.keys,
- * then inherited enumerable ones (one polluting Object.prototype), which the
- * filter drops.
- */
 export function ownKeysInto(o: object, keys: string[]): number {
   let n = 0;
   for (const k in o) if (hasOwnProperty.call(o, k)) keys[n++] = k;
@@ -75,11 +66,11 @@ export function ownKeysInto(o: object, keys: string[]): number {
  * its for-in lists exactly those, in that order (nothing is written into
  * `keys`); else its own enumerable string keys' count, listed into `keys`.
  * One for-in either way: a Proxy's traps run once, as when the keys are
- * listed. On the -1 path no key is checked to be own (a hasOwnProperty per
- * key is a third of the listing's cost): for-in lists own keys before
- * inherited ones, so an inherited key there is one the object lacks, and
- * the shape's writer, which checks own-ness of every key its prototype has
- * (shapes.ts, compileWriter), writes it ABSENT.
+ * listed. On the -1 path no key is checked to be own here (a
+ * hasOwnProperty per key is a third of the listing's cost): for-in lists
+ * own keys before inherited ones, so only a key the prototype has can be
+ * inherited, and the shape's writer checks those before it reads any value
+ * (shapes.ts, compileWriter).
  */
 export function ownKeysUnless(o: object, expected: readonly string[], keys: string[]): number {
   const m = expected.length;

@@ -127,8 +127,8 @@ function makeBlock(keys: readonly string[]): Uint8Array | null {
 /** A shape as the decoder knows it. */
 export interface Shape {
   readonly keys: readonly string[];
-  /** Builds the object from the next values of `d`, reading them from `r` (made once the shape is seen twice), or undefined. */
-  make: ((d: { value(): unknown }, r: Reader) => Record<string, unknown>) | undefined;
+  /** Builds the object from the next values of `d` (`field()`), reading them from `r` (made once the shape is seen twice), or undefined. */
+  make: ((d: { field(): unknown }, r: Reader) => Record<string, unknown>) | undefined;
   /** Whether `buf[at …)` holds this block's bytes (made with make, for a short block), or undefined: same() compares. */
   matches: ((buf: Uint8Array, at: number) => boolean) | undefined;
   /**
@@ -234,7 +234,7 @@ function compile<F>(params: string, body: string): F | undefined {
  * property instead of setting the prototype). A short string, an integer
  * 0–255 or an int32 is read here, from a position kept in a local, each
  * after a bounds check; any other value (or one of these that does not fit
- * before the item's end) by `d.value()`. Made with loops and captured
+ * before the item's end) by `d.field()`. Made with loops and captured
  * built-ins only (it runs while an item is decoded; see Built).
  */
 function compileMaker(keys: readonly string[]): Shape['make'] {
@@ -247,7 +247,7 @@ function compileMaker(keys: readonly string[]): Shape['make'] {
       `if (p + 3 <= end && b[p] === ${STRING} && b[p + 1] === 0) { n = b[p + 2]; p += 3; if (p + n > end) bad(); v${i} = utf8(b, p, n); p += n; } ` +
       `else if (p + 2 <= end && b[p] === ${UINT8}) { v${i} = b[p + 1]; p += 2; } ` +
       `else if (p + 5 <= end && b[p] === ${INT32}) { v${i} = b[p + 1] | (b[p + 2] << 8) | (b[p + 3] << 16) | (b[p + 4] << 24); p += 5; } ` +
-      `else { r.pos = p; v${i} = d.value(); b = r.buf; p = r.pos; }\n`;
+      `else { r.pos = p; v${i} = d.field(); b = r.buf; p = r.pos; }\n`;
     props += `${i > 0 ? ', ' : ''}${k === '__proto__' ? '["__proto__"]' : Built.stringify(k)}: v${i}`;
   }
   const vars = keys.map((_, i) => `v${i}`).join(', ');
@@ -313,11 +313,17 @@ function compileWriter(keys: readonly string[], block: Uint8Array): EncoderShape
   // The most bytes a key's value takes when it is not a string or a container: a tag and a float64.
   const FIXED = 9;
   const room = (rest: number): string => `if (p + ${rest} > b.length) { w.growTo(p + ${rest}); b = w.buf; } `;
+  // Before any value is read (a getter may add keys): whether each key was
+  // own when the keys were listed. A key the prototype lacks was, since
+  // for-in lists it; one the prototype has is checked (structuredClone lists
+  // own keys first, so a getter that makes an inherited key own adds nothing).
+  const listed = keys.map((k, i) => `l${i} = inherits === undefined || !(${JSON.stringify(k)} in inherits) || own(o, ${JSON.stringify(k)})`).join(', ');
   const steps = keys.map((k, i) => {
     const q = JSON.stringify(k);
     const rest = room(FIXED * (keys.length - i - 1));
     return (
-      `if (inherits === undefined || ${q} in inherits) v = own(o, ${q}) ? o[${q}] : absent; ` +
+      `if (!l${i}) v = absent; ` +
+      `else if (inherits === undefined || ${q} in inherits) v = own(o, ${q}) ? o[${q}] : absent; ` +
       `else { v = o[${q}]; if (v === undefined && !own(o, ${q})) v = absent; } ` +
       `if (typeof v === "number" && (v | 0) === v && (v !== 0 || 1 / v > 0)) { ` +
       `if (v >= 0 && v <= 255) { b[p] = ${UINT8}; b[p + 1] = v; p += 2; } ` +
@@ -344,7 +350,7 @@ function compileWriter(keys: readonly string[], block: Uint8Array): EncoderShape
   }
   const make = compile<(block: Uint8Array, absent: symbol) => EncoderShape['write']>(
     'block, absent',
-    `return function (o, e, w, own, inherits, id) { let b = w.buf, p = w.pos, v; ` +
+    `return function (o, e, w, own, inherits, id) { let b = w.buf, p = w.pos, v; const ${listed || 'l = 0'}; ` +
       `${room(((block.length + 3) & ~3) + FIXED * keys.length)}${head}\n${steps.join('')} w.pos = w.overAt(p); };`,
   );
   return make?.(block, ABSENT_KEY);

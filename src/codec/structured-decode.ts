@@ -70,7 +70,22 @@ export class StructuredDecoder {
     }
   }
 
-  /** The next value. Public for the functions a shape makes (shapes.ts). */
+  /**
+   * The next value of a SHAPE object (public for the functions a shape
+   * makes, shapes.ts): a value, or ABSENT, which only a SHAPE object's value
+   * may be (anywhere else it is an unknown tag).
+   */
+  field(): unknown {
+    const r = this.r;
+    if (r.pos < r.end && r.buf[r.pos] === F.ABSENT) {
+      r.pos++;
+      this.absent = true;
+      return ABSENT_VALUE;
+    }
+    return this.value();
+  }
+
+  /** The next value. */
   value(): unknown {
     const r = this.r;
     const tag = r.u8();
@@ -94,9 +109,6 @@ export class StructuredDecoder {
         return false;
       case F.UNDEFINED:
         return undefined;
-      case F.ABSENT:
-        this.absent = true;
-        return ABSENT_VALUE;
       case F.REF: {
         const id = r.u32();
         if (id >= this.nrefs) throw corrupted('bad reference');
@@ -144,7 +156,7 @@ export class StructuredDecoder {
     } else {
       o = {};
       this.ref(o);
-      for (let i = 0; i < keys.length; i++) define(o, keys[i]!, this.value());
+      for (let i = 0; i < keys.length; i++) define(o, keys[i]!, this.field());
     }
     if (this.absent) dropAbsent(o, keys);
     this.depth--;
