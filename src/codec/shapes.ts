@@ -26,9 +26,11 @@ const MAX_NODES = 4096;
 
 const encoder = new TextEncoder();
 
-/** What a shape's writer needs of the encoder: a value of object `o` (id `id`) it does not write itself, the limit checked after it. */
+/** What a shape's writer needs of the encoder: object `o` registered as `id`, then a value it does not write itself, the limit checked after it. */
 export interface ShapeWriter {
-  nested(v: unknown, o: object, id: number): void;
+  register(o: object, id: number): void;
+  value(v: unknown): void;
+  over(): void;
 }
 
 /** A shape as the encoder knows it. */
@@ -305,7 +307,7 @@ function compileHead(bytes: Uint8Array): Shape['head'] {
  *
  * The position is kept in a local: a short block is written as constant
  * stores, an int32 here, a string by Writer.stringAt (which checks the
- * limit); anything else by `e.nested()`, with the Writer's `pos` set around
+ * limit); anything else by `e.value()`, with the Writer's `pos` set around
  * it. Room for the fixed-size values that follow is made after each write
  * of variable size, so they need no check of their own.
  */
@@ -330,7 +332,7 @@ function compileWriter(keys: readonly string[], block: Uint8Array): EncoderShape
       `else { b[p] = ${INT32}; b[p + 1] = v; b[p + 2] = v >> 8; b[p + 3] = v >> 16; b[p + 4] = v >> 24; p += 5; } } ` +
       `else if (typeof v === "string") { p = w.stringAt(v, ${STRING}, p); b = w.buf; ${rest}} ` +
       `else if (v === absent) b[p++] = ${ABSENT}; ` +
-      `else { w.pos = p; e.nested(v, o, id); b = w.buf; p = w.pos; ${rest}}\n`
+      `else { w.pos = p; e.register(o, id); e.value(v); e.over(); b = w.buf; p = w.pos; ${rest}}\n`
     );
   });
   // The block: a store per byte for a short one (a word at a time at a

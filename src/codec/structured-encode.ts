@@ -88,7 +88,8 @@ export class StructuredEncoder {
         this.depth = 1;
         const proto = Object.getPrototypeOf(value);
         if (proto === Object.prototype) this.item(value);
-        else this.nonArray(value, proto);
+        else if (proto === null) this.plain(value, NO_PROTOTYPE);
+        else this.other(value, proto);
       } else this.value(value);
     } finally {
       this.ids.clear();
@@ -117,14 +118,15 @@ export class StructuredEncoder {
   }
 
   /**
-   * A value of object `o` (id `id`) that a shape's function does not write
-   * itself (shapes.ts): `o` is registered first, if it was not (see item()).
+   * Registers object `o` as `id` before a shape's function writes a value
+   * of it that it does not write itself (shapes.ts), if it was not (see
+   * item()); then it calls value() and over() (not through a method of its
+   * own: each level of a nested value takes a frame per method).
    */
-  nested(v: unknown, o: object, id: number): void {
+  register(o: object, id: number): void {
     this.ids.set(id, o);
-    this.value(v);
-    this.w.over();
   }
+
 
   /** Writes one value. */
   value(v: unknown): void {
@@ -176,15 +178,16 @@ export class StructuredEncoder {
     if (seen !== undefined) return this.ref(seen);
     if (++this.depth > F.MAX_DEPTH)
       throw new RangeError(`janus-queue: the value is nested more than ${F.MAX_DEPTH} deep; the structured codec refuses deeper values, so that every thread can decode what it puts`);
+    // (Each level of a nested value takes a frame of each method it passes
+    // through: the depth limit must fit the smallest default stack.)
     if (Array.isArray(o)) this.array(o);
-    else this.nonArray(o, Object.getPrototypeOf(o));
+    else {
+      const proto = Object.getPrototypeOf(o);
+      if (proto === Object.prototype) this.plain(o, proto);
+      else if (proto === null) this.plain(o, NO_PROTOTYPE);
+      else this.other(o, proto);
+    }
     this.depth--;
-  }
-
-  private nonArray(o: object, proto: object | null): void {
-    if (proto === Object.prototype) this.plain(o, proto);
-    else if (proto === null) this.plain(o, NO_PROTOTYPE);
-    else this.other(o, proto);
   }
 
   private ref(id: number): void {
