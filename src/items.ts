@@ -183,18 +183,20 @@ export class Items {
     // Read before decoding: a get made meanwhile refills `taken`.
     const { bytes, len, priority } = taken;
     // A codec that keeps its bytes gets an array of its own, made here, after the release.
-    const value = codec.freshCopy ? codec.decode(copyOf(bytes, 0, len)) : this.inPlace(() => codec.decode(bytes, len));
-    return this.priority ? [priority, value] : value;
-  }
-
-  /** Runs `decode` of items in the scratch buffer with it lent (Records.lent): a get made meanwhile by the caller's code copies elsewhere. */
-  private inPlace<R>(decode: () => R): R {
-    this.core.lendScratch(true);
-    try {
-      return decode();
-    } finally {
-      this.core.lendScratch(false);
+    let value: unknown;
+    if (codec.freshCopy) value = codec.decode(copyOf(bytes, 0, len));
+    else {
+      // In place, with the scratch buffer lent (Records.lent): a get made
+      // meanwhile by the caller's code copies elsewhere. (No helper taking a
+      // closure: one per get was 112 B, the hot path's only allocation.)
+      this.core.lendScratch(true);
+      try {
+        value = codec.decode(bytes, len);
+      } finally {
+        this.core.lendScratch(false);
+      }
     }
+    return this.priority ? [priority, value] : value;
   }
 
   /**
@@ -230,7 +232,14 @@ export class Items {
     // buffer lent (Records.lent): whatever code of the caller's runs
     // meanwhile (src/codec/intrinsics.ts, Built, keeps that to a minimum)
     // cannot make a get overwrite it.
-    if (!codec.freshCopy) return this.inPlace(() => this.decodeAll(taken, undefined, ok, failed));
+    if (!codec.freshCopy) {
+      this.core.lendScratch(true);
+      try {
+        return this.decodeAll(taken, undefined, ok, failed);
+      } finally {
+        this.core.lendScratch(false);
+      }
+    }
     const fresh = new Array<Uint8Array>(lens.length);
     for (let i = 0, at = 0; i < lens.length; at = wordEnd(at, lens[i++]!)) fresh[i] = copyOf(bytes, at, lens[i]!);
     this.decodeAll(taken, fresh, ok, failed);

@@ -4,6 +4,7 @@
 // LOCK word and the timers started.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { execFileSync } from 'node:child_process';
 import { LifoQueue, PriorityQueue, Queue } from 'janus-queue';
 import { LOCK } from './helpers/layout.mjs';
 
@@ -160,5 +161,39 @@ describe('several gets waiting in one thread', () => {
     q.syncQ.putMany(['x', 'y', 'z', 'w']);
     // Both gets had their items taken in one section before x was decoded.
     assert.deepEqual(await Promise.all(calls), ['x', 'y', ['z', 'w']]);
+  });
+});
+
+describe('allocation per item', () => {
+  it("a syncQ put + get of the small object allocates the decoded value and nothing else (heap growth per item, measured in a process of its own)", () => {
+    const index = new URL('../dist/index.js', import.meta.url).href;
+    const internal = new URL('../dist/internal.js', import.meta.url).href;
+    // Heap growth over blocks of 1000 calls in which no GC ran, per call.
+    const script = `
+      import v8 from 'node:v8';
+      const { Queue } = await import(${JSON.stringify(index)});
+      const { makeCodec } = await import(${JSON.stringify(internal)});
+      const item = { id: 1, name: 'item-1', payload: 'x'.repeat(64) };
+      let sink;
+      function perCall(fn) {
+        for (let i = 0; i < 20000; i++) sink = fn();
+        let heap = 0, blocks = 0;
+        for (let done = 0; done < 200000; done += 1000) {
+          const a = v8.getHeapStatistics().used_heap_size;
+          for (let i = 0; i < 1000; i++) sink = fn();
+          const d = v8.getHeapStatistics().used_heap_size - a;
+          if (d >= 0) { heap += d; blocks++; }
+        }
+        return heap / (blocks * 1000);
+      }
+      const q = new Queue();
+      const c = makeCodec('structured');
+      const bytes = c.encode(item, 1 << 20).slice();
+      const queue = perCall(() => { q.syncQ.putNowait(item); return q.syncQ.getNowait(); });
+      const value = perCall(() => c.decode(bytes));
+      console.log(JSON.stringify({ queue, value }));`;
+    const { queue, value } = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
+    assert.ok(value > 100 && value < 300, `the decoded value: ${value} B`);
+    assert.ok(queue < value + 16, `put + get: ${queue.toFixed(1)} B per item, the decoded value alone ${value.toFixed(1)} B`);
   });
 });
