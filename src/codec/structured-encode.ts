@@ -127,7 +127,6 @@ export class StructuredEncoder {
     this.ids.set(id, o);
   }
 
-
   /** Writes one value. */
   value(v: unknown): void {
     const w = this.w;
