@@ -38,9 +38,13 @@ const roles = {
   },
   'janus-mpmc-get'() {
     const q = Queue.attach(d.handle);
+    // Until shut down and drained, or, in a warm-up pass, until a null.
     return () => {
       let got = 0;
-      for (const _ of q.syncQ) got++;
+      for (const x of q.syncQ) {
+        if (x === null) break;
+        got++;
+      }
       return { got };
     };
   },
@@ -68,7 +72,8 @@ const roles = {
     const scratch = new Uint8Array(256);
     return () => {
       let got = 0;
-      for (let n; (n = ring.take(scratch)) >= 0; got++) codec.decode(scratch.subarray(0, n));
+      // Until closed and drained, or, in a warm-up pass, until an empty record.
+      for (let n; (n = ring.take(scratch)) > 0; got++) codec.decode(scratch.subarray(0, n));
       return { got };
     };
   },
@@ -84,11 +89,14 @@ const roles = {
     return () =>
       new Promise((resolve) => {
         let got = 0;
-        port.on('message', (m) => {
-          if (m === 'go') return;
+        const onItem = (m) => {
+          if (m === 'go' || m?.go === true) return;
           got += d.batch ? m.length : 1;
-          if (got === d.n) resolve();
-        });
+          if (got !== d.n) return;
+          port.off('message', onItem);
+          resolve();
+        };
+        port.on('message', onItem);
       });
   },
   // Round-trip echo servers.
@@ -142,7 +150,11 @@ const roles = {
 };
 
 const run = await roles[d.role]();
-parentPort.once('message', async () => {
+// Each "go" runs one pass; { go: true, n } first sets the pass's item count
+// (a warm-up pass, then the timed one, through the same workers).
+parentPort.on('message', async (m) => {
+  if (m !== 'go' && m?.go !== true) return;
+  if (m.n !== undefined) d.n = m.n;
   const t0 = performance.now();
   const extra = await run();
   parentPort.postMessage({ done: true, ms: performance.now() - t0, ...extra });

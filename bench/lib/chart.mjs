@@ -16,6 +16,8 @@ export const CHARTED = [
   'tp/worker->main/1k/janusBatch:postBatch',
   'tp/worker->main/64k/janus:post',
   'tp/worker->main/64k/janus:postTransfer',
+  'tp/worker->main/small/janus/cold:post',
+  'tp/worker->main/1k/janus/cold:post',
   'tp/main->worker/small/janus:post',
   'tp/main->worker/small/janusBatch:postBatch',
   'tp/main->worker/1k/janus:post',
@@ -78,7 +80,7 @@ function label(e, janus, alt) {
   if (e.group === 'codec') return `default codec vs v8.serialize, ${/nested/.test(e.label) ? 'nested object' : 'small object'}`;
   const batched = /batch/i.test(e.janus);
   const against = /transfer/i.test(e.alt) ? 'postMessage with transfer' : batched ? 'batched postMessage' : 'postMessage';
-  return `${size}${batched ? ', batched' : ''} vs ${against}`;
+  return `${size}${batched ? ', batched' : ''}${e.id.includes('/cold') ? ', fresh workers' : ''} vs ${against}`;
 }
 
 const short = (s) => s.replace(/, p50$/, '').replace(/ ping-pong$/, '').replace(/ \(floor\)$/, '').replace(/ createSyncFn$/, '').replace('bare Atomics.wait/notify', 'bare Atomics');
@@ -108,7 +110,7 @@ export function chart(results, ratioIds = CHARTED) {
   out.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
   const m = results.meta;
   text(12, 22, 'Where janus-queue is faster or slower than the alternative, and by how much', 'font-size="16" font-weight="bold"');
-  text(12, 41, `npm run bench at ${m.commit ?? '?'}, ${m.date.slice(0, 16).replace('T', ' ')} UTC, Node ${m.node.replace(/^v/, '')}, ${m.nproc} cores, load ${m.loadavgAtStart?.[0] ?? "?"} at the start; medians of interleaved repetitions`, 'fill="#555"');
+  text(12, 41, `npm run bench at ${m.commit ?? '?'}, ${m.date.slice(0, 16).replace('T', ' ')} UTC, Node ${m.node.replace(/^v/, '')}, ${m.nproc} cores, load ${m.loadavgAtStart?.[0] ?? "?"} at the start; medians of interleaved repetitions, timed after a warm-up pass`, 'fill="#555"');
 
   // Legend.
   const ly = 60;

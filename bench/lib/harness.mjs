@@ -42,7 +42,8 @@ const WORKER = new URL('../worker.mjs', import.meta.url);
 /**
  * Starts bench/worker.mjs in `role` and resolves once it said it is ready
  * (attached, set up, waiting for "go"). `w.go()` starts it; `w.done` resolves
- * with its "done" message; `w.exited` once it exits.
+ * with its first "done" message; `w.pass(n)` runs a pass of `n` items and
+ * resolves with that pass's; `w.exited` once it exits.
  */
 export async function startWorker(role, data = {}, transferList = []) {
   const w = new Worker(WORKER, { workerData: { role, ...data }, transferList });
@@ -56,7 +57,20 @@ export async function startWorker(role, data = {}, transferList = []) {
     w.once('error', reject);
     w.on('message', (m) => m?.done && resolve(m));
   });
-  return Object.assign(w, { go: () => w.postMessage('go'), done, exited });
+  /** Runs one more pass of `n` items; resolves with its "done" message. */
+  const pass = (n) =>
+    new Promise((resolve, reject) => {
+      const onDone = (m) => {
+        if (!m?.done) return;
+        w.off('message', onDone);
+        w.off('error', reject);
+        resolve(m);
+      };
+      w.on('message', onDone);
+      w.once('error', reject);
+      w.postMessage({ go: true, n });
+    });
+  return Object.assign(w, { go: () => w.postMessage('go'), done, exited, pass });
 }
 
 function gitCommit() {
