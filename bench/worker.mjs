@@ -151,12 +151,20 @@ const roles = {
 
 const run = await roles[d.role]();
 // Each "go" runs one pass; { go: true, n } first sets the pass's item count
-// (a warm-up pass, then the timed one, through the same workers).
-parentPort.on('message', async (m) => {
-  if (m !== 'go' && m?.go !== true) return;
+// (a warm-up pass, then the timed one, through the same workers). The
+// listener is attached only between passes, so that a pass's own messages
+// (a postMessage consumer's items) meet no listener but the role's.
+function onGo(m) {
+  if (m !== 'go' && m?.go !== true) return void parentPort.once('message', onGo);
   if (m.n !== undefined) d.n = m.n;
+  void pass();
+}
+async function pass() {
   const t0 = performance.now();
   const extra = await run();
-  parentPort.postMessage({ done: true, ms: performance.now() - t0, ...extra });
-});
+  const ms = performance.now() - t0;
+  parentPort.once('message', onGo);
+  parentPort.postMessage({ done: true, ms, ...extra });
+}
+parentPort.once('message', onGo);
 parentPort.postMessage('ready');

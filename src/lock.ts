@@ -13,14 +13,25 @@ import { canBlock } from './platform.js';
 /**
  * The spin before sleeping adapts, as glibc's adaptive mutex does: it runs
  * up to twice the average length of this thread's recent spins, plus a
- * few, within SPIN_MIN … SPIN_MAX loads. A lock held for a long copy (64
- * KiB) teaches it to wait that long instead of sleeping (a futex sleep and
- * wake-up cost both threads a system call); spins that end without the lock
- * shrink it back. One estimate per thread, for all its queues.
+ * few, within SPIN_MIN … SPIN_MAX loads (spinLimit). Each spin moves the
+ * average an eighth of the way to its own length (nextSpinAverage): the
+ * loads it took to get the lock, or, when it ran out, the whole limit. So a
+ * spin that ends without the lock lengthens the next one, and a lock held
+ * for a long copy (64 KiB) teaches the thread to wait that long spinning
+ * instead of sleeping (a futex sleep costs both threads a system call and
+ * the sleeper a wake-up, about what 20,000 loads take here); spins that get
+ * the lock at once shorten it again. One estimate per thread, for all its
+ * queues.
  */
 const SPIN_MIN = 100;
 const SPIN_MAX = 20000;
 let spinAverage = SPIN_MIN / 2;
+
+/** How many loads a thread whose running average is `average` spins before it sleeps. */
+export const spinLimit = (average: number): number => Math.min(SPIN_MAX, Math.max(SPIN_MIN, average * 2 + 10));
+
+/** The running average after a spin of `spun` loads (those it took to get the lock, or its whole limit when it ran out). */
+export const nextSpinAverage = (average: number, spun: number): number => average + (spun - average) / 8;
 
 /**
  * Takes the lock within `patience` ms; false if it could not. Where the
@@ -37,14 +48,14 @@ export function acquire(w: Int32Array, me: number, patience: number): boolean {
   // every plain write the previous holder made before releasing is visible.
   const seen = Atomics.compareExchange(w, LOCK, 0, me << 1);
   if (seen === 0 || seen >>> 1 === me) return true;
-  const limit = Math.min(SPIN_MAX, Math.max(SPIN_MIN, spinAverage * 2 + 10));
+  const limit = spinLimit(spinAverage);
   for (let i = 0; i < limit; i++) {
     if (Atomics.load(w, LOCK) === 0 && Atomics.compareExchange(w, LOCK, 0, me << 1) === 0) {
-      spinAverage += (i - spinAverage) / 8;
+      spinAverage = nextSpinAverage(spinAverage, i);
       return true;
     }
   }
-  spinAverage += (SPIN_MIN / 2 - spinAverage) / 8;
+  spinAverage = nextSpinAverage(spinAverage, limit);
   const mayWait = canBlock();
   const deadline = patience === Infinity ? Infinity : performance.now() + patience;
   for (;;) {

@@ -43,7 +43,7 @@ const WORKER = new URL('../worker.mjs', import.meta.url);
  * Starts bench/worker.mjs in `role` and resolves once it said it is ready
  * (attached, set up, waiting for "go"). `w.go()` starts it; `w.done` resolves
  * with its first "done" message; `w.pass(n)` runs a pass of `n` items and
- * resolves with that pass's; `w.exited` once it exits.
+ * resolves with that pass's; `w.exited` once it exits (terminate()).
  */
 export async function startWorker(role, data = {}, transferList = []) {
   const w = new Worker(WORKER, { workerData: { role, ...data }, transferList });
@@ -53,21 +53,27 @@ export async function startWorker(role, data = {}, transferList = []) {
   });
   const exited = new Promise((resolve) => w.once('exit', resolve));
   await ready;
-  const done = new Promise((resolve, reject) => {
-    w.once('error', reject);
-    w.on('message', (m) => m?.done && resolve(m));
+  // One listener for every "done": the first resolves `done`, each the pass
+  // in progress (no listener of its own per pass, so a postMessage run's
+  // items meet as few listeners as before).
+  let first;
+  let failed;
+  const done = new Promise((resolve, reject) => ((first = resolve), (failed = reject)));
+  let current;
+  w.on('message', (m) => {
+    if (!m?.done) return;
+    first(m);
+    current?.resolve(m);
+    current = undefined;
   });
-  /** Runs one more pass of `n` items; resolves with its "done" message. */
+  w.once('error', (e) => {
+    failed(e);
+    current?.reject(e);
+  });
+  /** Runs one more pass of `n` items; resolves with that pass's "done" message. */
   const pass = (n) =>
     new Promise((resolve, reject) => {
-      const onDone = (m) => {
-        if (!m?.done) return;
-        w.off('message', onDone);
-        w.off('error', reject);
-        resolve(m);
-      };
-      w.on('message', onDone);
-      w.once('error', reject);
+      current = { resolve, reject };
       w.postMessage({ go: true, n });
     });
   return Object.assign(w, { go: () => w.postMessage('go'), done, exited, pass });
