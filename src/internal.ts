@@ -7,4 +7,4 @@
  */
 export * from './layout.js';
 export { makeCodec } from './codec/index.js';
-export { nextSpinAverage, spinLimit } from './lock.js';
+export { LOCK_SPIN, acquire, newSpinEstimate, nextSpinAverage, spinLimit } from './lock.js';

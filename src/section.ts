@@ -1,7 +1,7 @@
 import type { Journal } from './journal.js';
 import { J_LEN, LOCK, S_STATE, slotWord } from './layout.js';
 import { now } from './clock.js';
-import { acquire, takeOver, unlock } from './lock.js';
+import { acquire, newSpinEstimate, takeOver, unlock } from './lock.js';
 
 /**
  * The buffer whose lock this thread holds while it lends a record to a
@@ -95,6 +95,9 @@ export class Section {
   /** The queue's buffer (read once: a typed array's `buffer` is a getter). */
   private readonly buffer: ArrayBufferLike;
 
+  /** How long this thread spins for this queue's lock before it sleeps (src/lock.ts). */
+  private readonly spin = newSpinEstimate();
+
   /**
    * Runs `body` as one critical section, waiting for the lock at most
    * `patience` ms (Infinity: as long as it takes); NO_LOCK if it could not
@@ -108,7 +111,7 @@ export class Section {
       throw new TypeError('janus-queue: the function given to getView() or putView() called the same queue; it runs with the queue locked, so it may only use the bytes');
     if (insideBuffer !== undefined && insideBuffer === this.buffer)
       throw new TypeError('janus-queue: a call of this queue was made from inside its own critical section (by code that replaced a built-in the queue uses?): refused');
-    if (!acquire(this.w, this.me, Math.min(patience, PROBE_MS)) && !this.lockSlow(patience)) return NO_LOCK;
+    if (!acquire(this.w, this.me, Math.min(patience, PROBE_MS), this.spin) && !this.lockSlow(patience)) return NO_LOCK;
     return this.held(true, body);
   }
 
@@ -145,14 +148,14 @@ export class Section {
         // Not while a recovery of ours waits for the lock (no recursion).
         this.probing = true;
         try {
-          if (this.recoverHolder(holder) && acquire(w, this.me, 0)) return true;
+          if (this.recoverHolder(holder) && acquire(w, this.me, 0, this.spin)) return true;
         } finally {
           this.probing = false;
         }
       }
       const left = deadline - now();
       if (left <= 0) return false;
-      if (acquire(w, this.me, Math.min(left, PROBE_MS))) return true;
+      if (acquire(w, this.me, Math.min(left, PROBE_MS), this.spin)) return true;
     }
   }
 
@@ -166,7 +169,11 @@ export class Section {
    */
   runRecovering<R>(dead: number, pending: number, patience: number, body: (tookOver: boolean) => R): R | typeof NO_LOCK {
     const w = this.w;
-    if (takeOver(w, this.me, dead) || (pending !== 0 && pending !== dead && takeOver(w, this.me, pending))) return this.held(false, () => body(true));
+    if (takeOver(w, this.me, dead) || (pending !== 0 && pending !== dead && takeOver(w, this.me, pending))) {
+      // The spins that ran out behind the dead holder taught nothing about the lock's holds.
+      this.spin.average = newSpinEstimate().average;
+      return this.held(false, () => body(true));
+    }
     return this.run(patience, () => body(false));
   }
 
