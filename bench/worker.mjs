@@ -90,7 +90,6 @@ const roles = {
       new Promise((resolve) => {
         let got = 0;
         const onItem = (m) => {
-          if (m === 'go' || m?.go === true) return;
           got += d.batch ? m.length : 1;
           if (got !== d.n) return;
           port.off('message', onItem);

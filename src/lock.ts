@@ -32,15 +32,15 @@ import { canBlock } from './platform.js';
  */
 const SPIN_MIN = 100;
 const SPIN_MAX = 4000;
-/** The bounds, for the tests. */
-export const LOCK_SPIN = { min: SPIN_MIN, max: SPIN_MAX };
+/** The bounds and a first estimate's average (a thread that has not spun for the queue yet). */
+export const LOCK_SPIN = { min: SPIN_MIN, max: SPIN_MAX, start: SPIN_MIN / 2 };
 
 /** One queue's estimate, on one thread, of how long to spin for its lock (its Section owns it). */
 export interface SpinEstimate {
   average: number;
 }
 
-export const newSpinEstimate = (): SpinEstimate => ({ average: SPIN_MIN / 2 });
+export const newSpinEstimate = (): SpinEstimate => ({ average: LOCK_SPIN.start });
 
 /** How many loads to spin before sleeping, for a running average of `average`. */
 export const spinLimit = (average: number): number => Math.min(SPIN_MAX, Math.max(SPIN_MIN, average * 2 + 10));

@@ -1,7 +1,7 @@
 import type { Journal } from './journal.js';
 import { J_LEN, LOCK, S_STATE, slotWord } from './layout.js';
 import { now } from './clock.js';
-import { acquire, newSpinEstimate, takeOver, unlock } from './lock.js';
+import { LOCK_SPIN, acquire, newSpinEstimate, takeOver, unlock } from './lock.js';
 
 /**
  * The buffer whose lock this thread holds while it lends a record to a
@@ -171,7 +171,7 @@ export class Section {
     const w = this.w;
     if (takeOver(w, this.me, dead) || (pending !== 0 && pending !== dead && takeOver(w, this.me, pending))) {
       // The spins that ran out behind the dead holder taught nothing about the lock's holds.
-      this.spin.average = newSpinEstimate().average;
+      this.spin.average = LOCK_SPIN.start;
       return this.held(false, () => body(true));
     }
     return this.run(patience, () => body(false));

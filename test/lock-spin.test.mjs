@@ -43,14 +43,6 @@ describe('the adaptive spin before a lock sleep', () => {
     assert.ok(performance.now() - t0 < 500, `100 tries took ${performance.now() - t0} ms`);
   });
 
-  it('each queue keeps its own estimate', () => {
-    const a = newSpinEstimate();
-    const b = newSpinEstimate();
-    const w = heldLock();
-    for (let k = 0; k < 10; k++) acquire(w, 3, 25, a);
-    assert.ok(a.average > b.average && b.average === newSpinEstimate().average);
-  });
-
   it('stays between its bounds, and spins that get the lock at once shorten it back', () => {
     assert.equal(spinLimit(0), LOCK_SPIN.min);
     assert.equal(spinLimit(1e9), LOCK_SPIN.max);
