@@ -1,15 +1,17 @@
 import { provenStopped } from './dead-threads.js';
 import { corrupted, stateOk, stateProblem } from './integrity.js';
 import { Journal } from './journal.js';
-import { KIND_PRIORITY } from './kinds.js';
-import { COUNT, GETTERS, J_CAP, JOINERS, type ListId, PUTTERS, SHUTDOWN, SLOT_COUNT, UNFINISHED, headerBytes, readHeader } from './layout.js';
+import { KIND_FIFO, KIND_PRIORITY } from './kinds.js';
+import { CANCELLED_PUT, COUNT, FILLED, GETTERS, J_CAP, JOINERS, type ListId, PUTTERS, RESERVE_MIN, RES_AT, RES_OWNER, SHUTDOWN, SLOT_COUNT, UNFINISHED, headerBytes, readHeader } from './layout.js';
 import { threadToken } from './platform.js';
 import { Records } from './records.js';
 import { Recovery } from './recovery.js';
 import { Ring } from './ring.js';
-import { Section } from './section.js';
+import { LOCK_PATIENCE_MS, NO_LOCK, Section, retrySoon } from './section.js';
 import { SlotWait } from './slot-wait.js';
 import { WaiterLists } from './waiters.js';
+
+const nothing = (): void => {};
 
 /** The waiter lists (getters, putters, joiners): what a face waits on (slotWait()). */
 export { GETTERS, JOINERS, PUTTERS, type ListId } from './layout.js';
@@ -86,6 +88,17 @@ export class Core {
   private readonly ring: Ring;
   private readonly records: Records;
   private readonly lists: WaiterLists;
+  /** A FIFO queue: large puts and putView copy outside the lock (reserve, fill, publish). */
+  private readonly reserves: boolean;
+  /** This thread's token (a reservation's owner). */
+  private readonly me: number;
+  // The reservation this instance made in the section that is ending, for
+  // fillReserved() right after the release: its offset, and the bytes to
+  // copy or the caller's fill.
+  private resOff = -1;
+  private resLen = 0;
+  private resBytes: Uint8Array | undefined;
+  private resFill: ((view: Uint8Array) => void) | undefined;
 
   constructor(buffer: SharedArrayBuffer) {
     this.w = new Int32Array(buffer);
@@ -99,11 +112,13 @@ export class Core {
     this.header = headerBytes(h.kind);
     this.j = new Journal(this.w);
     const me = threadToken();
+    this.me = me;
+    this.reserves = h.kind === KIND_FIFO;
     this.section = new Section(this.w, me, this.j, () => this.begun());
     this.ring = new Ring(this.w, u8, f64, this.arena, this.j);
     this.records = new Records(this.w, u8, f64, this.j, this.ring, h.kind, this.arena);
     this.lists = new WaiterLists(this.w, this.section.toNotify, this.j, this.ring, this.maxsize, this.arena, me);
-    this.recovery = new Recovery(this.w, this.section, this.j, this.ring, this.lists);
+    this.recovery = new Recovery(this.w, this.section, this.j, this.ring, this.lists, (dead) => this.settleReservationLocked(dead));
     // A lock holder this thread watches (Queue.watch) that has certainly
     // stopped is recovered by whoever of this thread waits for the lock.
     this.section.recoverHolder = (token) => provenStopped(token) && this.recovery.recoverNow(token);
@@ -114,6 +129,7 @@ export class Core {
     if (!stateOk(this.w, this.arena, this.header, this.maxsize))
       throw corrupted(stateProblem(this.w, this.arena, this.header, this.maxsize) ?? 'the state words changed while checked');
     this.ring.sync();
+    if (this.w[RES_AT] !== 0) this.settleReservationLocked(0);
   }
 
   /** A waiter's handle on one list's slots (src/slot-wait.ts): one per waiting party. */
@@ -137,6 +153,9 @@ export class Core {
     const w = this.w;
     if (w[SHUTDOWN]) return CLOSED;
     if (this.maxsize > 0 && w[COUNT]! >= this.maxsize) return BLOCKED;
+    // Behind another thread's large put, still being copied: as full.
+    if (w[RES_AT] !== 0) return BLOCKED;
+    if (this.reserves && len >= RESERVE_MIN) return this.reserveLocked(len, bytes, undefined);
     if (!this.records.append(bytes, len, priority)) return BLOCKED;
     this.added(1);
     return OK;
@@ -151,9 +170,83 @@ export class Core {
     const n = batch.lens.length;
     if (w[SHUTDOWN]) return CLOSED;
     if (this.maxsize > 0 && w[COUNT]! + n > this.maxsize) return BLOCKED;
+    if (w[RES_AT] !== 0) return BLOCKED;
     if (!this.records.appendAll(batch)) return BLOCKED;
     this.added(n);
     return OK;
+  }
+
+  // ---- large puts: reserve, copy outside the lock, publish -----------------
+  // (docs/design.md, "Large puts: reserve, copy, publish")
+
+  /**
+   * Reserves the record of a FIFO put of `len` bytes (its bytes, or what
+   * `fill` writes) and leaves the copy to fillReserved(), which the section
+   * runs right after its release (Section.after). OK: the put will happen
+   * (unless fill throws); BLOCKED if it does not fit now.
+   */
+  private reserveLocked(len: number, bytes: Uint8Array | undefined, fill: ((view: Uint8Array) => void) | undefined): Result {
+    const off = this.records.reserve(len, this.me);
+    if (off < 0) return BLOCKED;
+    this.resOff = off;
+    this.resLen = len;
+    this.resBytes = bytes;
+    this.resFill = fill;
+    this.section.after = this.fillReserved;
+    return OK;
+  }
+
+  /**
+   * After the release: copies the reserved put's bytes (or runs its fill,
+   * marked as lending the buffer), says FILLED (or CANCELLED_PUT if fill
+   * threw, rethrown after), then publishes it in a section of its own. Any
+   * section that finds it FILLED publishes it first (begun()), so if the
+   * lock is not free within LOCK_PATIENCE_MS the put is done all the same:
+   * a retry from the event loop, or the next section of any thread, counts
+   * it and wakes a getter.
+   */
+  private readonly fillReserved = (): void => {
+    const off = this.resOff;
+    const bytes = this.resBytes;
+    const fill = this.resFill;
+    this.resBytes = undefined;
+    this.resFill = undefined;
+    const records = this.records;
+    let filled = false;
+    try {
+      if (fill === undefined) records.fillReserved(off, bytes!, this.resLen);
+      else {
+        const view = records.reservedView(off, this.resLen);
+        this.section.lend(() => fill(view));
+      }
+      filled = true;
+    } finally {
+      records.markReserved(off, filled ? FILLED : CANCELLED_PUT);
+      const section = this.section;
+      if (section.run(LOCK_PATIENCE_MS, nothing) === NO_LOCK) void retrySoon(() => section.run(0, nothing) !== NO_LOCK);
+    }
+  };
+
+  /**
+   * Lock held, a reservation outstanding (begun(), recovery): publishes it
+   * if its putter filled it, rolls it back if the putter gave up or is the
+   * stopped thread `dead` (0: none), else leaves it to its putter.
+   */
+  private settleReservationLocked(dead: number): void {
+    const w = this.w;
+    if (w[RES_AT] === 0) return;
+    let s = this.records.reservedState(dead);
+    // A putter this thread watches that has certainly stopped, found by any
+    // section (a thread that only makes synchronous calls hears no 'exit'):
+    // as the lock's holder is (src/section.ts recoverHolder).
+    if (s === 'wait' && provenStopped(w[RES_OWNER]!)) s = this.records.reservedState(w[RES_OWNER]!);
+    if (s === 'wait') return;
+    if (s === 'publish') {
+      this.records.publish();
+      this.added(1);
+    } else this.records.unreserve(this.w[RES_AT]! - 1);
+    // The putters that waited behind it.
+    this.lists.signalPutters();
   }
 
   /** Counts `n` items just added as unfinished tasks, and wakes a getter for each. */
@@ -194,11 +287,19 @@ export class Core {
     return { value };
   }
 
-  /** putLocked of `len` bytes that `fill` writes in place (the zero-copy write); as getViewLocked, `fill` runs with the lock held. */
+  /**
+   * putLocked of `len` bytes that `fill` writes in place (the zero-copy
+   * write). In a FIFO queue `fill` runs after the release, on the reserved
+   * record (see reserveLocked); in a LIFO or priority queue, as for
+   * getViewLocked, with the lock held. Either way no call of this queue may
+   * be made from `fill` (src/section.ts lend()).
+   */
   putViewLocked(len: number, fill: (view: Uint8Array) => void): Result {
     const w = this.w;
     if (w[SHUTDOWN]) return CLOSED;
     if (this.maxsize > 0 && w[COUNT]! >= this.maxsize) return BLOCKED;
+    if (w[RES_AT] !== 0) return BLOCKED;
+    if (this.reserves) return this.reserveLocked(len, undefined, fill);
     if (!this.section.lend(() => this.records.appendFilled(len, fill))) return BLOCKED;
     this.added(1);
     return OK;
@@ -233,7 +334,7 @@ export class Core {
     const w = this.w;
     const j = this.j;
     j.set(SHUTDOWN, 1);
-    if (immediate && w[COUNT]! > 0) {
+    if (immediate && (w[COUNT]! > 0 || w[RES_AT] !== 0)) {
       j.set(UNFINISHED, Math.max(0, w[UNFINISHED]! - w[COUNT]!));
       this.records.clear();
       if (w[UNFINISHED] === 0) this.lists.signalAll(JOINERS);

@@ -10,6 +10,7 @@ import {
   R_LEN,
   R_PREV,
   R_SIZE,
+  RES_AT,
   SHUTDOWN,
   SLOT_COUNT,
   TAIL,
@@ -55,10 +56,13 @@ export function stateOk(w: Int32Array, arena: number, header: number, maxsize: n
     ((head | tail | (last === -1 ? 0 : last)) & 7) === 0 &&
     head >>> 0 <= arena && tail >>> 0 <= arena && (last + 1) >>> 0 <= arena &&
     used >>> 0 <= arena && dead >>> 0 <= used >>> 0 &&
-    count >>> 0 <= (maxsize > 0 ? maxsize : 0x7fffffff) && count * header <= used - dead && (count !== 0 || used === 0) &&
+    count >>> 0 <= (maxsize > 0 ? maxsize : 0x7fffffff) && count * header <= used - dead && (count !== 0 || used === 0 || w[RES_AT] !== 0) && resOk(w[RES_AT]!, arena) &&
     w[UNFINISHED]! >= 0 && w[SHUTDOWN]! >>> 0 <= 1 && (w[ABASE] === 0 || (w[ABASE] === arena && header > HEADER_PLAIN))
   );
 }
+
+/** RES_AT: 0 (no reservation), or 1 + the 8-aligned arena offset of a record. */
+const resOk = (at: number, arena: number): boolean => at === 0 || (at >= 1 && at <= arena && ((at - 1) & 7) === 0);
 
 /**
  * What is wrong with the state words (the same rules as stateOk), or null. `header`: the record header bytes (the
@@ -74,7 +78,8 @@ export function stateProblem(w: Int32Array, arena: number, header: number, maxsi
   if (!(used >= 0 && used <= arena && dead >= 0 && dead <= used)) return `USED ${used} / DEAD ${dead} out of range`;
   if (!(count >= 0 && count * header <= used - dead && (maxsize <= 0 || count <= maxsize)))
     return `COUNT ${count} does not fit the ${used - dead} live bytes (or maxsize ${maxsize})`;
-  if (count === 0 && used !== 0) return `COUNT is 0 but USED is ${used}`;
+  if (count === 0 && used !== 0 && w[RES_AT] === 0) return `COUNT is 0 but USED is ${used}`;
+  if (!resOk(w[RES_AT]!, arena)) return `RES_AT is ${w[RES_AT]}`;
   if (w[UNFINISHED]! < 0) return `UNFINISHED is ${w[UNFINISHED]}`;
   const shut = w[SHUTDOWN]!;
   if (shut !== 0 && shut !== 1) return `SHUTDOWN is ${shut}`;

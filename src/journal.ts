@@ -1,5 +1,5 @@
 import { corrupted } from './integrity.js';
-import { ARENA_OFFSET, J_CAP, J_ENTRIES, J_LEN, SLOT_BASE, SLOTS_END, STATE_FIRST, STATE_WORDS, backupWord } from './layout.js';
+import { ARENA_OFFSET, J_CAP, J_ENTRIES, J_LEN, SLOT_BASE, SLOTS_END, RES_AT, RES_OWNER, STATE_FIRST, STATE_WORDS, backupWord } from './layout.js';
 
 const ARENA_WORD = ARENA_OFFSET >> 2;
 
@@ -95,7 +95,7 @@ export class Journal {
     if (n > J_CAP) throw corrupted(`the undo journal's length word is ${len}`);
     for (let k = 0; k < n; k++) {
       const i = w[J_ENTRIES + 2 * k]!;
-      if (!(i >= SLOT_BASE && i < SLOTS_END) && !(i >= ARENA_WORD && i < w.length)) throw corrupted(`an undo journal entry names word ${i}`);
+      if (!(i >= SLOT_BASE && i < SLOTS_END) && !(i >= ARENA_WORD && i < w.length) && !(i >= RES_AT && i <= RES_OWNER)) throw corrupted(`an undo journal entry names word ${i}`);
     }
     for (let k = n - 1; k >= 0; k--) w[w[J_ENTRIES + 2 * k]!] = w[J_ENTRIES + 2 * k + 1]!;
     for (let k = 0; k < STATE_WORDS; k++) if ((len & (1 << k)) !== 0) w[STATE_FIRST + k] = w[backupWord(k)]!;

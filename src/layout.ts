@@ -15,12 +15,13 @@ import { KIND_FIFO, KIND_LIFO, KIND_PRIORITY, type Kind } from './kinds.js';
  * |      |           | and the journal's saved values of state words 0–12    |
  * | 2    | 32–47     | queue state, read and written only with LOCK held     |
  * | 3…   | 16/slot   | one waiter slot per 64-byte line (S_STATE is a futex) |
- * | …    | 2096–4143 | the other saved values (state words 13–15), entries   |
+ * | …    | 2096–4143 | the other saved values (state words 13–15), a large   |
+ * |      |           | put's reservation (RES_AT…), the journal's entries    |
  * | …    | bytes     | the arena of item records (two halves for a PriorityQueue) |
  */
 
 export const MAGIC_VALUE = 0x4a4e5351; // "JNSQ"
-export const LAYOUT_VERSION = 4;
+export const LAYOUT_VERSION = 5;
 
 // Line 0: header.
 export const MAGIC = 0;
@@ -104,6 +105,17 @@ const FAR_BACKUP = SLOTS_END;
 export function backupWord(k: number): number {
   return k < NEAR_BACKUPS ? LOCK + 3 + k : FAR_BACKUP + k - NEAR_BACKUPS;
 }
+/**
+ * A FIFO queue's large put in progress (docs/design.md, "Large puts: reserve,
+ * copy, publish"): RES_AT is 0 when there is none, else 1 + the arena offset
+ * of the record reserved for it; RES_TAIL is TAIL before the reservation (a
+ * rollback restores it) and RES_OWNER the reserving thread's token. Written
+ * only with LOCK held, through the journal's entries; after the saved state
+ * words, on their line (rarely written: a reservation and its publish).
+ */
+export const RES_AT = FAR_BACKUP + 4;
+export const RES_TAIL = FAR_BACKUP + 5;
+export const RES_OWNER = FAR_BACKUP + 6;
 export const J_ENTRIES = FAR_BACKUP + STATE_WORDS;
 export const J_CAP = 1016;
 
@@ -121,6 +133,12 @@ export const HEADER_PRIORITY = 24;
 export const WRAP_MARKER = -1;
 export const LIVE = 1;
 export const TAKEN = 2;
+/** R_FLAGS of the record a large put reserved: its bytes are being written outside the lock (RESERVED), then FILLED (publish it) or CANCELLED_PUT (roll it back), stored by the putter with Atomics.store. */
+export const RESERVED = 4;
+export const FILLED = 5;
+export const CANCELLED_PUT = 6;
+/** A FIFO put of at least this many encoded bytes copies them outside the lock (RES_AT). */
+export const RESERVE_MIN = 16384;
 
 export const DEFAULT_MAX_BYTES = 1 << 20;
 /** Largest maxBytes accepted: the offsets into both arena halves of a priority queue are int32. */

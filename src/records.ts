@@ -1,9 +1,9 @@
 import type { Batch, Taken, TakenMany } from './core.js';
-import { checkRecord } from './integrity.js';
+import { checkRecord, corrupted } from './integrity.js';
 import type { Journal } from './journal.js';
 import { copyAt, copyIn, wordEnd } from './copy.js';
 import { KIND_FIFO, KIND_LIFO, type Kind } from './kinds.js';
-import { COUNT, HEAD, LAST, LIVE, R_FLAGS, R_LEN, R_PREV, R_PRIORITY, R_SIZE, TAIL, USED, align8, headerBytes } from './layout.js';
+import { CANCELLED_PUT, COUNT, FILLED, HEAD, LAST, LIVE, RESERVED, RES_AT, RES_OWNER, RES_TAIL, R_FLAGS, R_LEN, R_PREV, R_PRIORITY, R_SIZE, TAIL, USED, align8, headerBytes } from './layout.js';
 import type { Ring } from './ring.js';
 
 /**
@@ -89,10 +89,103 @@ export class Records {
     return true;
   }
 
-  /** Drops every record (shutdown(true)). */
+  /** Drops every record (shutdown(true)), and a large put's reservation: the put came before the shutdown. */
   clear(): void {
+    if (this.w[RES_AT] !== 0) this.unreserve(this.w[RES_AT]! - 1);
     this.j.set(COUNT, 0);
     this.ring.reset();
+  }
+
+  // ---- a FIFO queue's large puts: reserve, copy outside the lock, publish --
+  // (docs/design.md, "Large puts: reserve, copy, publish")
+
+  /**
+   * Reserves the record of a put of `len` bytes for thread `owner`, who will
+   * write its bytes after the release: placed, its header written (flags
+   * RESERVED) and its bytes counted in USED, but not in COUNT, so no get
+   * takes it; RES_AT says where it is. Returns its offset, or -1 if it does
+   * not fit now. Lock held, no reservation outstanding.
+   */
+  reserve(len: number, owner: number): number {
+    const w = this.w;
+    const ring = this.ring;
+    const size = this.size(len);
+    // place() would reset an empty ring: reset first, so that a rollback
+    // restores the TAIL it placed after.
+    if (w[COUNT] === 0) ring.reset();
+    const tail = w[TAIL]!;
+    const off = ring.place(size);
+    if (off < 0) return -1;
+    const b = ring.at(off);
+    // Free space until RES_AT commits: written plainly.
+    w[(b + R_SIZE) >> 2] = size;
+    w[(b + R_LEN) >> 2] = len;
+    w[(b + R_PREV) >> 2] = -1;
+    w[(b + R_FLAGS) >> 2] = RESERVED;
+    const j = this.j;
+    j.set(USED, w[USED]! + size);
+    j.setWord(RES_TAIL, tail);
+    j.setWord(RES_OWNER, owner);
+    j.setWord(RES_AT, off + 1);
+    return off;
+  }
+
+  /** A view of the reserved record's payload at `off` (no lock needed: only its putter writes it). */
+  reservedView(off: number, len: number): Uint8Array {
+    return new Uint8Array(this.u8.buffer, this.ring.at(off) + this.header, len);
+  }
+
+  /** Copies `len` bytes of `bytes` into the reserved record at `off`, without the lock. */
+  fillReserved(off: number, bytes: Uint8Array, len: number): void {
+    copyIn(this.u8, this.w, this.ring.at(off) + this.header, bytes, len);
+  }
+
+  /** The putter's word after filling (FILLED) or failing to (CANCELLED_PUT): without the lock, a seq-cst store after its bytes. */
+  markReserved(off: number, flags: typeof FILLED | typeof CANCELLED_PUT): void {
+    Atomics.store(this.w, (this.ring.at(off) + R_FLAGS) >> 2, flags);
+  }
+
+  /**
+   * Lock held, a reservation outstanding: what its putter's word says to do.
+   * 'publish' (FILLED), 'rollback' (CANCELLED_PUT, or RESERVED by the thread
+   * `dead`, which stopped before it filled it), or 'wait' (being filled).
+   */
+  reservedState(dead: number): 'publish' | 'rollback' | 'wait' {
+    const w = this.w;
+    const off = w[RES_AT]! - 1;
+    const b = this.ring.at(off);
+    const len = w[(b + R_LEN) >> 2]!;
+    if (!(len >= 0 && w[(b + R_SIZE) >> 2] === this.size(len) && off + this.size(len) <= this.arena))
+      throw corrupted(`the reserved record at arena offset ${off} has size ${w[(b + R_SIZE) >> 2]} and length ${len}`);
+    const flags = Atomics.load(w, (b + R_FLAGS) >> 2);
+    if (flags === FILLED) return 'publish';
+    if (flags === CANCELLED_PUT || (flags === RESERVED && dead !== 0 && w[RES_OWNER] === dead)) return 'rollback';
+    if (flags === RESERVED) return 'wait';
+    throw corrupted(`the reserved record at arena offset ${off} has flags ${flags}`);
+  }
+
+  /** Lock held: counts the filled reserved record as the newest item (a put, done). */
+  publish(): void {
+    const w = this.w;
+    const j = this.j;
+    const off = w[RES_AT]! - 1;
+    const b = this.ring.at(off);
+    j.setWord((b + R_FLAGS) >> 2, LIVE);
+    j.setWord((b + R_PREV) >> 2, w[COUNT] === 0 ? -1 : w[LAST]!);
+    j.setWord(RES_AT, 0);
+    j.set(LAST, off);
+    j.set(COUNT, w[COUNT]! + 1);
+  }
+
+  /** Lock held: gives the reserved record's space back (the put did not happen). */
+  unreserve(off: number): void {
+    const w = this.w;
+    const j = this.j;
+    // The newest record: nothing was placed after it while it was reserved.
+    j.set(TAIL, w[RES_TAIL]!);
+    j.set(USED, w[USED]! - w[(this.ring.at(off) + R_SIZE) >> 2]!);
+    j.setWord(RES_AT, 0);
+    if (w[COUNT] === 0) this.ring.reset();
   }
 
   /**
@@ -187,7 +280,8 @@ export class Records {
     const j = this.j;
     const b = this.ring.at(off);
     j.set(COUNT, w[COUNT]! - 1);
-    if (w[COUNT] === 0) this.ring.reset();
+    // A reserved record (RES_AT) stays: HEAD moves on to it.
+    if (w[COUNT] === 0 && w[RES_AT] === 0) this.ring.reset();
     else if (this.kind === KIND_FIFO) {
       j.set(USED, w[USED]! - w[(b + R_SIZE) >> 2]!);
       j.set(HEAD, this.ring.next(off));

@@ -19,6 +19,8 @@ export class Recovery {
     private readonly j: Journal,
     private readonly ring: Ring,
     private readonly lists: WaiterLists,
+    /** Lock held: publishes or rolls back a large put's reservation left by the stopped thread `dead` (src/core.ts). */
+    private readonly settleReservation: (dead: number) => void,
   ) {}
 
   /**
@@ -94,6 +96,9 @@ export class Recovery {
         p = dead;
       }
       this.j.begin();
+      // Its large put, reserved and not yet published: rolled back if it
+      // stopped while copying, published if it had filled it.
+      this.settleReservation(p);
       const n = this.lists.releaseSlotsOf(p);
       this.j.commit();
       // Only announcers write it, from 0: it is still p.

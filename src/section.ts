@@ -112,8 +112,21 @@ export class Section {
     if (insideBuffer !== undefined && insideBuffer === this.buffer)
       throw new TypeError('janus-queue: a call of this queue was made from inside its own critical section (by code that replaced a built-in the queue uses?): refused');
     if (!acquire(this.w, this.me, Math.min(patience, PROBE_MS), this.spin) && !this.lockSlow(patience)) return NO_LOCK;
-    return this.held(true, body);
+    const r = this.held(true, body);
+    const after = this.after;
+    if (after !== undefined) {
+      this.after = undefined;
+      after();
+    }
+    return r;
   }
+
+  /**
+   * Set by the core inside a section that committed to work for right after
+   * the release (a large put's copy, src/core.ts fillReserved): run() runs
+   * it before it returns, outside the section. Cleared if the section throws.
+   */
+  after: (() => void) | undefined = undefined;
 
   /** Runs `body` (inside a section) marked as lending this queue's bytes to a caller's function (see lentBuffer). */
   lend<R>(body: () => R): R {
@@ -188,6 +201,7 @@ export class Section {
       r = body();
     } catch (e) {
       insideBuffer = outer;
+      this.after = undefined;
       try {
         this.undo();
       } catch {

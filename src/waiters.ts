@@ -9,6 +9,7 @@ import {
   type ListId,
   PASSED_ON,
   PUTTERS,
+  RES_AT,
   S_ITEMS,
   S_LIST,
   S_NEED,
@@ -214,6 +215,8 @@ export class WaiterLists {
     let s = checkSlot(w[LIST_HEAD + PUTTERS]!);
     if (s < 0) return;
     if (w[SHUTDOWN]) return this.signalAll(PUTTERS);
+    // No put goes in until a large put's reservation is settled, which walks them then (src/core.ts).
+    if (w[RES_AT] !== 0) return;
     let room = this.maxsize > 0 ? this.maxsize - w[COUNT]! : Infinity;
     let bytes = w[COUNT] === 0 ? this.arena : this.arena - this.ring.liveBytes();
     for (let first = true, n = 0; s >= 0; first = false) {

@@ -2,7 +2,13 @@
 // length-prefixed records over a SharedArrayBuffer, with no codec, no lock,
 // no journal and no checks. What a queue could cost at the least for the
 // same bytes. Roles are fixed: one thread calls the put side, one the take
-// side.
+// side. A record is an 8-byte header (the length, 4 bytes kept free) and the
+// payload, 8-aligned like the queue's: V8 copies to or from a
+// SharedArrayBuffer byte by byte when the two ends are not equally aligned
+// (a 64 KiB copy at +4 took 18 µs here, at +8 2.5 µs), so a 4-byte header
+// made this floor 7 times slower than a floor for large records.
+/** Record header bytes: payloads start 8-aligned. */
+const HDR = 8;
 const HEAD = 0; // bytes taken, written by the consumer
 const TAIL = 16; // bytes published, written by the producer (another cache line)
 const WAITING = 32; // 1 while the consumer sleeps on TAIL
@@ -23,20 +29,20 @@ export class Ring {
   /** Producer: copies `bytes` in; publishes it and what came before unless `publish` is false (a batch publishes on its last item). */
   put(bytes, publish = true) {
     const at = this.reserve(bytes.length);
-    this.u8.set(bytes, at + 4);
+    this.u8.set(bytes, at + HDR);
     this.commit(bytes.length, publish);
   }
 
   /** Producer: `fill` writes the record's `n` bytes in place, in a view of the ring (the zero-copy floor). */
   putFill(n, fill, publish = true) {
     const at = this.reserve(n);
-    fill(new Uint8Array(this.u8.buffer, this.u8.byteOffset + at + 4, n));
+    fill(new Uint8Array(this.u8.buffer, this.u8.byteOffset + at + HDR, n));
     this.commit(n, publish);
   }
 
   /** Where the next record of `n` bytes goes (spinning while full); never split: a record that would wrap skips to the start. */
   reserve(n) {
-    const size = (n + 4 + 7) & ~7;
+    const size = (n + HDR + 7) & ~7;
     const w = this.w;
     for (;;) {
       const at = this.tail % this.cap;
@@ -56,7 +62,7 @@ export class Ring {
     u8[at + 1] = n >> 8;
     u8[at + 2] = n >> 16;
     u8[at + 3] = 1 + (n >> 24);
-    this.tail += (n + 4 + 7) & ~7;
+    this.tail += (n + HDR + 7) & ~7;
     if (!publish) return;
     Atomics.store(this.w, TAIL, this.tail); // publish every record written so far
     if (Atomics.load(this.w, WAITING) === 1) Atomics.notify(this.w, TAIL);
@@ -107,12 +113,12 @@ export class Ring {
         continue;
       }
       this.len = u8[at] | (u8[at + 1] << 8) | (u8[at + 2] << 16) | ((u8[at + 3] - 1) << 24);
-      return at + 4;
+      return at + HDR;
     }
   }
 
   /** Frees the record just read. */
   release(n) {
-    Atomics.store(this.w, HEAD, this.w[HEAD] + ((n + 4 + 7) & ~7));
+    Atomics.store(this.w, HEAD, this.w[HEAD] + ((n + HDR + 7) & ~7));
   }
 }

@@ -1,0 +1,209 @@
+// Large puts in a FIFO queue (16 KiB or more, and every putView): the
+// record is reserved under the lock, its bytes are copied (or the caller's
+// fill runs) after the release, and a second section publishes it
+// (docs/design.md, "Large puts: reserve, copy, publish"). Across real
+// threads: getters are not held up by the copy, order and bytes hold, and a
+// putter stopped at each step leaves the queue whole once recovered.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Worker } from 'node:worker_threads';
+import { Queue, QueueFull, QueueShutDown } from 'janus-queue';
+import { isPending, within } from './helpers/bounded.mjs';
+import { FILLED, LOCK, RESERVED, RESERVE_MIN, RES_AT, R_FLAGS, recordWord } from './helpers/layout.mjs';
+import { rng } from './stress/rng.mjs';
+
+const CJS = JSON.stringify(new URL('../dist/index.cjs', import.meta.url).pathname);
+
+/**
+ * A worker that attaches the queue and runs `body` (source, with `q`,
+ * `workerData`, `inside()`: signals flag[0] = 1, then waits until the test
+ * stores flag[1] = 1, or for ever with `{ hang: true }`).
+ */
+function worker(q, body, extra = {}) {
+  const flag = new Int32Array(new SharedArrayBuffer(8));
+  const src = `
+    const { workerData, parentPort } = require('node:worker_threads');
+    const { Queue } = require(${CJS});
+    const q = Queue.attach(workerData.handle);
+    const flag = workerData.flag;
+    const inside = () => {
+      Atomics.store(flag, 0, 1);
+      Atomics.notify(flag, 0);
+      while (workerData.hang || Atomics.load(flag, 1) === 0) Atomics.wait(flag, 1, 0, 50);
+    };
+    (async () => { ${body} })().then((r) => parentPort.postMessage({ ok: true, r }), (e) => parentPort.postMessage({ ok: false, name: e.name, message: e.message }));`;
+  const w = new Worker(src, { eval: true, workerData: { handle: q.handle, flag, ...extra } });
+  const done = new Promise((resolve, reject) => {
+    w.once('message', resolve);
+    w.once('error', reject);
+  });
+  done.catch(() => {});
+  return {
+    w,
+    done,
+    /** Ready handshake: resolves once the worker is inside its fill. */
+    inside: () => within(Atomics.waitAsync(flag, 0, 0).value, 'the worker inside its fill'),
+    go: () => {
+      Atomics.store(flag, 1, 1);
+      Atomics.notify(flag, 1);
+    },
+  };
+}
+
+/** The flags word of the reserved record, or undefined if there is none. */
+function reservedFlags(q) {
+  const w = new Int32Array(q.handle.buffer);
+  const at = Atomics.load(w, RES_AT);
+  return at === 0 ? undefined : Atomics.load(w, recordWord(at - 1, R_FLAGS));
+}
+
+
+describe('large puts copy outside the lock (FIFO)', () => {
+  it(`while a worker fills a reserved record, the main thread gets the items before it; qsize() leaves it out; a put that may not wait is refused as full; then it comes next`, async () => {
+    const q = new Queue({ codec: 'bytes', maxsize: 8, maxBytes: 1 << 20 });
+    q.syncQ.put(new Uint8Array([1]));
+    const p = worker(q, `q.syncQ.putView(${RESERVE_MIN}, (v) => { v.fill(7); inside(); });`);
+    await p.inside();
+    assert.equal(reservedFlags(q), RESERVED);
+    // The lock is free while the fill runs: a get with no patience succeeds.
+    assert.deepEqual([...q.syncQ.getNowait()], [1]);
+    assert.equal(q.syncQ.qsize(), 0, 'the reserved item is not in the queue yet');
+    assert.throws(() => q.syncQ.putNowait(new Uint8Array([2])), QueueFull);
+    const waiting = q.asyncQ.put(new Uint8Array([3]));
+    const getting = q.asyncQ.get();
+    assert.ok(await isPending(waiting), 'a put waits behind the reservation');
+    assert.ok(await isPending(getting), 'a get waits for the published item');
+    p.go();
+    assert.equal((await within(p.done, 'the worker')).ok, true);
+    const got = await within(getting, 'the get');
+    assert.equal(got.length, RESERVE_MIN);
+    assert.ok(got.every((x) => x === 7));
+    await within(waiting, 'the put behind it');
+    assert.deepEqual([...q.syncQ.getNowait()], [3]);
+    assert.equal(reservedFlags(q), undefined);
+    assert.equal(q.syncQ.unfinishedTasks, 3);
+  });
+
+  it('small and large items from a sync-face and an async-face producer thread reach one consumer once each, in each producer\'s order, bytes intact (seeded)', async () => {
+    const seed = Number(process.env.RESERVE_SEED ?? Date.now() % 100000);
+    console.log(`reserve test seed ${seed} (RESERVE_SEED=${seed} to replay)`);
+    const random = rng(seed);
+    const N = 300;
+    const sizes = [0, 1].map(() => Array.from({ length: N }, () => [7, 1000, RESERVE_MIN - 1, RESERVE_MIN, 40000][random.int(5)]));
+    // Room for a few large items only: records wrap, and puts wait for room and behind reservations.
+    const q = new Queue({ codec: 'bytes', maxsize: 16, maxBytes: 100000 });
+    const body = (face) => `
+      const make = (n, seed) => Uint8Array.from({ length: n }, (_, i) => (seed * 31 + i) & 255);
+      for (let i = 0; i < workerData.sizes.length; i++) {
+        const n = workerData.sizes[i];
+        const x = make(n, workerData.tag * 100000 + i);
+        if (i % 3 === 2) ${face === 'sync' ? 'q.syncQ.putView(n, (v) => v.set(x))' : 'await q.asyncQ.putView(n, (v) => v.set(x))'};
+        else ${face === 'sync' ? 'q.syncQ.put(x)' : 'await q.asyncQ.put(x)'};
+      }`;
+    const ps = [worker(q, body('sync'), { sizes: sizes[0], tag: 0 }), worker(q, body('async'), { sizes: sizes[1], tag: 1 })];
+    const next = [0, 0];
+    for (let k = 0; k < 2 * N; k++) {
+      const x = await within(q.asyncQ.get(), `item ${k} (seed ${seed})`);
+      // Which producer: byte j of item i of producer t is ((t * 100000 + i) * 31 + j) & 255; try both.
+      const t = [0, 1].find((t) => next[t] < N && x.length === sizes[t][next[t]] && x.every((b, i) => b === (((t * 100000 + next[t]) * 31 + i) & 255)));
+      if (t === undefined) {
+        const want = [0, 1].map((t) => ({ len: sizes[t][next[t]], first: ((t * 100000 + next[t]) * 31) & 255 }));
+        const bad = [0, 1].map((t) => x.findIndex((b, i) => b !== (((t * 100000 + next[t]) * 31 + i) & 255)));
+        assert.fail(`item ${k} of ${x.length} bytes (first ${x[0]}) is neither producer's next (${next}: ${JSON.stringify(want)}, first differing byte ${bad}) (seed ${seed})`);
+      }
+      next[t]++;
+    }
+    for (const p of ps) assert.equal((await within(p.done, 'a producer')).ok, true);
+    assert.equal(q.syncQ.qsize(), 0);
+    assert.equal(reservedFlags(q), undefined);
+  });
+
+  it('a putter stopped while copying: recover() rolls the reservation back, and a put that waited behind it goes in', async () => {
+    const q = new Queue({ codec: 'bytes', maxsize: 8 });
+    q.syncQ.put(new Uint8Array([1]));
+    q.syncQ.put(new Uint8Array(RESERVE_MIN + 8).fill(5)); // reserved, copied and published by this thread
+    const v = worker(q, `q.syncQ.putView(${RESERVE_MIN}, (v) => { v.fill(6); inside(); });`, { hang: true });
+    await v.inside();
+    const waiting = q.asyncQ.put(new Uint8Array([2]));
+    assert.ok(await isPending(waiting));
+    const watched = q.watch(v.w);
+    await v.w.terminate();
+    await within(watched, 'recovery');
+    await within(waiting, 'the put that waited behind the reservation');
+    assert.equal(reservedFlags(q), undefined);
+    const got = [];
+    while (q.syncQ.qsize() > 0) got.push(q.syncQ.getNowait());
+    assert.deepEqual(got.map((x) => x.length), [1, RESERVE_MIN + 8, 1]);
+    assert.ok(got[1].every((b) => b === 5));
+  });
+
+  it('a putter stopped after filling, before it published: recovery publishes the item', async () => {
+    const q = new Queue({ codec: 'bytes', maxsize: 8 });
+    const w = new Int32Array(q.handle.buffer);
+    const v = worker(q, `q.syncQ.putView(${RESERVE_MIN}, (v) => { v.fill(9); inside(); });`);
+    await v.inside();
+    // The lock held (by a token no thread has) when the fill returns: the
+    // putter marks the record FILLED, then cannot publish it.
+    assert.equal(Atomics.compareExchange(w, LOCK, 0, 0x7ffff << 1), 0);
+    v.go();
+    const deadline = Date.now() + 20000;
+    while (reservedFlags(q) !== FILLED) {
+      assert.ok(Date.now() < deadline, 'the putter to mark its record filled');
+      await new Promise((r) => setImmediate(r));
+    }
+    const watched = q.watch(v.w);
+    await v.w.terminate();
+    Atomics.store(w, LOCK, 0);
+    await within(watched, 'recovery');
+    assert.equal(reservedFlags(q), undefined);
+    assert.equal(q.syncQ.qsize(), 1);
+    assert.equal(q.syncQ.unfinishedTasks, 1);
+    const got = q.syncQ.getNowait();
+    assert.equal(got.length, RESERVE_MIN);
+    assert.ok(got.every((b) => b === 9));
+  });
+
+  it('a filled reservation whose putter could not publish it is published by the next section of any thread', async () => {
+    const q = new Queue({ codec: 'bytes', maxsize: 8 });
+    const w = new Int32Array(q.handle.buffer);
+    const v = worker(q, `q.syncQ.putView(${RESERVE_MIN}, (v) => { v.fill(4); inside(); }); for (;;) Atomics.wait(flag, 1, 1);`);
+    await v.inside();
+    assert.equal(Atomics.compareExchange(w, LOCK, 0, 0x7ffff << 1), 0);
+    v.go();
+    while (reservedFlags(q) !== FILLED) await new Promise((r) => setImmediate(r));
+    // The putter's thread now blocks for ever (its retry from the event loop never runs).
+    Atomics.store(w, LOCK, 0);
+    const got = q.syncQ.get({ timeout: 5 });
+    assert.ok(got.length === RESERVE_MIN && got.every((b) => b === 4));
+    await v.w.terminate();
+  });
+
+  it('a fill that throws, or shutdown(true) while it runs: nothing is put, and the space is free again', async () => {
+    const q = new Queue({ codec: 'bytes', maxsize: 2, maxBytes: 2 * RESERVE_MIN });
+    assert.throws(() => q.syncQ.putView(RESERVE_MIN, () => { throw new Error('no'); }), /no/);
+    assert.equal(reservedFlags(q), undefined);
+    q.syncQ.put(new Uint8Array(2 * RESERVE_MIN)); // the whole arena: only if the space came back
+    q.syncQ.get();
+    q.syncQ.taskDone();
+    const v = worker(q, `q.syncQ.putView(${RESERVE_MIN}, (v) => inside()); return q.syncQ.qsize();`);
+    await v.inside();
+    q.syncQ.shutdown(true);
+    assert.equal(reservedFlags(q), undefined);
+    v.go();
+    assert.deepEqual(await within(v.done, 'the putter'), { ok: true, r: 0 }, 'its put returns: it came before the shutdown, which discarded it');
+    assert.throws(() => q.syncQ.getNowait(), QueueShutDown);
+    assert.equal(q.syncQ.unfinishedTasks, 0);
+  });
+
+  it('shutdown() (not immediate) while a fill runs: the item is published and can be got', async () => {
+    const q = new Queue({ codec: 'bytes' });
+    const v = worker(q, `q.syncQ.putView(${RESERVE_MIN}, (v) => { v.fill(3); inside(); });`);
+    await v.inside();
+    q.syncQ.shutdown();
+    v.go();
+    assert.equal((await within(v.done, 'the putter')).ok, true);
+    assert.equal(q.syncQ.get().length, RESERVE_MIN);
+    assert.throws(() => q.syncQ.getNowait(), QueueShutDown);
+  });
+});
+
