@@ -1,4 +1,4 @@
-import { provenStopped } from './dead-threads.js';
+import { isWatched, provenStopped } from './dead-threads.js';
 import { corrupted, stateOk, stateProblem } from './integrity.js';
 import { Journal } from './journal.js';
 import { KIND_FIFO, KIND_PRIORITY } from './kinds.js';
@@ -7,11 +7,19 @@ import { threadToken } from './platform.js';
 import { Records } from './records.js';
 import { Recovery } from './recovery.js';
 import { Ring } from './ring.js';
-import { LOCK_PATIENCE_MS, NO_LOCK, Section, retrySoon } from './section.js';
+import { NO_LOCK, Section, retrySoon } from './section.js';
 import { SlotWait } from './slot-wait.js';
 import { WaiterLists } from './waiters.js';
 
 const nothing = (): void => {};
+
+/**
+ * How long a large put waits for the lock to publish its item once copied:
+ * briefly (the lock is held for short sections only); past it the item is
+ * published by a retry from the event loop or by the next section of any
+ * thread.
+ */
+const PUBLISH_PATIENCE_MS = 1;
 
 /** The waiter lists (getters, putters, joiners): what a face waits on (slotWait()). */
 export { GETTERS, JOINERS, PUTTERS, type ListId } from './layout.js';
@@ -188,10 +196,13 @@ export class Core {
   private reserveLocked(len: number, bytes: Uint8Array | undefined, fill: ((view: Uint8Array) => void) | undefined): Result {
     const off = this.records.reserve(len, this.me);
     if (off < 0) return BLOCKED;
+    // Counted as unfinished now, so that join() waits for it (a rollback gives it back).
+    this.j.set(UNFINISHED, Math.min(0x7fffffff, this.w[UNFINISHED]! + 1));
     this.resOff = off;
     this.resLen = len;
     this.resBytes = bytes;
     this.resFill = fill;
+    this.section.afterWord = this.records.flagsWord(off);
     this.section.after = this.fillReserved;
     return OK;
   }
@@ -209,23 +220,41 @@ export class Core {
     const off = this.resOff;
     const bytes = this.resBytes;
     const fill = this.resFill;
+    const len = this.resLen;
     this.resBytes = undefined;
     this.resFill = undefined;
     const records = this.records;
+    const section = this.section;
+    const w = this.w;
+    // Found in the section, so that the store after the copy calls nothing
+    // but the built-in: a copy that ran out of stack still says CANCELLED_PUT.
+    const flagsWord = section.afterWord;
     let filled = false;
     try {
-      if (fill === undefined) records.fillReserved(off, bytes!, this.resLen);
-      else {
-        const view = records.reservedView(off, this.resLen);
-        this.section.lend(() => fill(view));
-      }
+      // Marked as lending the buffer: code that runs meanwhile (fill, or a
+      // patched built-in) may not call this queue (src/section.ts lend()).
+      section.lend(() => (fill === undefined ? records.fillReserved(off, bytes!, len) : fill(records.reservedView(off, len))));
       filled = true;
     } finally {
-      records.markReserved(off, filled ? FILLED : CANCELLED_PUT);
-      const section = this.section;
-      if (section.run(LOCK_PATIENCE_MS, nothing) === NO_LOCK) void retrySoon(() => section.run(0, nothing) !== NO_LOCK);
+      Atomics.store(w, flagsWord, filled ? FILLED : CANCELLED_PUT);
+      this.settleSoon();
     }
   };
+
+  /**
+   * After fillReserved: a section that publishes the put (done: its caller
+   * must not see it fail, or it would put it again) or rolls it back; if the
+   * lock is busy, a retry from the event loop, or the next section of any
+   * thread, does it. Never throws.
+   */
+  private settleSoon(): void {
+    const section = this.section;
+    try {
+      if (section.run(PUBLISH_PATIENCE_MS, nothing) === NO_LOCK) retrySoon(() => section.run(0, nothing) !== NO_LOCK).catch(nothing);
+    } catch {
+      // A corrupted buffer (the next call meets it) or no stack left: the next section settles it.
+    }
+  }
 
   /**
    * Lock held, a reservation outstanding (begun(), recovery): publishes it
@@ -243,10 +272,33 @@ export class Core {
     if (s === 'wait') return;
     if (s === 'publish') {
       this.records.publish();
-      this.added(1);
-    } else this.records.unreserve(this.w[RES_AT]! - 1);
+      // Counted in unfinishedTasks since its reservation.
+      if (this.lists.has(GETTERS)) this.lists.signalFirst(GETTERS);
+    } else {
+      this.records.unreserve(w[RES_AT]! - 1);
+      this.unreserved();
+    }
     // The putters that waited behind it.
     this.lists.signalPutters();
+  }
+
+  /** A reservation rolled back (or discarded by shutdown(true)): its unfinished task is given back; getters of a shut-down queue that waited for it re-check. */
+  private unreserved(): void {
+    const w = this.w;
+    this.j.set(UNFINISHED, Math.max(0, w[UNFINISHED]! - 1));
+    if (w[UNFINISHED] === 0) this.lists.signalAll(JOINERS);
+    if (w[SHUTDOWN]) this.lists.signalAll(GETTERS);
+  }
+
+  /** Whether a large put's item is being copied (a snapshot): a shut-down queue is not drained until it is in. */
+  reserving(): boolean {
+    return Atomics.load(this.w, RES_AT) !== 0;
+  }
+
+  /** Whether a large put's reservation is outstanding whose putter this thread watches (its waits then probe it, src/sync-wait.ts). */
+  reservedByWatched(): boolean {
+    const at = Atomics.load(this.w, RES_AT);
+    return at !== 0 && isWatched(Atomics.load(this.w, RES_OWNER));
   }
 
   /** Counts `n` items just added as unfinished tasks, and wakes a getter for each. */
@@ -263,10 +315,15 @@ export class Core {
     this.records.lent = lent;
   }
 
+  /** COUNT is 0: shut down, and no large put that came before the shutdown is still being copied (its item is still to come). */
+  private drained(): boolean {
+    return this.w[SHUTDOWN] !== 0 && this.w[RES_AT] === 0;
+  }
+
   /** Takes one item. Python's order: an item if any, then shut down, then empty. */
   getLocked(): Taken | typeof BLOCKED | typeof CLOSED {
     const w = this.w;
-    if (w[COUNT] === 0) return w[SHUTDOWN] ? CLOSED : BLOCKED;
+    if (w[COUNT] === 0) return this.drained() ? CLOSED : BLOCKED;
     const taken = this.records.takeOne();
     // Notify putters whenever room is freed.
     this.lists.signalPutters();
@@ -281,7 +338,7 @@ export class Core {
    */
   getViewLocked<R>(fn: (view: Uint8Array) => R): { value: R } | typeof BLOCKED | typeof CLOSED {
     const w = this.w;
-    if (w[COUNT] === 0) return w[SHUTDOWN] ? CLOSED : BLOCKED;
+    if (w[COUNT] === 0) return this.drained() ? CLOSED : BLOCKED;
     const value = this.section.lend(() => this.records.lendOne(fn));
     this.lists.signalPutters();
     return { value };
@@ -308,7 +365,7 @@ export class Core {
   /** getLocked for up to `max` items, in the order single gets would take them. */
   getManyLocked(max: number): TakenMany | typeof BLOCKED | typeof CLOSED {
     const w = this.w;
-    if (w[COUNT] === 0) return w[SHUTDOWN] ? CLOSED : BLOCKED;
+    if (w[COUNT] === 0) return this.drained() ? CLOSED : BLOCKED;
     const taken = this.records.take(Math.min(max, w[COUNT]!, this.isPriority ? PRIORITY_BATCH : Infinity));
     this.lists.signalPutters();
     return taken;
@@ -335,7 +392,8 @@ export class Core {
     const j = this.j;
     j.set(SHUTDOWN, 1);
     if (immediate && (w[COUNT]! > 0 || w[RES_AT] !== 0)) {
-      j.set(UNFINISHED, Math.max(0, w[UNFINISHED]! - w[COUNT]!));
+      // A reservation's item is discarded too: its put came before the shutdown (and is counted unfinished).
+      j.set(UNFINISHED, Math.max(0, w[UNFINISHED]! - w[COUNT]! - (w[RES_AT] !== 0 ? 1 : 0)));
       this.records.clear();
       if (w[UNFINISHED] === 0) this.lists.signalAll(JOINERS);
     }

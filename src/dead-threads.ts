@@ -62,6 +62,11 @@ export function unwatchThread(token: number): void {
 }
 
 /** Whether the watched thread `token` has certainly stopped (false for a thread this thread does not watch). */
+/** Whether this thread watches the thread with `token`. */
+export function isWatched(token: number): boolean {
+  return watched.size !== 0 && watched.has(token);
+}
+
 export function provenStopped(token: number): boolean {
   if (watched.size === 0) return false;
   const e = watched.get(token);

@@ -86,7 +86,7 @@ export abstract class Face {
   /** Python's first check of get: shut down and empty refuses before the timeout is looked at. */
   protected refuseGetIfShutDown(): void {
     const core = this.core;
-    if (core.isShutDown() && core.count() === 0) throw new QueueShutDown();
+    if (core.isShutDown() && core.count() === 0 && !core.reserving()) throw new QueueShutDown();
   }
 }
 

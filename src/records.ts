@@ -140,9 +140,9 @@ export class Records {
     copyIn(this.u8, this.w, this.ring.at(off) + this.header, bytes, len);
   }
 
-  /** The putter's word after filling (FILLED) or failing to (CANCELLED_PUT): without the lock, a seq-cst store after its bytes. */
-  markReserved(off: number, flags: typeof FILLED | typeof CANCELLED_PUT): void {
-    Atomics.store(this.w, (this.ring.at(off) + R_FLAGS) >> 2, flags);
+  /** The index of the flags word of the record at `off`: the putter stores FILLED or CANCELLED_PUT there with Atomics.store, after its bytes. */
+  flagsWord(off: number): number {
+    return (this.ring.at(off) + R_FLAGS) >> 2;
   }
 
   /**

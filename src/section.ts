@@ -1,5 +1,5 @@
 import type { Journal } from './journal.js';
-import { J_LEN, LOCK, S_STATE, slotWord } from './layout.js';
+import { CANCELLED_PUT, J_LEN, LOCK, RESERVED, S_STATE, slotWord } from './layout.js';
 import { now } from './clock.js';
 import { LOCK_SPIN, acquire, newSpinEstimate, takeOver, unlock } from './lock.js';
 
@@ -116,7 +116,15 @@ export class Section {
     const after = this.after;
     if (after !== undefined) {
       this.after = undefined;
-      after();
+      try {
+        after();
+      } catch (e) {
+        // Thrown before it could say so itself (no stack left even to enter
+        // it): its reservation, still RESERVED, is given up, calling
+        // nothing but the built-in; the next section rolls it back.
+        Atomics.compareExchange(this.w, this.afterWord, RESERVED, CANCELLED_PUT);
+        throw e;
+      }
     }
     return r;
   }
@@ -124,9 +132,11 @@ export class Section {
   /**
    * Set by the core inside a section that committed to work for right after
    * the release (a large put's copy, src/core.ts fillReserved): run() runs
-   * it before it returns, outside the section. Cleared if the section throws.
+   * it before it returns, outside the section. Cleared if the section
+   * throws. `afterWord`: the flags word of the record it fills.
    */
   after: (() => void) | undefined = undefined;
+  afterWord = 0;
 
   /** Runs `body` (inside a section) marked as lending this queue's bytes to a caller's function (see lentBuffer). */
   lend<R>(body: () => R): R {

@@ -5,6 +5,8 @@ import { LOCK_PATIENCE_MS, NO_LOCK, retrySoon } from './section.js';
 import type { SlotWait } from './slot-wait.js';
 
 const WAKE_ROOM_SHARE = 1 / 16;
+/** How often a wait behind a watched thread's large put tries again (src/dead-threads.ts STOP_GRACE_MS is 100). */
+const RESERVED_PROBE_MS = 50;
 const WAKE_ROOM_MS = 1;
 
 /**
@@ -76,7 +78,14 @@ export class SyncWait {
         // place in any list (src/pump-registry.ts).
         withdrawWaitingPumps();
         if (this.wait.slot < 0) this.wait.poll(this.remaining);
-        else this.wait.sleep(this.room > 1 ? Math.min(deadline, now() + WAKE_ROOM_MS) : deadline);
+        else {
+          let until = this.room > 1 ? Math.min(deadline, now() + WAKE_ROOM_MS) : deadline;
+          // Behind a large put whose putter this thread watches: wake to try
+          // again (the attempt's section recovers it once it has certainly
+          // stopped), since this thread hears no 'exit' while it blocks.
+          if (this.core.reservedByWatched()) until = Math.min(until, now() + RESERVED_PROBE_MS);
+          this.wait.sleep(until);
+        }
       }
     } finally {
       this.attempt = nothing; // keep no reference to the call's item past it

@@ -195,15 +195,97 @@ describe('large puts copy outside the lock (FIFO)', () => {
     assert.equal(q.syncQ.unfinishedTasks, 0);
   });
 
-  it('shutdown() (not immediate) while a fill runs: the item is published and can be got', async () => {
+  it('shutdown() (not immediate) while a fill runs: a get waits for the item instead of raising ShutDown, and join() waits for its task', async () => {
     const q = new Queue({ codec: 'bytes' });
     const v = worker(q, `q.syncQ.putView(${RESERVE_MIN}, (v) => { v.fill(3); inside(); });`);
     await v.inside();
     q.syncQ.shutdown();
+    assert.equal(q.syncQ.unfinishedTasks, 1, 'counted since its reservation');
+    const getting = q.asyncQ.get();
+    const joining = q.asyncQ.join();
+    assert.throws(() => q.syncQ.getNowait(), (e) => e.name === 'QueueEmpty', 'not drained yet: the item is still to come');
+    assert.ok(await isPending(getting));
+    assert.ok(await isPending(joining));
     v.go();
     assert.equal((await within(v.done, 'the putter')).ok, true);
-    assert.equal(q.syncQ.get().length, RESERVE_MIN);
+    assert.equal((await within(getting, 'the get')).length, RESERVE_MIN);
+    assert.ok(await isPending(joining));
+    q.syncQ.taskDone();
+    await within(joining, 'join');
     assert.throws(() => q.syncQ.getNowait(), QueueShutDown);
+  });
+
+  it('a thread that watches a putter stopped while copying, and then only blocks in syncQ calls, recovers it by itself', async () => {
+    const q = new Queue({ codec: 'bytes', maxsize: 4 });
+    const v = worker(q, `q.syncQ.putView(${RESERVE_MIN}, (v) => inside());`, { hang: true });
+    q.watch(v.w);
+    await v.inside();
+    await v.w.terminate();
+    // From here this thread never turns its event loop (watch()'s 'exit' handler cannot run).
+    const t0 = performance.now();
+    q.syncQ.put(new Uint8Array([1]), { timeout: 10000 });
+    const ms = performance.now() - t0;
+    assert.ok(ms < 3000, `the put waited ${ms} ms`);
+    assert.equal(reservedFlags(q), undefined);
+    assert.equal(q.syncQ.qsize(), 1);
+    assert.equal(q.syncQ.unfinishedTasks, 1, "the dead put's task was given back");
+  });
+
+  it('code that runs during the copy (a patched built-in) may not call the queue: TypeError, nothing put', () => {
+    const q = new Queue({ codec: 'bytes', maxsize: 4 });
+    const proto = Object.getPrototypeOf(Uint8Array.prototype);
+    const set = proto.set;
+    let inner;
+    proto.set = function (...args) {
+      if (args[0]?.length >= RESERVE_MIN && inner === undefined) {
+        try {
+          q.syncQ.putNowait(new Uint8Array([1]));
+          inner = 'put';
+        } catch (e) {
+          inner = e;
+        }
+      }
+      return set.apply(this, args);
+    };
+    try {
+      q.syncQ.put(new Uint8Array(RESERVE_MIN));
+    } finally {
+      proto.set = set;
+    }
+    assert.ok(inner instanceof TypeError && /same queue/.test(inner.message), String(inner));
+    assert.equal(q.syncQ.qsize(), 1, 'the outer put, not the inner one');
+    assert.equal(reservedFlags(q), undefined);
+  });
+
+  it('a large put that runs out of stack either returns with its item in the queue or throws with nothing put', () => {
+    for (let round = 0; round < 10; round++) {
+      const q = new Queue({ codec: 'bytes', maxBytes: 1 << 20 });
+      const big = new Uint8Array(RESERVE_MIN + 100).fill(3);
+      let returned = 0;
+      let threw = 0;
+      const deep = () => {
+        try {
+          deep();
+        } catch {
+          // the stack's end
+        }
+        try {
+          q.syncQ.putNowait(big);
+          returned++;
+        } catch {
+          threw++;
+        }
+      };
+      deep();
+      let items = 0;
+      while (q.syncQ.qsize() > 0 || reservedFlags(q) !== undefined) {
+        q.syncQ.getNowait();
+        items++;
+      }
+      assert.equal(items, returned, `round ${round}: ${returned} puts returned, ${threw} threw, ${items} items`);
+      q.syncQ.putNowait(big);
+      assert.equal(q.syncQ.qsize(), 1);
+    }
   });
 });
 
