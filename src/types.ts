@@ -191,8 +191,10 @@ export interface SyncQueue<T> extends QueueState, Iterable<T> {
    * lets `fill` write them in place, in a view of the shared buffer (e.g.
    * `TextEncoder.encodeInto`, a file read, an encoder of your own); the item
    * is put once `fill` returns. The view is valid only while `fill` runs.
-   * `fill` runs with the queue locked for every thread, and may not call this
-   * queue. If `fill` throws, nothing is put and the error propagates.
+   * `fill` may not call this queue. In a `Queue` (FIFO) it runs on a record
+   * reserved for it, outside the lock: gets go on meanwhile, other puts wait
+   * for it; in a `LifoQueue` it runs with the queue locked for every thread.
+   * If `fill` throws, nothing is put and the error propagates.
    *
    * @throws `RangeError` for a `byteLength` over `maxBytes`; `TypeError` as `getView`; otherwise as `put`.
    */
@@ -262,8 +264,10 @@ export interface AsyncQueue<T> extends QueueState, AsyncIterable<T> {
    * lets `fill` write them in place, in a view of the shared buffer (e.g.
    * `TextEncoder.encodeInto`, a file read, an encoder of your own); the item
    * is put once `fill` returns. The view is valid only while `fill` runs.
-   * `fill` runs with the queue locked for every thread, and may not call this
-   * queue. If `fill` throws, nothing is put and the error propagates.
+   * `fill` may not call this queue. In a `Queue` (FIFO) it runs on a record
+   * reserved for it, outside the lock: gets go on meanwhile, other puts wait
+   * for it; in a `LifoQueue` it runs with the queue locked for every thread.
+   * If `fill` throws, nothing is put and the error propagates.
    *
    * Rejects with `RangeError` for a `byteLength` over `maxBytes`, `TypeError` as `getView`; otherwise as `put`.
    */
