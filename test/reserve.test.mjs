@@ -89,11 +89,19 @@ describe('large puts copy outside the lock (FIFO)', () => {
     console.log(`reserve test seed ${seed} (RESERVE_SEED=${seed} to replay)`);
     const random = rng(seed);
     const N = 300;
+    // At least 3 bytes each: the first 3 say whose item it is.
     const sizes = [0, 1].map(() => Array.from({ length: N }, () => [7, 1000, RESERVE_MIN - 1, RESERVE_MIN, 40000][random.int(5)]));
     // Room for a few large items only: records wrap, and puts wait for room and behind reservations.
     const q = new Queue({ codec: 'bytes', maxsize: 16, maxBytes: 100000 });
+    // Item i of producer t: bytes 0-2 say t and i, byte j >= 3 is (seed * 31 + j) & 255 for seed = t * 100000 + i.
     const body = (face) => `
-      const make = (n, seed) => Uint8Array.from({ length: n }, (_, i) => (seed * 31 + i) & 255);
+      const make = (n, seed) => {
+        const a = Uint8Array.from({ length: n }, (_, j) => (seed * 31 + j) & 255);
+        a[0] = seed % 100000 & 255;
+        a[1] = (seed % 100000) >> 8;
+        a[2] = seed >= 100000 ? 1 : 0;
+        return a;
+      };
       for (let i = 0; i < workerData.sizes.length; i++) {
         const n = workerData.sizes[i];
         const x = make(n, workerData.tag * 100000 + i);
@@ -102,16 +110,22 @@ describe('large puts copy outside the lock (FIFO)', () => {
       }`;
     const ps = [worker(q, body('sync'), { sizes: sizes[0], tag: 0 }), worker(q, body('async'), { sizes: sizes[1], tag: 1 })];
     const next = [0, 0];
-    for (let k = 0; k < 2 * N; k++) {
+    try {
+      for (let k = 0; k < 2 * N; k++) {
       const x = await within(q.asyncQ.get(), `item ${k} (seed ${seed})`);
-      // Which producer: byte j of item i of producer t is ((t * 100000 + i) * 31 + j) & 255; try both.
-      const t = [0, 1].find((t) => next[t] < N && x.length === sizes[t][next[t]] && x.every((b, i) => b === (((t * 100000 + next[t]) * 31 + i) & 255)));
-      if (t === undefined) {
-        const want = [0, 1].map((t) => ({ len: sizes[t][next[t]], first: ((t * 100000 + next[t]) * 31) & 255 }));
-        const bad = [0, 1].map((t) => x.findIndex((b, i) => b !== (((t * 100000 + next[t]) * 31 + i) & 255)));
-        assert.fail(`item ${k} of ${x.length} bytes (first ${x[0]}) is neither producer's next (${next}: ${JSON.stringify(want)}, first differing byte ${bad}) (seed ${seed})`);
-      }
+      // Which producer and item: said by its first bytes; the rest must be that item's, whole.
+      const t = x[2];
+      const i = x[0] | (x[1] << 8);
+      assert.ok((t === 0 || t === 1) && x.length >= 3, `item ${k} of ${x.length} bytes names no producer (seed ${seed})`);
+      assert.equal(i, next[t], `item ${k}: producer ${t}'s item ${i} where its item ${next[t]} was next (seed ${seed})`);
+      assert.equal(x.length, sizes[t][i], `item ${k}: producer ${t}'s item ${i} has ${x.length} bytes, not ${sizes[t][i]} (seed ${seed})`);
+      for (let j = 3; j < x.length; j++) if (x[j] !== (((t * 100000 + i) * 31 + j) & 255)) assert.fail(`item ${k}: producer ${t}'s item ${i} differs at byte ${j} (seed ${seed})`);
       next[t]++;
+    }
+    } catch (e) {
+      // A failed run leaves no producer blocked on a full queue (the file's process would wait for it).
+      for (const p of ps) await p.w.terminate();
+      throw e;
     }
     for (const p of ps) assert.equal((await within(p.done, 'a producer')).ok, true);
     assert.equal(q.syncQ.qsize(), 0);
