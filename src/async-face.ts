@@ -1,5 +1,5 @@
 import { AsyncWait, type Call, finish } from './async-wait.js';
-import type { Calls } from './calls.js';
+import { type Calls, guarded, unwrapped } from './calls.js';
 import { ASYNC_OPTIONS, checkMax, checkOptions, checkSignal, checkTimeout, putTimeout } from './checks.js';
 import { BLOCKED, CLOSED, type Core, GETTERS, JOINERS, OK, PUTTERS, type Taken, type TakenMany } from './core.js';
 import { QueueEmpty, QueueFull, QueueShutDown } from './errors.js';
@@ -127,10 +127,12 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       if (signal?.aborted) return Promise.reject(signal.reason);
       this.refuseGetIfShutDown();
       const timeout = checkTimeout(options?.timeout, 'getView()');
-      const attempt = (): unknown => this.core.getViewLocked(fn);
-      return this.call(this.getters, timeout, signal, attempt, lent as (r: unknown) => R, () => ({ view: fn }), empty);
+      // What fn throws fails this call alone, also when a pump serves it (src/calls.ts CallbackError).
+      const view = guarded(fn);
+      const attempt = (): unknown => this.core.getViewLocked(view);
+      return this.call(this.getters, timeout, signal, attempt, lent as (r: unknown) => R, () => ({ view }), empty);
     } catch (e) {
-      return Promise.reject(e);
+      return Promise.reject(unwrapped(e));
     }
   }
 
@@ -142,10 +144,11 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       if (signal?.aborted) return Promise.reject(signal.reason);
       this.refusePutIfShutDown();
       const timeout = putTimeout(options?.timeout, this.core.maxsize);
-      const attempt = (): unknown => this.core.putViewLocked(byteLength, fill);
-      return this.call(this.putters, timeout, signal, attempt, settlePut, () => ({ fill, len: byteLength, need }), full);
+      const filler = guarded(fill);
+      const attempt = (): unknown => this.core.putViewLocked(byteLength, filler);
+      return this.call(this.putters, timeout, signal, attempt, settlePut, () => ({ fill: filler, len: byteLength, need }), full);
     } catch (e) {
-      return Promise.reject(e);
+      return Promise.reject(unwrapped(e));
     }
   }
 

@@ -3,7 +3,7 @@ import { BLOCKED, type Core, type ListId, PUTTERS } from './core.js';
 import { listWaiting, unlistWaiting } from './pump-registry.js';
 import { LOCK_PATIENCE_MS, NO_LOCK, retrySoon } from './section.js';
 import type { SlotWait } from './slot-wait.js';
-import { Aborts, type Call, Calls, Deadlines } from './calls.js';
+import { Aborts, type Call, CallbackError, Calls, Deadlines } from './calls.js';
 
 export type { Call } from './calls.js';
 
@@ -18,6 +18,8 @@ export interface PumpRules {
 
 /** The step's answer when no call is left. */
 const DONE = Symbol('done');
+/** The step's answer when the head call's own function threw (the call is rejected with it). */
+const FAILED = Symbol('failed');
 
 /**
  * The async face's waiting, for one direction of one queue instance (its
@@ -90,7 +92,29 @@ export class AsyncWait {
     // One step under the lock, unless nothing is left to do (no call, no
     // wait to end); false if the lock could not be had within `patience`.
     const stepWithin = (patience: number): boolean => {
-      r = wait.slot < 0 && calls.length === 0 ? DONE : section.run(patience, this.step);
+      if (wait.slot < 0 && calls.length === 0) {
+        r = DONE;
+        return true;
+      }
+      const slot = wait.slot;
+      const keepsPlace = wait.keepsPlace;
+      section.afterThrew = false;
+      try {
+        r = section.run(patience, this.step);
+      } catch (e) {
+        if (!(e instanceof CallbackError)) throw e;
+        // The head call's own function threw: that call fails alone. If the
+        // section was undone, so was the end of our wait in it.
+        if (!section.afterThrew) {
+          wait.restore(slot, keepsPlace);
+          if (slot >= 0) listWaiting(this);
+        }
+        section.afterThrew = false;
+        const head = calls.shift()!;
+        finish(head);
+        head.reject(e.error);
+        r = FAILED;
+      }
       return r !== NO_LOCK;
     };
     try {
@@ -99,6 +123,7 @@ export class AsyncWait {
         // loop must keep running to learn it and recover (docs/design.md).
         if (!stepWithin(patience)) await retrySoon(() => stepWithin(0));
         if (r === DONE) break;
+        if (r === FAILED) continue;
         if (r !== BLOCKED) {
           this.rules.settle(r, calls);
           continue;

@@ -241,3 +241,27 @@ function siftDown(heap: Entry[], i: number): void {
   }
   heap[i] = e;
 }
+
+/**
+ * What a caller's own function (getView's `fn`, putView's `fill`) threw, on
+ * its way out of a critical section: the error of that one call, which a
+ * pump rejects alone (src/async-wait.ts), not a fault of the queue. Its
+ * call site unwraps it (`error`).
+ */
+export class CallbackError {
+  constructor(readonly error: unknown) {}
+}
+
+/** `fn`, with what it throws wrapped in a CallbackError. */
+export function guarded<A, R>(fn: (a: A) => R): (a: A) => R {
+  return (a) => {
+    try {
+      return fn(a);
+    } catch (e) {
+      throw new CallbackError(e);
+    }
+  };
+}
+
+/** The caller's own error, if `e` wraps one. */
+export const unwrapped = (e: unknown): unknown => (e instanceof CallbackError ? e.error : e);

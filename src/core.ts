@@ -209,12 +209,12 @@ export class Core {
 
   /**
    * After the release: copies the reserved put's bytes (or runs its fill,
-   * marked as lending the buffer), says FILLED (or CANCELLED_PUT if fill
-   * threw, rethrown after), then publishes it in a section of its own. Any
-   * section that finds it FILLED publishes it first (begun()), so if the
-   * lock is not free within LOCK_PATIENCE_MS the put is done all the same:
-   * a retry from the event loop, or the next section of any thread, counts
-   * it and wakes a getter.
+   * marked as lending the buffer), says FILLED (or CANCELLED_PUT if the copy
+   * or fill threw, rethrown after), then settles it in a section of its own
+   * (settleSoon). Any section that finds it FILLED publishes it first
+   * (begun()), so if the lock is not free within PUBLISH_PATIENCE_MS the put
+   * is done all the same: a retry from the event loop, or the next section
+   * of any thread, counts it and wakes a getter.
    */
   private readonly fillReserved = (): void => {
     const off = this.resOff;

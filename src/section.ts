@@ -123,6 +123,7 @@ export class Section {
         // it): its reservation, still RESERVED, is given up, calling
         // nothing but the built-in; the next section rolls it back.
         Atomics.compareExchange(this.w, this.afterWord, RESERVED, CANCELLED_PUT);
+        this.afterThrew = true;
         throw e;
       }
     }
@@ -137,6 +138,8 @@ export class Section {
    */
   after: (() => void) | undefined = undefined;
   afterWord = 0;
+  /** Set when `after` threw (its section had committed; a throw from the section itself undid it). Cleared by whoever reads it. */
+  afterThrew = false;
 
   /** Runs `body` (inside a section) marked as lending this queue's bytes to a caller's function (see lentBuffer). */
   lend<R>(body: () => R): R {

@@ -61,6 +61,17 @@ export class SlotWait {
     return this.slot >= 0;
   }
 
+  /** Whether the next registration keeps its place at the head (saved with `slot` before a section that may be undone, see restore()). */
+  get keepsPlace(): boolean {
+    return this.atHead;
+  }
+
+  /** After a section that ended this wait was undone (a caller's function threw in it): the wait is as it was before. */
+  restore(slot: number, keepsPlace: boolean): void {
+    this.slot = slot;
+    this.atHead = keepsPlace;
+  }
+
   /** Lock held. Ends the wait whose sleep is over, if there is one; returns whether it was signalled. */
   endLocked(): boolean {
     const s = this.slot;

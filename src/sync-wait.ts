@@ -64,7 +64,7 @@ export class SyncWait {
       for (;;) {
         // The lock within what is left of the timeout: a dead holder does
         // not stretch it (a watched one is recovered meanwhile, src/section.ts).
-        const r = section.run(deadline === Infinity ? Infinity : Math.max(0, deadline - now()), this.step) as R | typeof NO_LOCK;
+        const r = this.stepWithin(deadline === Infinity ? Infinity : Math.max(0, deadline - now())) as R | typeof NO_LOCK;
         if (r === NO_LOCK) {
           // A wait that could not be ended is ended by this list's next
           // section, or soon from the event loop: its slot (and any signal
@@ -89,6 +89,53 @@ export class SyncWait {
       }
     } finally {
       this.attempt = nothing; // keep no reference to the call's item past it
+    }
+  }
+
+  /**
+   * One step, within `patience`. If it throws (a caller's getView/putView
+   * function, or a corrupted buffer) the section was undone, and with it
+   * the ends of our waits it made: they are restored here and ended in a
+   * section of their own, so that no slot stays listed for a call that is
+   * over (its signal would be lost). A throw after the section committed
+   * (a large put's fill, Section.afterThrew) left nothing to restore.
+   */
+  private stepWithin(patience: number): unknown {
+    const section = this.core.section;
+    const { wait, left } = this;
+    const slot = wait.slot;
+    const keepsPlace = wait.keepsPlace;
+    const leftSlot = left.slot;
+    section.afterThrew = false;
+    try {
+      return section.run(patience, this.step);
+    } catch (e) {
+      if (!section.afterThrew && (slot >= 0 || leftSlot >= 0)) {
+        wait.restore(slot, keepsPlace);
+        left.restore(leftSlot, false);
+        this.endBoth();
+      }
+      section.afterThrew = false;
+      throw e;
+    }
+  }
+
+  /** Ends the restored waits (see stepWithin): now if the lock is free soon, else each from the event loop. */
+  private endBoth(): void {
+    const section = this.core.section;
+    const ended = section.run(LOCK_PATIENCE_MS, () => {
+      this.endLeft();
+      if (this.wait.endLocked()) this.wait.passOnLocked();
+    });
+    if (ended !== NO_LOCK) return;
+    for (const w of [this.wait, this.left]) {
+      if (w.slot < 0) continue;
+      // Handed to a waiter of its own (a rare path: the lock taken for 50 ms
+      // just after our section), ended when the lock is free.
+      const orphan = this.core.slotWait(w.list);
+      orphan.restore(w.slot, false);
+      w.reset();
+      void retrySoon(() => section.run(0, () => orphan.endLocked() && orphan.passOnLocked()) !== NO_LOCK);
     }
   }
 

@@ -7,7 +7,8 @@ import { describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { LifoQueue, PriorityQueue, Queue, QueueEmpty, QueueFull, QueueShutDown } from 'janus-queue';
 import { within } from './helpers/bounded.mjs';
-import { STATE_WORDS, backupWord } from './helpers/layout.mjs';
+import { SLOT_COUNT, STATE_WORDS, backupWord } from './helpers/layout.mjs';
+import { GETTERS, PUTTERS, freeSlots, untilWaiters } from './helpers/waiters.mjs';
 
 /**
  * A copy of the queue's buffer, the journal's saved values zeroed: a section
@@ -50,6 +51,53 @@ describe('getView / putView', () => {
     // The arena bytes past the item may hold the thrown fill's bytes; the state words may not differ.
     assert.deepEqual(bytesOf(q).subarray(0, 256), before.subarray(0, 256));
     assert.deepEqual([...q.syncQ.get()], [1, 2]);
+  });
+
+  it('a function that throws after its call waited fails that call alone: the calls behind it are served, and no waiter slot stays listed', async () => {
+    for (const C of [Queue, LifoQueue]) {
+      // asyncQ.putView waiting in the pump, a put behind it.
+      let q = new C({ codec: 'bytes', maxsize: 1 });
+      q.syncQ.put(new Uint8Array([0]));
+      const a = q.asyncQ.putView(8, () => {
+        throw new Error('fill');
+      });
+      const b = q.asyncQ.put(new Uint8Array([2]));
+      await untilWaiters(q.handle, PUTTERS, 1);
+      q.syncQ.get();
+      await assert.rejects(a, /fill/);
+      await within(b, `${C.name}: the put behind the failed putView`);
+      assert.deepEqual([...q.syncQ.getNowait()], [2]);
+      assert.equal(freeSlots(q.handle), SLOT_COUNT, C.name);
+
+      // asyncQ.getView waiting in the pump, a get behind it.
+      q = new C({ codec: 'bytes', maxsize: 4 });
+      const c = q.asyncQ.getView(() => {
+        throw new Error('view');
+      });
+      const d = q.asyncQ.get();
+      await untilWaiters(q.handle, GETTERS, 1);
+      q.syncQ.put(new Uint8Array([3]));
+      await assert.rejects(c, /view/);
+      // The item stays for the get behind (getView took nothing).
+      assert.deepEqual([...(await within(d, `${C.name}: the get behind the failed getView`))], [3]);
+      assert.equal(freeSlots(q.handle), SLOT_COUNT, C.name);
+
+      // syncQ.getView in a worker, woken after a wait; its function throws.
+      q = new C({ codec: 'bytes', maxsize: 4 });
+      const src = `
+        const { workerData, parentPort } = require('node:worker_threads');
+        const { ${C.name} } = require(${JSON.stringify(new URL('../dist/index.cjs', import.meta.url).pathname)});
+        const q = ${C.name}.attach(workerData);
+        try { q.syncQ.getView(() => { throw new Error('sync view'); }); } catch (e) { parentPort.postMessage(e.message); }`;
+      const w = new Worker(src, { eval: true, workerData: q.handle });
+      const said = new Promise((resolve) => w.once('message', resolve));
+      await untilWaiters(q.handle, GETTERS, 1);
+      q.syncQ.put(new Uint8Array([4]));
+      assert.equal(await within(said, 'the worker'), 'sync view');
+      assert.equal(q.syncQ.qsize(), 1, 'getView took nothing');
+      await w.terminate();
+      assert.equal(freeSlots(q.handle), SLOT_COUNT, `${C.name}: the sync waiter's slot is free`);
+    }
   });
 
   it('the lent function may not call the same queue (TypeError, nothing changes), but may call another', () => {
