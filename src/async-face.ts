@@ -127,10 +127,9 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       if (signal?.aborted) return Promise.reject(signal.reason);
       this.refuseGetIfShutDown();
       const timeout = checkTimeout(options?.timeout, 'getView()');
-      // What fn throws fails this call alone, also when a pump serves it (src/calls.ts CallbackError).
-      const view = guarded(fn);
-      const attempt = (): unknown => this.core.getViewLocked(view);
-      return this.call(this.getters, timeout, signal, attempt, lent as (r: unknown) => R, () => ({ view }), empty);
+      const attempt = (): unknown => this.core.getViewLocked(fn);
+      // In a pump, what fn throws fails this call alone (src/calls.ts CallbackError).
+      return this.call(this.getters, timeout, signal, attempt, lent as (r: unknown) => R, () => ({ view: guarded(fn) }), empty);
     } catch (e) {
       return Promise.reject(unwrapped(e));
     }
@@ -144,9 +143,8 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       if (signal?.aborted) return Promise.reject(signal.reason);
       this.refusePutIfShutDown();
       const timeout = putTimeout(options?.timeout, this.core.maxsize);
-      const filler = guarded(fill);
-      const attempt = (): unknown => this.core.putViewLocked(byteLength, filler);
-      return this.call(this.putters, timeout, signal, attempt, settlePut, () => ({ fill: filler, len: byteLength, need }), full);
+      const attempt = (): unknown => this.core.putViewLocked(byteLength, fill);
+      return this.call(this.putters, timeout, signal, attempt, settlePut, () => ({ fill: guarded(fill), len: byteLength, need }), full);
     } catch (e) {
       return Promise.reject(unwrapped(e));
     }

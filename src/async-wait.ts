@@ -98,9 +98,14 @@ export class AsyncWait {
       }
       const slot = wait.slot;
       const keepsPlace = wait.keepsPlace;
+      const head = calls.first();
       section.afterThrew = false;
       try {
         r = section.run(patience, this.step);
+        // The head call's function aborted that call (its listener removed
+        // and settled it at once): what the step did stands, and its result
+        // is not the next call's.
+        if (head !== undefined && r !== NO_LOCK && r !== BLOCKED && r !== DONE && calls.first() !== head) r = FAILED;
       } catch (e) {
         if (!(e instanceof CallbackError)) throw e;
         // The head call's own function threw: that call fails alone. If the
@@ -110,9 +115,12 @@ export class AsyncWait {
           if (slot >= 0) listWaiting(this);
         }
         section.afterThrew = false;
-        const head = calls.shift()!;
-        finish(head);
-        head.reject(e.error);
+        // The call whose function threw, unless that function aborted it
+        // (an abort listener runs at once and has removed and settled it).
+        if (head !== undefined && calls.remove(head)) {
+          finish(head);
+          head.reject(e.error);
+        }
         r = FAILED;
       }
       return r !== NO_LOCK;

@@ -44,9 +44,8 @@ export class SyncWait {
    * now() time, or Infinity). `wait: false` tries once.
    */
   call<R>(need: number, items: number, wait: boolean, deadline: number, attempt: () => R): R | typeof NO_LOCK {
-    const section = this.core.section;
     // Try once: the lock within a bounded moment, else NO_LOCK ("not in time").
-    if (!wait) return section.run(LOCK_PATIENCE_MS, this.once(attempt)) as R | typeof NO_LOCK;
+    if (!wait) return this.tryOnce(attempt);
     // A single put that finds a large queue full first asks to be woken only
     // once WAKE_ROOM_SHARE of it is free, for at most WAKE_ROOM_MS: a
     // producer that outpaces its consumer then sleeps once per many items
@@ -120,6 +119,23 @@ export class SyncWait {
     }
   }
 
+  /** call() with wait: false: one attempt, after ending a left wait; if it throws in an undone section, that wait is restored and ended (see stepWithin). */
+  private tryOnce<R>(attempt: () => R): R | typeof NO_LOCK {
+    const section = this.core.section;
+    const leftSlot = this.left.slot;
+    section.afterThrew = false;
+    try {
+      return section.run(LOCK_PATIENCE_MS, this.once(attempt)) as R | typeof NO_LOCK;
+    } catch (e) {
+      if (!section.afterThrew && leftSlot >= 0) {
+        this.left.restore(leftSlot, false);
+        this.endBoth();
+      }
+      section.afterThrew = false;
+      throw e;
+    }
+  }
+
   /** Ends the restored waits (see stepWithin): now if the lock is free soon, else each from the event loop. */
   private endBoth(): void {
     const section = this.core.section;
@@ -135,7 +151,8 @@ export class SyncWait {
       const orphan = this.core.slotWait(w.list);
       orphan.restore(w.slot, false);
       w.reset();
-      void retrySoon(() => section.run(0, () => orphan.endLocked() && orphan.passOnLocked()) !== NO_LOCK);
+      // (A corrupted buffer meanwhile: the next call meets it.)
+      retrySoon(() => section.run(0, () => orphan.endLocked() && orphan.passOnLocked()) !== NO_LOCK).catch(ignore);
     }
   }
 
@@ -185,3 +202,4 @@ export class SyncWait {
 }
 
 const nothing = (): unknown => undefined;
+const ignore = (): void => {};

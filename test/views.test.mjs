@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { LifoQueue, PriorityQueue, Queue, QueueEmpty, QueueFull, QueueShutDown } from 'janus-queue';
 import { within } from './helpers/bounded.mjs';
-import { SLOT_COUNT, STATE_WORDS, backupWord } from './helpers/layout.mjs';
+import { FREE_SLOT, SLOT_COUNT, STATE_WORDS, backupWord } from './helpers/layout.mjs';
 import { GETTERS, PUTTERS, freeSlots, untilWaiters } from './helpers/waiters.mjs';
 
 /**
@@ -98,6 +98,63 @@ describe('getView / putView', () => {
       await w.terminate();
       assert.equal(freeSlots(q.handle), SLOT_COUNT, `${C.name}: the sync waiter's slot is free`);
     }
+  });
+
+  it('a function that aborts its own waiting call: that call rejects with the abort, and the call behind it is served as its own', async () => {
+    for (const thenThrow of [true, false]) {
+      const q = new Queue({ codec: 'bytes', maxsize: 4 });
+      const ac = new AbortController();
+      const a = q.asyncQ.getView(
+        () => {
+          ac.abort(new Error('aborted'));
+          if (thenThrow) throw new Error('fn');
+          return 'value of a';
+        },
+        { signal: ac.signal },
+      );
+      const b = q.asyncQ.get();
+      await untilWaiters(q.handle, GETTERS, 1);
+      q.syncQ.put(new Uint8Array([9]));
+      await assert.rejects(a, /aborted/);
+      if (thenThrow) assert.deepEqual([...(await within(b, 'the get behind'))], [9], "getView took nothing: the item is the next call's");
+      else {
+        // a's function took the item (what it did stands); b waits for the next one, not a's value.
+        q.syncQ.put(new Uint8Array([10]));
+        assert.deepEqual([...(await within(b, 'the get behind'))], [10]);
+      }
+      assert.equal(freeSlots(q.handle), SLOT_COUNT);
+    }
+  });
+
+  it('a syncQ getView that tries once and throws, after a get that left its wait for want of the lock: that wait still ends', async () => {
+    const q = new LifoQueue({ codec: 'bytes' });
+    const flag = new Int32Array(new SharedArrayBuffer(8)); // [0]: the worker is inside its fill; [1]: go on
+    const src = `
+      const { workerData } = require('node:worker_threads');
+      const { LifoQueue } = require(${JSON.stringify(new URL('../dist/index.cjs', import.meta.url).pathname)});
+      const { flag, handle } = workerData;
+      const q = LifoQueue.attach(handle);
+      const w = new Int32Array(handle.buffer);
+      // A barrier: the main thread has taken a waiter slot (the free stack no longer starts at slot 0).
+      while (Atomics.load(w, ${FREE_SLOT}) === 0) Atomics.wait(flag, 1, 0, 1);
+      q.syncQ.putView(1, (v) => { v[0] = 7; Atomics.store(flag, 0, 1); Atomics.notify(flag, 0); while (Atomics.load(flag, 1) === 0) Atomics.wait(flag, 1, 0, 50); });
+      Atomics.store(flag, 0, 2);
+      Atomics.notify(flag, 0);`;
+    const w = new Worker(src, { eval: true, workerData: { handle: q.handle, flag } });
+    const exited = new Promise((resolve) => w.once('exit', resolve));
+    // Waits as a getter; its deadline passes while the worker holds the lock in its fill, so it leaves its wait to be ended later.
+    assert.throws(() => q.syncQ.get({ timeout: 2000 }), (e) => e.name === 'QueueEmpty' && /lock/.test(e.message), 'the get gave up for want of the lock');
+    assert.equal(Atomics.load(flag, 0), 1, 'the worker was inside its fill');
+    Atomics.store(flag, 1, 1);
+    Atomics.notify(flag, 1);
+    // Without turning the event loop (where the left wait's retry would end it first): the put is done, then the getView.
+    for (const end = Date.now() + 20000; Atomics.load(flag, 0) !== 2 && Date.now() < end; ) Atomics.wait(flag, 0, 1, 50);
+    assert.equal(Atomics.load(flag, 0), 2, 'the worker put its item');
+    assert.throws(() => q.syncQ.getView(() => { throw new Error('mine'); }, { timeout: 0 }), /mine/);
+    await within(exited, 'the worker');
+    assert.equal(q.syncQ.qsize(), 1);
+    await new Promise((r) => setImmediate(r));
+    await within((async () => { while (freeSlots(q.handle) !== SLOT_COUNT) await new Promise((r) => setTimeout(r, 5)); })(), 'every slot free again');
   });
 
   it('the lent function may not call the same queue (TypeError, nothing changes), but may call another', () => {
