@@ -2,8 +2,8 @@
 // bytes codec (16 bytes: the least work per item, so the largest share for
 // the lock and the checks) and the default codec (a small object); and a
 // putMany of 100 small objects (made fresh for each batch) + getMany(100),
-// per item. Given two builds it alternates them in one process and prints
-// both and their ratio:
+// per item; and 64 KiB with the bytes codec. Given two builds it alternates
+// them in one process and prints both and their ratio:
 //   node bench/hotpath.mjs                       (this build)
 //   node bench/hotpath.mjs /old/dist/index.js    (old build vs this one)
 // The figure is the minimum of 21 runs: on a shared machine the minimum is
@@ -27,6 +27,8 @@ const cases = [
   ['bytes codec, 16 bytes', { codec: 'bytes', maxBytes: 4096 }, one(new Uint8Array(16)), 300000, 1],
   ['default codec, small object', { maxBytes: 4096 }, one(small(1)), 100000, 1],
   ['putMany(100) + getMany(100), small objects made fresh, per item', { maxBytes: 1 << 16 }, batched, 1000, BATCH],
+  // A large get: the one copy into the array readied after the last one (docs/semantics.md, "Large gets").
+  ['bytes codec, 64 KiB', { codec: 'bytes', maxBytes: 1 << 20 }, one(new Uint8Array(65536).fill(7)), 5000, 1],
 ];
 for (const [name, options, step, n, per] of cases) {
   const best = builds.map(() => Infinity);

@@ -1,4 +1,4 @@
-import { uint8Length } from './codec/intrinsics.js';
+import { bufferOf, byteOffsetOf, uint8Length, uint8Set, viewOf } from './codec/intrinsics.js';
 
 /**
  * Copies of item bytes between a thread's own buffers and the queue's shared
@@ -11,7 +11,10 @@ import { uint8Length } from './codec/intrinsics.js';
  * padding in the arena (records are 8-byte aligned) and inside our own
  * scratch buffers (their lengths are multiples of 8). A caller's array is
  * measured through the intrinsic getter (uint8Length: an own `length` cannot
- * lie); set() is called on our own arrays (shared memory, a scratch buffer).
+ * lie). Every other read and copy goes through the intrinsics too (set(),
+ * a view made from the internal slots, no `subarray`, whose species a caller
+ * can replace): these run with the lock held, where no code of the caller
+ * may run (a patched built-in that calls the queue).
  */
 
 /** Up to this many bytes an item is copied as Int32 words. */
@@ -27,9 +30,9 @@ let src32: Int32Array | undefined;
  * the intrinsic), or the start of a codec's scratch buffer.
  */
 export function copyIn(dst: Uint8Array, dst32: Int32Array, at: number, src: Uint8Array, len: number): void {
-  if (len === uint8Length(src)) return dst.set(src, at);
-  if (len <= WORDS_MAX && (at & 3) === 0 && src.byteOffset === 0) {
-    const b = src.buffer;
+  if (len === uint8Length(src)) return uint8Set(dst, src, at);
+  if (len <= WORDS_MAX && (at & 3) === 0 && byteOffsetOf(src) === 0) {
+    const b = bufferOf(src);
     if (b !== srcBuffer) {
       srcBuffer = b;
       src32 = (b.byteLength & 7) === 0 ? new Int32Array(b) : undefined;
@@ -41,7 +44,7 @@ export function copyIn(dst: Uint8Array, dst32: Int32Array, at: number, src: Uint
       return;
     }
   }
-  dst.set(src.subarray(0, len), at);
+  uint8Set(dst, viewOf(src, 0, len), at);
 }
 
 /** Where an item of `len` bytes ends in a batch, whose items start on 4-byte boundaries (so that each is copied as words). */
@@ -56,7 +59,7 @@ export const wordEnd = (at: number, len: number): number => (at + len + 3) & ~3;
  * else by `set()` of a view.
  */
 export function copyAt(dst: Uint8Array, dst32: Int32Array, to: number, src: Uint8Array, src32: Int32Array, from: number, len: number): void {
-  if (len > WORDS_MAX || ((to | from) & 3) !== 0) return dst.set(src.subarray(from, from + len), to);
+  if (len > WORDS_MAX || ((to | from) & 3) !== 0) return uint8Set(dst, viewOf(src, from, len), to);
   const t = to >> 2;
   const f = from >> 2;
   for (let j = 0, n = (len + 3) >> 2; j < n; j++) dst32[t + j] = src32[f + j]!;

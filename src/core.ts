@@ -32,8 +32,10 @@ export type Result = typeof OK | typeof BLOCKED | typeof CLOSED;
 
 /** What a get took: the item's bytes, outside shared memory, and its priority (0 but in a PriorityQueue). One object per instance, refilled by every get: valid until the instance's next get. */
 export interface Taken {
-  /** The item is `bytes[0 … len)`: the instance's scratch buffer. */
+  /** The item is `bytes[0 … len)`: the instance's scratch buffer, or, when `fresh`, an array of exactly its bytes made for it. */
   readonly bytes: Uint8Array;
+  /** `bytes` is the item's own fresh array (Records.spare). */
+  readonly fresh: boolean;
   readonly len: number;
   readonly priority: number;
 }
@@ -308,6 +310,11 @@ export class Core {
     this.j.set(UNFINISHED, Math.min(0x7fffffff, w[UNFINISHED]! + n));
     // Notify one getter whenever an item is added.
     for (let i = 0; i < n && this.lists.has(GETTERS); i++) this.lists.signalFirst(GETTERS);
+  }
+
+  /** Without the lock: readies an array of `len` bytes for this instance's next get (see Records.spare). */
+  spareFor(len: number): void {
+    this.records.spareFor(len);
   }
 
   /** Whether the instance's scratch buffer is being decoded in place (see Records.lent). */

@@ -2,7 +2,7 @@ import { CODEC_IDS, type WireCodec, codecName, describe } from './codec/index.js
 import type { Batch, Core, Taken, TakenMany } from './core.js';
 import { copyIn, wordEnd } from './copy.js';
 import { tooLarge } from './errors.js';
-import { copyOf } from './codec/intrinsics.js';
+import { Built, bufferOf, copyOf, uint8Length, uint8Set, viewOf } from './codec/intrinsics.js';
 
 /** An item ready to enter the queue: its bytes (the first `len` of `bytes`, maybe a codec's scratch buffer), priority and record size. */
 export interface Prepared {
@@ -42,6 +42,9 @@ export function ownCopy(bytes: Uint8Array, len: number): Uint8Array {
  * after the release. Nothing here touches shared memory or waits. Both faces
  * of the instance share it.
  */
+/** From this many bytes, a get for a codec that keeps its bytes readies the next get's array (Records.spare); below, two copies cost less than an allocation. */
+const SPARE_MIN = 16384;
+
 export class Items {
   private readonly priority: boolean;
   private readonly maxBytes: number;
@@ -132,7 +135,7 @@ export class Items {
 
   /** prepareMany() into `bytes` (the instance's batch scratch when `scratch`, kept if it grows). */
   private fillBatch(items: unknown, bytes: Uint8Array, scratch: boolean): Batch {
-    let words = scratch ? this.batchScratch32 : new Int32Array(bytes.buffer);
+    let words = scratch ? this.batchScratch32 : new Built.Int32Array(bufferOf(bytes));
     // Each item starts on a word boundary: it is copied as words, here and into the ring.
     let end = 0;
     // An array says how many items come: size the buffer from the first one.
@@ -153,14 +156,15 @@ export class Items {
       if (need + one.need > arena)
         throw new RangeError(`janus-queue: putMany() items need more than ${arena} bytes of arena together, and the queue has ${arena} (maxBytes ${this.maxBytes}); put fewer at a time`);
       // Room for the item and the up to 3 bytes a word copy moves past it.
-      if (end + one.len + 3 > bytes.length) {
+      // (Our own arrays, read and copied with the built-ins, src/copy.ts.)
+      if (end + one.len + 3 > uint8Length(bytes)) {
         const guess = end === 0 && count > 0 ? wordEnd(0, one.len) * count : 0;
         // The items' bytes are fewer than the arena's (each record is larger than its item): never more.
-        const size = Math.min(Math.max(end + one.len + 3, bytes.length * 2, guess), arena + 8);
-        const grown = new Uint8Array(Math.ceil(size / 8) * 8);
-        grown.set(bytes.subarray(0, end));
+        const size = Math.min(Math.max(end + one.len + 3, uint8Length(bytes) * 2, guess), arena + 8);
+        const grown = new Built.Uint8Array(Math.ceil(size / 8) * 8);
+        uint8Set(grown, viewOf(bytes, 0, end), 0);
         bytes = grown;
-        words = new Int32Array(grown.buffer);
+        words = new Built.Int32Array(bufferOf(grown));
       }
       copyIn(bytes, words, end, one.bytes, one.len);
       end = wordEnd(end, one.len);
@@ -170,7 +174,7 @@ export class Items {
       need += one.need;
     }
     // Keep the grown scratch for the next batch, unless it is huge.
-    if (scratch && bytes.length <= MAX_BATCH_SCRATCH) {
+    if (scratch && uint8Length(bytes) <= MAX_BATCH_SCRATCH) {
       this.batchScratch = bytes;
       this.batchScratch32 = words;
     }
@@ -182,9 +186,14 @@ export class Items {
     const codec = this.codec;
     // Read before decoding: a get made meanwhile refills `taken`.
     const { bytes, len, priority } = taken;
-    // A codec that keeps its bytes gets an array of its own, made here, after the release.
+    // A codec that keeps its bytes gets an array of its own, made here,
+    // after the release, or readied before the get (Records.spare): after a
+    // large item, the next get's is readied now.
     let value: unknown;
-    if (codec.freshCopy) value = codec.decode(copyOf(bytes, 0, len));
+    if (codec.freshCopy) {
+      value = codec.decode(taken.fresh ? bytes : copyOf(bytes, 0, len));
+      if (len >= SPARE_MIN) this.core.spareFor(len);
+    }
     else {
       // In place, with the scratch buffer lent (Records.lent): a get made
       // meanwhile by the caller's code copies elsewhere. (No helper taking a

@@ -1,3 +1,4 @@
+import { uint8CopyWithin } from './codec/intrinsics.js';
 import { checkRecord, corrupted, tooManySteps } from './integrity.js';
 import { ABASE, ARENA_OFFSET, COUNT, DEAD, HEAD, HEADER_PLAIN, HEADER_PRIORITY, LAST, LIVE, R_FLAGS, R_PRIORITY, R_SIZE, TAIL, TAKEN, USED, WRAP_MARKER } from './layout.js';
 import type { Journal } from './journal.js';
@@ -201,7 +202,7 @@ export class Ring {
       if (w[(b + R_FLAGS) >> 2] !== LIVE) continue;
       const size = w[(b + R_SIZE) >> 2]!;
       if (at + size > live) throw corrupted('the live records hold more bytes than USED - DEAD says');
-      this.u8.copyWithin(to + at, b, b + size);
+      uint8CopyWithin(this.u8, to + at, b, b + size);
       last = at;
       at += size;
       seen++;

@@ -99,6 +99,8 @@ export function ownKeysUnless(o: object, expected: readonly string[], keys: stri
 
 export const tagOf = (v: object): string => objectToString.call(v);
 export const uint8Set = (dst: Uint8Array, src: Uint8Array, at: number): void => setInto.call(dst, src, at);
+const copyWithinOf = Uint8Array.prototype.copyWithin as (this: Uint8Array, target: number, start: number, end: number) => Uint8Array;
+export const uint8CopyWithin = (buf: Uint8Array, to: number, start: number, end: number): void => void copyWithinOf.call(buf, to, start, end);
 
 /** Runs `read` on `v`; undefined if `v` lacks the internal slot (a TypeError), without the cost of a stack trace. */
 function probe<T>(read: (this: unknown) => T, v: object): T | undefined {
@@ -225,6 +227,10 @@ export function wordsOf(buf: Uint8Array): Int32Array | undefined {
   if ((offset & 3) !== 0) return undefined;
   return new Built.Int32Array(typedArrayBuffer.call(buf) as ArrayBuffer, offset, typedArrayLength.call(buf) >> 2);
 }
+
+/** A typed array's buffer and byte offset, read through the intrinsic getters. */
+export const bufferOf = (v: ArrayBufferView): ArrayBufferLike => typedArrayBuffer.call(v);
+export const byteOffsetOf = (v: ArrayBufferView): number => typedArrayByteOffset.call(v);
 
 export const viewOf = (buf: Uint8Array, start: number, n: number): Uint8Array =>
   new Built.Uint8Array(typedArrayBuffer.call(buf), typedArrayByteOffset.call(buf) + start, n);
