@@ -8,3 +8,4 @@
 export * from './layout.js';
 export { makeCodec } from './codec/index.js';
 export { LOCK_SPIN, acquire, newSpinEstimate, nextSpinAverage, spinLimit } from './lock.js';
+export { SLOT_SPIN, nextSlotSpinAverage, slotSpinMs } from './slot-wait.js';

@@ -1,7 +1,28 @@
 import { now } from './clock.js';
-import { CANCELLED, type ListId, SIGNALLED, S_STATE, WAITING, slotWord } from './layout.js';
+import { CANCELLED, LIST_HEAD, type ListId, SIGNALLED, S_STATE, WAITING, slotWord } from './layout.js';
 import { holdEventLoop, releaseEventLoop, waitAsyncFn } from './platform.js';
 import type { WaiterLists } from './waiters.js';
+
+/**
+ * The spin before a sleep on the slot, in ms: a waiter first watches its
+ * slot's word for up to this long, and sleeps only if no signal came. A
+ * signal that comes during the spin costs neither side a futex call: the
+ * waiter is not asleep, and the notify finds nobody to wake (on the event
+ * loop, no task is posted to it). The spin adapts to the waits this waiter
+ * met: SLOT_SPIN.minMs … SLOT_SPIN.maxMs, twice the running average of
+ * the short waits' lengths; a long wait (past SLOT_SPIN.maxMs) moves the
+ * average toward 0, so a waiter that waits long spins the least. Only the
+ * first waiter of a list spins (others are not signalled next), so that
+ * threads beyond the cores (4 producers and 4 consumers on 2 cores) do not
+ * spend the time the running ones need.
+ */
+export const SLOT_SPIN = { minMs: 0.001, maxMs: 0.025 };
+
+/** How long to spin, in ms, for a running average of `average` ms. */
+export const slotSpinMs = (average: number): number => Math.min(SLOT_SPIN.maxMs, Math.max(SLOT_SPIN.minMs, average * 2));
+
+/** The running average after a wait that took `took` ms: an eighth of the way to it, or to 0 if it was long. */
+export const nextSlotSpinAverage = (average: number, took: number): number => average + ((took <= SLOT_SPIN.maxMs ? took : 0) - average) / 8;
 
 const POLL_MIN_MS = 1;
 const POLL_MAX_MS = 8;
@@ -40,6 +61,10 @@ export class SlotWait {
   /** The wait last ended was signalled: the next registration keeps its place at the head. */
   private atHead = false;
   private pollMs = POLL_MIN_MS;
+  /** The running average of this waiter's waits that were short (see SLOT_SPIN), in ms. */
+  private spinAverage = SLOT_SPIN.minMs;
+  /** This waiter was first in its list when it registered (see spin()). */
+  private first = false;
 
   constructor(
     private readonly w: Int32Array,
@@ -56,9 +81,12 @@ export class SlotWait {
 
   /** Lock held. Registers for the next wake-up; a putter's slot says the bytes and items it needs. False if every slot is taken: poll. */
   registerLocked(need: number, items: number): boolean {
-    this.slot = this.lists.registerLocked(this.list, need, items, this.atHead);
+    const s = this.lists.registerLocked(this.list, need, items, this.atHead);
+    this.slot = s;
     this.atHead = false;
-    return this.slot >= 0;
+    // Only the first waiter of its list spins before sleeping: the next signal is its own.
+    this.first = s >= 0 && this.w[LIST_HEAD + this.list] === s;
+    return s >= 0;
   }
 
   /** Whether the next registration keeps its place at the head (saved with `slot` before a section that may be undone, see restore()). */
@@ -108,16 +136,47 @@ export class SlotWait {
 
   // ---- the sync face's sleep: Atomics.wait ----------------------------------
 
+  /**
+   * Watches the slot's word while WAITING, up to the adaptive spin (see
+   * SLOT_SPIN) or `until`; returns the time it started, or -1 if the
+   * word changed meanwhile (the wait is over, and the average learns its
+   * length). After a spin that ran out, the caller sleeps and then tells
+   * learn() when the wait ended.
+   */
+  private spin(i: number, until: number): number {
+    const w = this.w;
+    const t0 = now();
+    // Behind other waiters, the next signal goes to them: sleep at once
+    // (and leave the time the thread would spin to the threads that run).
+    if (!this.first) return t0;
+    const end = Math.min(until, t0 + slotSpinMs(this.spinAverage));
+    for (let k = 1; ; k++) {
+      if (Atomics.load(w, i) !== WAITING) {
+        this.learn(t0);
+        return -1;
+      }
+      if ((k & 31) === 0 && now() >= end) return t0;
+    }
+  }
+
+  /** The wait that started at `t0` is over: its length (or 0 for a long one) moves the spin's average an eighth of the way. */
+  private learn(t0: number): void {
+    this.spinAverage = nextSlotSpinAverage(this.spinAverage, now() - t0);
+  }
+
   /** Blocks until the slot's state is no longer WAITING, or until `until` (a now() time). */
   sleep(until: number): void {
     const w = this.w;
     const i = slotWord(this.slot) + S_STATE;
+    const t0 = this.spin(i, until);
+    if (t0 < 0) return;
     // Sleep only while the state is WAITING: a signal stored between the
     // release and this wait makes Atomics.wait return at once.
     while (Atomics.load(w, i) === WAITING) {
       const left = until - now();
-      if (left <= 0 || Atomics.wait(w, i, WAITING, left) === 'timed-out') break;
+      if (left <= 0 || Atomics.wait(w, i, WAITING, left) === 'timed-out') return;
     }
+    this.learn(t0);
   }
 
   /** Blocks for the next poll delay (every slot is taken), at most `limit` ms. */
@@ -132,6 +191,8 @@ export class SlotWait {
   async settled(): Promise<void> {
     const w = this.w;
     const i = slotWord(this.slot) + S_STATE;
+    const t0 = this.spin(i, Infinity);
+    if (t0 < 0) return;
     let poll = POLL_MIN_MS;
     while (Atomics.load(w, i) === WAITING) {
       const waitAsync = waitAsyncFn();
@@ -153,6 +214,7 @@ export class SlotWait {
         releaseEventLoop();
       }
     }
+    this.learn(t0);
   }
 
   /** Resolves after the next poll delay (every slot is taken). */

@@ -7,7 +7,7 @@
 // against a lock word held by another token.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LOCK, LOCK_SPIN, acquire, newSpinEstimate, nextSpinAverage, spinLimit } from '../dist/internal.js';
+import { LOCK, LOCK_SPIN, SLOT_SPIN, acquire, newSpinEstimate, nextSlotSpinAverage, nextSpinAverage, slotSpinMs, spinLimit } from '../dist/internal.js';
 
 /** A lock word held by thread token 7 (never released here). */
 function heldLock() {
@@ -49,5 +49,41 @@ describe('the adaptive spin before a lock sleep', () => {
     let average = LOCK_SPIN.max;
     for (let k = 0; k < 100; k++) average = nextSpinAverage(average, 0);
     assert.equal(spinLimit(average), LOCK_SPIN.min);
+  });
+});
+
+// The spin before a waiter's sleep on its slot (src/slot-wait.ts): a few
+// microseconds, adapted to the waits the waiter met, so that a signal that
+// comes soon costs no futex call, and a waiter that waits long spins least.
+describe('the adaptive spin before a slot sleep', () => {
+  it('stays within its bounds, grows toward the length of short waits, and shrinks after long ones', () => {
+    const { minMs, maxMs } = SLOT_SPIN;
+    assert.equal(slotSpinMs(0), minMs);
+    assert.equal(slotSpinMs(1), maxMs);
+    // Waits of 8 µs: the spin settles at twice that, 16 µs.
+    let a = minMs;
+    for (let k = 0; k < 100; k++) a = nextSlotSpinAverage(a, 0.008);
+    assert.ok(Math.abs(slotSpinMs(a) - 0.016) < 1e-6, String(slotSpinMs(a)));
+    // Waits of 1 ms (past the cap): back to the least spin.
+    for (let k = 0; k < 100; k++) a = nextSlotSpinAverage(a, 1);
+    assert.equal(slotSpinMs(a), minMs);
+    // One long wait among short ones moves it an eighth of the way only.
+    a = 0.008;
+    assert.equal(nextSlotSpinAverage(a, 5), 0.007);
+  });
+
+  it('does not hold a timed syncQ.get past its deadline, whatever it learned', async () => {
+    const { Queue } = await import('../dist/index.js');
+    const q = new Queue();
+    // Teach the getter's slot wait that items come fast, then wait for one that never comes.
+    for (let k = 0; k < 50; k++) {
+      q.syncQ.put(k);
+      q.syncQ.get();
+    }
+    for (const timeout of [0.01, 1, 5]) {
+      const t0 = performance.now();
+      assert.throws(() => q.syncQ.get({ timeout }), { name: 'QueueEmpty' });
+      assert.ok(performance.now() - t0 < timeout + 50, `get({ timeout: ${timeout} }) took ${performance.now() - t0} ms`);
+    }
   });
 });
