@@ -293,12 +293,22 @@ function lent(r: unknown): unknown {
 }
 
 function settleWith(call: Call, value: () => unknown): void {
-  finish(call);
+  // The value first: finish() may run the caller's code (a signal's
+  // removeEventListener), which could get from this instance and refill what
+  // `value` reads (Records' Taken). The call left the FIFO already, so an
+  // abort or a timeout meanwhile does nothing to it.
+  let v: unknown;
+  let error: unknown;
+  let failed = false;
   try {
-    call.resolve(value());
+    v = value();
   } catch (e) {
-    call.reject(e);
+    failed = true;
+    error = e;
   }
+  finish(call);
+  if (failed) call.reject(error);
+  else call.resolve(v);
 }
 
 /** The most waiting gets a pump serves in one lock hold. */

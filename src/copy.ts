@@ -1,4 +1,4 @@
-import { bufferOf, byteOffsetOf, uint8Length, uint8Set, viewOf } from './codec/intrinsics.js';
+import { Built, bufferOf, byteOffsetOf, uint8Length, uint8Set, viewOf } from './codec/intrinsics.js';
 
 /**
  * Copies of item bytes between a thread's own buffers and the queue's shared
@@ -20,8 +20,8 @@ import { bufferOf, byteOffsetOf, uint8Length, uint8Set, viewOf } from './codec/i
 /** Up to this many bytes an item is copied as Int32 words. */
 export const WORDS_MAX = 128;
 
-/** The Int32 view of the last source buffer copyIn() used word by word (a codec's scratch buffer: it changes only when it grows). */
-let srcBuffer: ArrayBufferLike | undefined;
+/** The last source array copyIn() copied word by word (a codec's scratch buffer: it changes only when it grows), and its Int32 view. */
+let srcView: Uint8Array | undefined;
 let src32: Int32Array | undefined;
 
 /**
@@ -32,10 +32,10 @@ let src32: Int32Array | undefined;
 export function copyIn(dst: Uint8Array, dst32: Int32Array, at: number, src: Uint8Array, len: number): void {
   if (len === uint8Length(src)) return uint8Set(dst, src, at);
   if (len <= WORDS_MAX && (at & 3) === 0 && byteOffsetOf(src) === 0) {
-    const b = bufferOf(src);
-    if (b !== srcBuffer) {
-      srcBuffer = b;
-      src32 = (b.byteLength & 7) === 0 ? new Int32Array(b) : undefined;
+    if (src !== srcView) {
+      srcView = src;
+      const n = uint8Length(src);
+      src32 = (n & 7) === 0 ? new Built.Int32Array(bufferOf(src), 0, n >> 2) : undefined;
     }
     if (src32 !== undefined) {
       const s = src32;

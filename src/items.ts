@@ -16,24 +16,13 @@ export interface Prepared {
 /** The largest batch buffer an instance keeps between syncQ.putMany calls. */
 const MAX_BATCH_SCRATCH = 4 << 20;
 
-const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
-const intrinsicGetter = (name: string) => Object.getOwnPropertyDescriptor(TypedArrayProto, name)!.get!;
-const typedArrayBuffer = intrinsicGetter('buffer');
-const typedArrayOffset = intrinsicGetter('byteOffset');
-const typedArraySet = (TypedArrayProto as { set: (this: Uint8Array, src: Uint8Array) => void }).set;
-
 /**
  * A private copy of the first `len` bytes of `bytes` (a Uint8Array the caller
  * may have subclassed or changed): made with the intrinsics, so no species
  * constructor, getter or `set` of the caller's runs, and exactly `len` bytes
  * are copied (`len` read through the intrinsic getter before).
  */
-export function ownCopy(bytes: Uint8Array, len: number): Uint8Array {
-  const out = new Uint8Array(len);
-  const view = new Uint8Array(typedArrayBuffer.call(bytes) as ArrayBuffer, typedArrayOffset.call(bytes) as number, len);
-  typedArraySet.call(out, view);
-  return out;
-}
+export const ownCopy = (bytes: Uint8Array, len: number): Uint8Array => copyOf(bytes, 0, len);
 
 /**
  * The items of one attached queue instance, before and after the lock: an
@@ -42,17 +31,26 @@ export function ownCopy(bytes: Uint8Array, len: number): Uint8Array {
  * after the release. Nothing here touches shared memory or waits. Both faces
  * of the instance share it.
  */
-/** From this many bytes, a get for a codec that keeps its bytes readies the next get's array (Records.spare); below, two copies cost less than an allocation. */
+/**
+ * From this many bytes, a get for a codec that keeps its bytes readies the
+ * next get's array (Records.spare), once two items of one length came in a
+ * row (a stream of equal items); below, two copies cost less than an
+ * allocation. Up to SPARE_MAX: an instance keeps at most that much for a
+ * get that may never come.
+ */
 const SPARE_MIN = 16384;
+const SPARE_MAX = 4 << 20;
 
 export class Items {
   private readonly priority: boolean;
   private readonly maxBytes: number;
-  private batchScratch: Uint8Array = new Uint8Array(256);
-  private batchScratch32: Int32Array = new Int32Array(this.batchScratch.buffer);
+  private batchScratch: Uint8Array = new Built.Uint8Array(256);
+  private batchScratch32: Int32Array = new Built.Int32Array(bufferOf(this.batchScratch));
   /** A putMany is filling the batch scratch. */
   private batchBusy = false;
-  private readonly prepared: Prepared = { bytes: new Uint8Array(0), len: 0, priority: 0, need: 0 };
+  private readonly prepared: Prepared = { bytes: new Built.Uint8Array(0), len: 0, priority: 0, need: 0 };
+  /** The length of the last large item a get took (see SPARE_MIN). */
+  private lastLarge = 0;
 
   constructor(
     private readonly codec: WireCodec,
@@ -124,7 +122,7 @@ export class Items {
     // A putMany made while this one is consumed (by its generator, or an
     // item's getter) must not write into the scratch this one fills.
     const scratch = reuse && !this.batchBusy;
-    if (!scratch) return this.fillBatch(items, new Uint8Array(256), false);
+    if (!scratch) return this.fillBatch(items, new Built.Uint8Array(256), false);
     this.batchBusy = true;
     try {
       return this.fillBatch(items, this.batchScratch, true);
@@ -187,12 +185,15 @@ export class Items {
     // Read before decoding: a get made meanwhile refills `taken`.
     const { bytes, len, priority } = taken;
     // A codec that keeps its bytes gets an array of its own, made here,
-    // after the release, or readied before the get (Records.spare): after a
-    // large item, the next get's is readied now.
+    // after the release, or readied before the get (Records.spare): after
+    // two large items of one length in a row, the next get's is readied now.
     let value: unknown;
     if (codec.freshCopy) {
       value = codec.decode(taken.fresh ? bytes : copyOf(bytes, 0, len));
-      if (len >= SPARE_MIN) this.core.spareFor(len);
+      if (len >= SPARE_MIN) {
+        if (len === this.lastLarge && len <= SPARE_MAX) this.core.spareFor(len);
+        this.lastLarge = len;
+      }
     }
     else {
       // In place, with the scratch buffer lent (Records.lent): a get made

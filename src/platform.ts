@@ -16,11 +16,15 @@ export function requireSharedMemory(what: string): void {
   );
 }
 
+/** The constructors the probe below uses, as they were at load (a caller may replace the globals later). */
+const Int32ArrayAtLoad = Int32Array;
+const SharedArrayBufferAtLoad = globalThis.SharedArrayBuffer;
+
 /** Whether this thread may call Atomics.wait (false on a browser's main thread). */
 export function canBlock(): boolean {
   if (blocking === undefined) {
     try {
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+      Atomics.wait(new Int32ArrayAtLoad(new SharedArrayBufferAtLoad(4)), 0, 1, 0);
       blocking = true;
     } catch {
       blocking = false;

@@ -11,17 +11,26 @@ import type { WaiterLists } from './waiters.js';
  * loop, no task is posted to it). The spin adapts to the waits this waiter
  * met: SLOT_SPIN.minMs … SLOT_SPIN.maxMs, twice the running average of
  * the short waits' lengths; a long wait (past SLOT_SPIN.maxMs) moves the
- * average toward 0, so a waiter that waits long spins the least. Only the
- * first waiter of a list spins (others are not signalled next), so that
- * threads beyond the cores (4 producers and 4 consumers on 2 cores) do not
- * spend the time the running ones need.
+ * average toward 0, so a waiter that waits long spins the least. It also
+ * stops after SLOT_SPIN.maxLoads reads of the word, whatever the clock
+ * says (a browser's clock may be coarser than the spin). Only the first
+ * waiter of a list spins (others are not signalled next), so that threads
+ * beyond the cores (4 producers and 4 consumers on 2 cores) do not spend
+ * the time the running ones need.
+ *
+ * A blocked thread (sleep()) learns from every wait: only another thread
+ * can have signalled it. An asyncQ pump (settled()) learns only from the
+ * waits its spin saw end, and a spin that ran out counts as a long wait:
+ * its signal may come from its own thread, which cannot run while it spins
+ * (a wait that ends right after the spin is no sign that a longer spin
+ * would have seen it).
  */
-export const SLOT_SPIN = { minMs: 0.001, maxMs: 0.025 };
+export const SLOT_SPIN = { minMs: 0.001, maxMs: 0.025, maxLoads: 4000 };
 
 /** How long to spin, in ms, for a running average of `average` ms. */
 export const slotSpinMs = (average: number): number => Math.min(SLOT_SPIN.maxMs, Math.max(SLOT_SPIN.minMs, average * 2));
 
-/** The running average after a wait that took `took` ms: an eighth of the way to it, or to 0 if it was long. */
+/** The running average after a wait that took `took` ms (Infinity: a spin of a pump that ran out): an eighth of the way to it, or to 0 if it was long. */
 export const nextSlotSpinAverage = (average: number, took: number): number => average + ((took <= SLOT_SPIN.maxMs ? took : 0) - average) / 8;
 
 const POLL_MIN_MS = 1;
@@ -150,13 +159,14 @@ export class SlotWait {
     // (and leave the time the thread would spin to the threads that run).
     if (!this.first) return t0;
     const end = Math.min(until, t0 + slotSpinMs(this.spinAverage));
-    for (let k = 1; ; k++) {
+    for (let k = 1; k <= SLOT_SPIN.maxLoads; k++) {
       if (Atomics.load(w, i) !== WAITING) {
         this.learn(t0);
         return -1;
       }
-      if ((k & 31) === 0 && now() >= end) return t0;
+      if ((k & 31) === 0 && now() >= end) break;
     }
+    return t0;
   }
 
   /** The wait that started at `t0` is over: its length (or 0 for a long one) moves the spin's average an eighth of the way. */
@@ -193,6 +203,8 @@ export class SlotWait {
     const i = slotWord(this.slot) + S_STATE;
     const t0 = this.spin(i, Infinity);
     if (t0 < 0) return;
+    // A spin that ran out teaches a pump nothing but to spin less (above).
+    if (this.first) this.spinAverage = nextSlotSpinAverage(this.spinAverage, Infinity);
     let poll = POLL_MIN_MS;
     while (Atomics.load(w, i) === WAITING) {
       const waitAsync = waitAsyncFn();
@@ -214,7 +226,6 @@ export class SlotWait {
         releaseEventLoop();
       }
     }
-    this.learn(t0);
   }
 
   /** Resolves after the next poll delay (every slot is taken). */

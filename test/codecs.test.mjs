@@ -242,7 +242,7 @@ describe('the bytes codec', () => {
     }
   });
 
-  it('copies with the built-ins as they were at load: a patched typed-array method, getter or species runs none of its code in a put or get of any size, view or batch', async () => {
+  it('copies with the built-ins as they were at load: a patched typed-array method, getter or species, or a replaced global constructor, runs none of its code in a put or get of any size, view or batch', async () => {
     const TA = Object.getPrototypeOf(Uint8Array.prototype);
     const ran = new Set();
     const patches = [];
@@ -263,6 +263,20 @@ describe('the bytes codec', () => {
     try {
       for (const name of ['set', 'subarray', 'slice', 'copyWithin', 'fill', 'buffer', 'byteOffset', 'byteLength', 'length']) patch(TA, name);
       patch(Object.getPrototypeOf(Uint8Array), Symbol.species); // %TypedArray%'s static species
+      patch(ArrayBuffer.prototype, 'byteLength');
+      // And the global constructors, replaced by spies (a pooling shim would return views at an offset).
+      for (const name of ['Uint8Array', 'Int32Array']) {
+        const d = Object.getOwnPropertyDescriptor(globalThis, name);
+        patches.push([globalThis, name, d]);
+        const Real = d.value;
+        const Spy = class extends Real {
+          constructor(...a) {
+            if (/janus-queue|[\\/]dist[\\/]/.test(new Error().stack.split('\n').slice(2).join('\n'))) ran.add(name);
+            super(...a);
+          }
+        };
+        Object.defineProperty(globalThis, name, { ...d, value: Spy });
+      }
       for (const [Q, q] of queues) {
         const p = Q === PriorityQueue ? (x) => [0, x] : (x) => x;
         for (const x of items) {
