@@ -19,11 +19,11 @@ import type { WaiterLists } from './waiters.js';
  * the time the running ones need.
  *
  * A blocked thread (sleep()) learns from every wait: only another thread
- * can have signalled it. An asyncQ pump (settled()) learns only from the
- * waits its spin saw end, and a spin that ran out counts as a long wait:
- * its signal may come from its own thread, which cannot run while it spins
- * (a wait that ends right after the spin is no sign that a longer spin
- * would have seen it).
+ * can have signalled it. An asyncQ pump (settled()) learns from a wait
+ * unless its own thread signalled a slot of its own meanwhile (ownSignals):
+ * that signal may be the one it waited for, which could not come while it
+ * spun, so the wait looks short because of the spin; such a wait counts as
+ * a long one.
  */
 export const SLOT_SPIN = { minMs: 0.001, maxMs: 0.025, maxLoads: 4000 };
 
@@ -38,6 +38,13 @@ const POLL_MAX_MS = 8;
 const longer = (ms: number): number => Math.min(ms * 2, POLL_MAX_MS);
 
 let sleeper: Int32Array | undefined;
+
+/**
+ * How many times this thread has signalled a slot of its own (counted by
+ * src/waiters.ts): a pump whose wait saw it change may have been woken by
+ * its own thread, which could not run while it spun (see settled()).
+ */
+export const ownSignals = { count: 0 };
 
 /**
  * The slot-wait protocol (docs/design.md, "Waiting: one slot per waiter"),
@@ -203,8 +210,7 @@ export class SlotWait {
     const i = slotWord(this.slot) + S_STATE;
     const t0 = this.spin(i, Infinity);
     if (t0 < 0) return;
-    // A spin that ran out teaches a pump nothing but to spin less (above).
-    if (this.first) this.spinAverage = nextSlotSpinAverage(this.spinAverage, Infinity);
+    const own = ownSignals.count;
     let poll = POLL_MIN_MS;
     while (Atomics.load(w, i) === WAITING) {
       const waitAsync = waitAsyncFn();
@@ -225,6 +231,14 @@ export class SlotWait {
       } finally {
         releaseEventLoop();
       }
+    }
+    // Woken by another thread: the wait's length teaches the spin, as a
+    // blocked thread's does. If this thread signalled a slot of its own
+    // meanwhile, the signal may be its own, which the spin kept from coming
+    // (the wait would look short because of the spin): spin less.
+    if (this.first) {
+      if (ownSignals.count === own) this.learn(t0);
+      else this.spinAverage = nextSlotSpinAverage(this.spinAverage, Infinity);
     }
   }
 

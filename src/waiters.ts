@@ -26,6 +26,7 @@ import {
 import { checkSlot, corrupted, tooManySteps } from './integrity.js';
 import type { Journal } from './journal.js';
 import type { Ring } from './ring.js';
+import { ownSignals } from './slot-wait.js';
 
 /**
  * The three waiter lists (getters, putters, joiners) and the free stack of
@@ -189,6 +190,7 @@ export class WaiterLists {
     // wakes it is sent by the Section, after the release.
     this.j.setAtomic(slotWord(s) + S_STATE, SIGNALLED);
     this.toNotify.push(s);
+    if (this.w[slotWord(s) + S_OWNER] === this.me) ownSignals.count++;
   }
 
   signalFirst(list: ListId): void {
