@@ -306,7 +306,13 @@ function settleWith(call: Call, value: () => unknown): void {
     failed = true;
     error = e;
   }
-  finish(call);
+  try {
+    finish(call);
+  } catch {
+    // The caller's removeEventListener threw. The queue's own bookkeeping
+    // has let go of the listener already; the call still gets its item
+    // (docs/semantics.md, "Cancellation").
+  }
   if (failed) call.reject(error);
   else call.resolve(v);
 }

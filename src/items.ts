@@ -49,7 +49,7 @@ export class Items {
   /** A putMany is filling the batch scratch. */
   private batchBusy = false;
   private readonly prepared: Prepared = { bytes: new Built.Uint8Array(0), len: 0, priority: 0, need: 0 };
-  /** The length of the last large item a get took (see SPARE_MIN). */
+  /** The length of the last item a get took for a codec that keeps its bytes (see SPARE_MIN). */
   private lastLarge = 0;
 
   constructor(
@@ -190,10 +190,8 @@ export class Items {
     let value: unknown;
     if (codec.freshCopy) {
       value = codec.decode(taken.fresh ? bytes : copyOf(bytes, 0, len));
-      if (len >= SPARE_MIN) {
-        if (len === this.lastLarge && len <= SPARE_MAX) this.core.spareFor(len);
-        this.lastLarge = len;
-      }
+      if (len >= SPARE_MIN && len === this.lastLarge && len <= SPARE_MAX) this.core.spareFor(len);
+      this.lastLarge = len;
     }
     else {
       // In place, with the scratch buffer lent (Records.lent): a get made

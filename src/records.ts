@@ -234,16 +234,18 @@ export class Records {
     if (this.spare === undefined || uint8Length(this.spare) !== len) this.spare = new Built.Uint8Array(len);
   }
 
-  /** Takes the item a get takes (COUNT > 0): into the spare array if it has the item's length, else into the scratch buffer. */
+  /** Takes the item a get takes (COUNT > 0): into the spare array if it has the item's length, else into the scratch buffer (and the spare is dropped). */
   takeOne(): Taken {
     const off = this.pick();
     const b = this.ring.at(off);
     const taken = this.taken;
     const len = this.w[(b + R_LEN) >> 2]!;
     const spare = this.spare;
+    // Used or not, a spare serves one get: a stream whose lengths changed
+    // does not keep it.
+    this.spare = undefined;
     if (spare !== undefined && uint8Length(spare) === len) {
       uint8Set(spare, this.viewAt(b + this.header, len), 0);
-      this.spare = undefined;
       taken.bytes = spare;
       taken.fresh = true;
     } else {

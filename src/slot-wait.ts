@@ -1,5 +1,5 @@
 import { now } from './clock.js';
-import { CANCELLED, LIST_HEAD, type ListId, SIGNALLED, S_STATE, WAITING, slotWord } from './layout.js';
+import { CANCELLED, LIST_HEAD, type ListId, SIGNALLED, SLOT_COUNT, S_STATE, WAITING, slotWord } from './layout.js';
 import { holdEventLoop, releaseEventLoop, waitAsyncFn } from './platform.js';
 import type { WaiterLists } from './waiters.js';
 
@@ -20,7 +20,7 @@ import type { WaiterLists } from './waiters.js';
  *
  * A blocked thread (sleep()) learns from every wait: only another thread
  * can have signalled it. An asyncQ pump (settled()) learns from a wait
- * unless its own thread signalled a slot of its own meanwhile (ownSignals):
+ * unless its own thread ended the wait of a slot of its index meanwhile (ownEnds):
  * that signal may be the one it waited for, which could not come while it
  * spun, so the wait looks short because of the spin; such a wait counts as
  * a long one.
@@ -40,11 +40,14 @@ const longer = (ms: number): number => Math.min(ms * 2, POLL_MAX_MS);
 let sleeper: Int32Array | undefined;
 
 /**
- * How many times this thread has signalled a slot of its own (counted by
- * src/waiters.ts): a pump whose wait saw it change may have been woken by
- * its own thread, which could not run while it spun (see settled()).
+ * Per slot index, how many times this thread ended the wait of a slot of its
+ * own with that index, in any queue (signalled or withdrawn; counted by
+ * src/waiters.ts): a pump whose slot's count changed during its wait may
+ * have been woken by its own thread, which could not run while it spun
+ * (see settled()). Two queues' slots of one index share a count, which can
+ * only make a spin shorter.
  */
-export const ownSignals = { count: 0 };
+export const ownEnds = new Int32Array(SLOT_COUNT);
 
 /**
  * The slot-wait protocol (docs/design.md, "Waiting: one slot per waiter"),
@@ -207,10 +210,11 @@ export class SlotWait {
   /** Resolves when the slot's state is no longer WAITING. */
   async settled(): Promise<void> {
     const w = this.w;
-    const i = slotWord(this.slot) + S_STATE;
+    const slot = this.slot;
+    const i = slotWord(slot) + S_STATE;
     const t0 = this.spin(i, Infinity);
     if (t0 < 0) return;
-    const own = ownSignals.count;
+    const own = ownEnds[slot]!;
     let poll = POLL_MIN_MS;
     while (Atomics.load(w, i) === WAITING) {
       const waitAsync = waitAsyncFn();
@@ -237,7 +241,7 @@ export class SlotWait {
     // meanwhile, the signal may be its own, which the spin kept from coming
     // (the wait would look short because of the spin): spin less.
     if (this.first) {
-      if (ownSignals.count === own) this.learn(t0);
+      if (ownEnds[slot]! === own) this.learn(t0);
       else this.spinAverage = nextSlotSpinAverage(this.spinAverage, Infinity);
     }
   }

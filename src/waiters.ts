@@ -26,7 +26,7 @@ import {
 import { checkSlot, corrupted, tooManySteps } from './integrity.js';
 import type { Journal } from './journal.js';
 import type { Ring } from './ring.js';
-import { ownSignals } from './slot-wait.js';
+import { ownEnds } from './slot-wait.js';
 
 /**
  * The three waiter lists (getters, putters, joiners) and the free stack of
@@ -129,6 +129,12 @@ export class WaiterLists {
       this.passOnLocked(list);
     }
     this.toNotify.push(s);
+    this.endedHere(s);
+  }
+
+  /** Counts the end of slot `s`'s wait by this thread, if the slot is this thread's (src/slot-wait.ts ownEnds). */
+  private endedHere(s: number): void {
+    if (this.w[slotWord(s) + S_OWNER] === this.me) ownEnds[s]!++;
   }
 
   /** Gives a wake-up that its receiver will not use to whoever can use it. */
@@ -190,7 +196,7 @@ export class WaiterLists {
     // wakes it is sent by the Section, after the release.
     this.j.setAtomic(slotWord(s) + S_STATE, SIGNALLED);
     this.toNotify.push(s);
-    if (this.w[slotWord(s) + S_OWNER] === this.me) ownSignals.count++;
+    this.endedHere(s);
   }
 
   signalFirst(list: ListId): void {

@@ -116,6 +116,24 @@ describe('regressions', () => {
     }
   });
 
+  it("a signal whose removeEventListener throws still lets its get settle with its item; the other pending gets are served", async () => {
+    const q = new Queue();
+    const ac = new AbortController();
+    ac.signal.removeEventListener = () => {
+      throw new Error('shim threw');
+    };
+    const a = q.asyncQ.get({ signal: ac.signal }); // waits: the queue is empty
+    const b = q.asyncQ.get();
+    q.syncQ.put('first');
+    q.syncQ.put('second');
+    assert.deepEqual(await Promise.all([a, b]), ['first', 'second']);
+    assert.equal(q.syncQ.qsize(), 0);
+    // The queue no longer listens: an abort now changes nothing.
+    ac.abort();
+    q.syncQ.put('third');
+    assert.equal(await q.asyncQ.get(), 'third');
+  });
+
   it('unfinishedTasks saturates instead of wrapping', () => {
     const q = new Queue();
     new Int32Array(q.handle.buffer)[UNFINISHED] = 0x7fffffff;

@@ -10,7 +10,7 @@
  */
 
 import { tooLarge } from '../errors.js';
-import { Built, uint8Length, uint8Set, viewOf, wordsOf } from './intrinsics.js';
+import { Built, bufferOf, uint8Length, uint8Set, viewOf, wordsOf } from './intrinsics.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -37,9 +37,12 @@ const f64 = new Float64Array(1);
 const f64Bytes = new Uint8Array(f64.buffer);
 
 export class Writer {
-  buf = new Uint8Array(256);
+  // Made with the constructors captured at load (intrinsics.ts, Built): a
+  // replaced global Uint8Array could return a view into a pool, and `words`
+  // must cover exactly `buf`'s bytes.
+  buf: Uint8Array = new Built.Uint8Array(256);
   /** The same bytes as int32s (`buf` is always a whole buffer of its own), for a shape's block at a 4-byte boundary. */
-  words = new Int32Array(this.buf.buffer);
+  words = new Built.Int32Array(bufferOf(this.buf));
   pos = 0;
 
   /** The most bytes the item may take; writing past it is a RangeError (see over()). */
@@ -63,10 +66,10 @@ export class Writer {
 
   /** A new buffer of `size` bytes, with the first `keep` bytes of the old one. */
   private grow(size: number, keep: number): void {
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, Math.min(keep, size)));
+    const next = new Built.Uint8Array(size);
+    uint8Set(next, viewOf(this.buf, 0, Math.min(keep, size)), 0);
     this.buf = next;
-    this.words = new Int32Array(next.buffer);
+    this.words = new Built.Int32Array(bufferOf(next));
   }
 
   /** Makes room for `extra` more bytes. */
@@ -198,7 +201,7 @@ export class Writer {
       return bytes === n || isWellFormed(s) ? this.endUtf8(p, short, start, bytes) : this.utf16(s, p);
     }
     if (!isWellFormed(s)) return this.utf16(s, p);
-    const { written } = encoder.encodeInto(i === 0 ? s : s.slice(i), buf.subarray(start + i));
+    const { written } = encoder.encodeInto(i === 0 ? s : s.slice(i), viewOf(buf, start + i, uint8Length(buf) - start - i));
     return this.endUtf8(p, short, start, i + written);
   }
 
@@ -237,7 +240,7 @@ export class Writer {
 
   /** The bytes written so far: a view of the scratch buffer, valid until the next write. */
   result(): Uint8Array {
-    return this.buf.subarray(0, this.pos);
+    return viewOf(this.buf, 0, this.pos);
   }
 }
 

@@ -112,7 +112,7 @@ function makeBlock(keys: readonly string[]): Uint8Array | null {
     size += 1 + b.length;
   }
   if (size - 2 > 0xffff) return null;
-  const block = new Uint8Array(1 + size);
+  const block = new Built.Uint8Array(1 + size);
   block[0] = SHAPE;
   block[1] = (size - 2) & 0xff;
   block[2] = (size - 2) >> 8;

@@ -1,6 +1,7 @@
 import { tooLarge } from '../errors.js';
 import { Writer } from './bytes-io.js';
 import {
+  Built,
   type Brand,
   arrayBufferLength,
   boxedValue,
@@ -348,7 +349,7 @@ export class StructuredEncoder {
         if (n > w.limit) throw tooLarge(w.limit);
         w.u8(F.ARRAY_BUFFER);
         w.u32(n);
-        w.bytes(new Uint8Array(o as ArrayBufferLike, 0, n));
+        w.bytes(new Built.Uint8Array(o as ArrayBufferLike, 0, n));
         w.u32(brand === 'ArrayBuffer' ? maxByteLengthOf(o) : -1);
         break;
       }
