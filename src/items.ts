@@ -25,13 +25,6 @@ const MAX_BATCH_SCRATCH = 4 << 20;
 export const ownCopy = (bytes: Uint8Array, len: number): Uint8Array => copyOf(bytes, 0, len);
 
 /**
- * The items of one attached queue instance, before and after the lock: an
- * item becomes bytes (the codec, the size and priority checks) before the
- * critical section that puts it, and what a get took becomes an item again
- * after the release. Nothing here touches shared memory or waits. Both faces
- * of the instance share it.
- */
-/**
  * From this many bytes, a get for a codec that keeps its bytes readies the
  * next get's array (Records.spare), once two items of one length came in a
  * row (a stream of equal items); below, two copies cost less than an
@@ -41,6 +34,13 @@ export const ownCopy = (bytes: Uint8Array, len: number): Uint8Array => copyOf(by
 const SPARE_MIN = 16384;
 const SPARE_MAX = 4 << 20;
 
+/**
+ * The items of one attached queue instance, before and after the lock: an
+ * item becomes bytes (the codec, the size and priority checks) before the
+ * critical section that puts it, and what a get took becomes an item again
+ * after the release. Nothing here touches shared memory or waits. Both faces
+ * of the instance share it.
+ */
 export class Items {
   private readonly priority: boolean;
   private readonly maxBytes: number;
@@ -192,8 +192,7 @@ export class Items {
       value = codec.decode(taken.fresh ? bytes : copyOf(bytes, 0, len));
       if (len >= SPARE_MIN && len === this.lastLarge && len <= SPARE_MAX) this.core.spareFor(len);
       this.lastLarge = len;
-    }
-    else {
+    } else {
       // In place, with the scratch buffer lent (Records.lent): a get made
       // meanwhile by the caller's code copies elsewhere. (No helper taking a
       // closure: one per get was 112 B, the hot path's only allocation.)

@@ -220,7 +220,6 @@ export const Built = {
   setAdd: Set.prototype.add as (this: Set<unknown>, v: unknown) => Set<unknown>,
 } as const;
 
-/** A view of `buf[start … start + n)`, made from its internal slots (no `subarray`, whose species a caller can replace). */
 /** An Int32Array of `buf`'s bytes from its start (as many whole words as it holds), or undefined if it does not start on a 4-byte boundary. */
 export function wordsOf(buf: Uint8Array): Int32Array | undefined {
   const offset = typedArrayByteOffset.call(buf);
@@ -232,6 +231,7 @@ export function wordsOf(buf: Uint8Array): Int32Array | undefined {
 export const bufferOf = (v: ArrayBufferView): ArrayBufferLike => typedArrayBuffer.call(v);
 export const byteOffsetOf = (v: ArrayBufferView): number => typedArrayByteOffset.call(v);
 
+/** A view of `buf[start … start + n)`, made from its internal slots (no `subarray`, whose species a caller can replace). */
 export const viewOf = (buf: Uint8Array, start: number, n: number): Uint8Array =>
   new Built.Uint8Array(typedArrayBuffer.call(buf), typedArrayByteOffset.call(buf) + start, n);
 
