@@ -328,8 +328,8 @@ export class Records {
    * Copies an item's bytes out of shared memory into the scratch buffer at
    * `at` (growing it, and keeping its first `at` bytes). A codec that keeps
    * the bytes gets a fresh array made from there after the release
-   * (src/items.ts): allocating it (about 0.8 µs for 1 KiB, an off-heap
-   * buffer) does not hold the lock.
+   * (src/items.ts), unless takeOne() used the spare: allocating it (about
+   * 0.8 µs for 1 KiB, an off-heap buffer) does not hold the lock.
    */
   private copyOut(from: number, len: number, at: number): Uint8Array {
     if (this.lent) {
