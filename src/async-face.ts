@@ -1,4 +1,5 @@
 import { AsyncWait, type Call, finish } from './async-wait.js';
+import { now } from './clock.js';
 import { type Calls, guarded, unwrapped } from './calls.js';
 import { ASYNC_OPTIONS, checkMax, checkOptions, checkSignal, checkTimeout, putTimeout } from './checks.js';
 import { BLOCKED, CLOSED, type Core, GETTERS, JOINERS, OK, PUTTERS, type Taken, type TakenMany } from './core.js';
@@ -270,7 +271,17 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       // A failed attempt changes nothing (src/section.ts). Timeout 0 tries
       // once: without the lock after LOCK_PATIENCE_MS, value(NO_LOCK) throws
       // QueueEmpty/QueueFull ("not in time"), and the caller rejects.
-      const r = this.core.section.run(LOCK_PATIENCE_MS, attempt);
+      const core = this.core;
+      let r = core.section.run(LOCK_PATIENCE_MS, attempt);
+      if (r === BLOCKED && pump === this.getters && timeout !== 0 && core.noGetterWaits()) {
+        // Empty, and nobody else waits for an item: watch for one for a
+        // moment before joining the pump (an item that comes meanwhile
+        // costs no registration, no signal and no wake-up). The watch
+        // counts against the timeout.
+        const t0 = now();
+        if (this.getters.watch(core.itemReady)) r = core.section.run(LOCK_PATIENCE_MS, attempt);
+        timeout -= now() - t0;
+      }
       if (timeout === 0 || (r !== BLOCKED && r !== NO_LOCK)) return Promise.resolve(value(r));
       if (r === NO_LOCK) patience = 0;
     }

@@ -68,6 +68,11 @@ export class AsyncWait {
     });
   }
 
+  /** Watches the shared state with `ready` for a moment before the pump would register (SlotWait.watch). */
+  watch(ready: () => boolean): boolean {
+    return this.wait.watch(ready);
+  }
+
   /**
    * Removes a call that timed out or was aborted, and settles it with
    * `outcome`. It never touched the queue. If the pump no longer needs its

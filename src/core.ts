@@ -2,7 +2,7 @@ import { isWatched, provenStopped } from './dead-threads.js';
 import { corrupted, stateOk, stateProblem } from './integrity.js';
 import { Journal } from './journal.js';
 import { KIND_FIFO, KIND_PRIORITY } from './kinds.js';
-import { CANCELLED_PUT, COUNT, FILLED, GETTERS, J_CAP, JOINERS, type ListId, PUTTERS, RESERVE_MIN, RES_AT, RES_OWNER, SHUTDOWN, SLOT_COUNT, UNFINISHED, headerBytes, readHeader } from './layout.js';
+import { CANCELLED_PUT, COUNT, FILLED, GETTERS, J_CAP, JOINERS, LIST_HEAD, type ListId, PUTTERS, RESERVE_MIN, RES_AT, RES_OWNER, SHUTDOWN, SLOT_COUNT, UNFINISHED, headerBytes, readHeader } from './layout.js';
 import { threadToken } from './platform.js';
 import { Records } from './records.js';
 import { Recovery } from './recovery.js';
@@ -144,7 +144,38 @@ export class Core {
 
   /** A waiter's handle on one list's slots (src/slot-wait.ts): one per waiting party. */
   slotWait(list: ListId): SlotWait {
-    return new SlotWait(this.w, this.lists, list);
+    return new SlotWait(this.w, this.lists, list, this.registeredLocked);
+  }
+
+  /**
+   * Lock held, a getter or putter just listed: a large put filled meanwhile
+   * and left to the next section (fillReserved) is published now. Its
+   * putter stored FILLED, then looked whether anybody waits; this waiter
+   * stores its listing, then looks at FILLED (both sequentially
+   * consistent): one of the two sees the other, so the item is never left
+   * uncounted while somebody sleeps for it (docs/design.md, "Publish when
+   * somebody waits").
+   */
+  private readonly registeredLocked = (list: ListId): void => {
+    const w = this.w;
+    if (w[RES_AT] === 0 || list === JOINERS) return;
+    Atomics.store(w, LIST_HEAD + list, w[LIST_HEAD + list]!);
+    this.settleReservationLocked(0);
+  };
+
+  /** Without the lock, a hint: a large put's item is filled and waits for a section to count it. */
+  reservedFilled(): boolean {
+    const w = this.w;
+    const at = Atomics.load(w, RES_AT);
+    return at > 0 && at - 1 + this.header <= this.arena && Atomics.load(w, this.records.flagsWord(at - 1)) === FILLED;
+  }
+
+  /** Without the lock, a hint: an attempt to get may succeed now (an item, a filled large put, or a shutdown). */
+  readonly itemReady = (): boolean => Atomics.load(this.w, COUNT) !== 0 || Atomics.load(this.w, SHUTDOWN) !== 0 || this.reservedFilled();
+
+  /** Without the lock: nobody is listed as waiting for an item. */
+  noGetterWaits(): boolean {
+    return Atomics.load(this.w, LIST_HEAD + GETTERS) < 0;
   }
 
   /** The record size, header included, an item of `len` payload bytes takes. */
@@ -239,7 +270,11 @@ export class Core {
       filled = true;
     } finally {
       Atomics.store(w, flagsWord, filled ? FILLED : CANCELLED_PUT);
-      this.settleSoon();
+      // A filled item is published by the next section of any thread
+      // (begun()): now only if somebody is listed as waiting, for an item
+      // or behind this reservation. A waiter that lists itself after these
+      // loads sees FILLED and publishes it (registeredLocked).
+      if (!filled || Atomics.load(w, LIST_HEAD + GETTERS) >= 0 || Atomics.load(w, LIST_HEAD + PUTTERS) >= 0) this.settleSoon();
     }
   };
 
@@ -415,6 +450,10 @@ export class Core {
   // of garbage is refused, not handed out.
 
   count(): number {
+    // A large put's item filled and not yet counted (fillReserved): counted
+    // first, in a short section, so a snapshot never misses a put that
+    // returned; unless this thread is inside a section of this queue.
+    if (this.reservedFilled() && this.section.free()) this.section.run(PUBLISH_PATIENCE_MS, nothing);
     const n = Atomics.load(this.w, COUNT);
     if (n >= 0 && n * this.header <= this.arena) return n;
     throw corrupted(`COUNT is ${n}`);

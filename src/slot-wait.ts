@@ -85,10 +85,15 @@ export class SlotWait {
   /** This waiter was first in its list when it registered (see spin()). */
   private first = false;
 
+  /** The spin before the next sleep is skipped: a watch() just before it spun its share and ran out. */
+  private spun = false;
+
   constructor(
     private readonly w: Int32Array,
     private readonly lists: WaiterLists,
     readonly list: ListId,
+    /** Lock held, right after a registration (the core's check for a large put filled meanwhile, src/core.ts). */
+    private readonly registered: (list: ListId) => void,
   ) {}
 
   /** Starts afresh (a new call): no slot, no place kept, the shortest poll. */
@@ -105,6 +110,7 @@ export class SlotWait {
     this.atHead = false;
     // Only the first waiter of its list spins before sleeping: the next signal is its own.
     this.first = s >= 0 && this.w[LIST_HEAD + this.list] === s;
+    if (s >= 0) this.registered(this.list);
     return s >= 0;
   }
 
@@ -167,7 +173,11 @@ export class SlotWait {
     const t0 = now();
     // Behind other waiters, the next signal goes to them: sleep at once
     // (and leave the time the thread would spin to the threads that run).
-    if (!this.first) return t0;
+    // After a watch() that ran out, the spin is spent.
+    if (!this.first || this.spun) {
+      this.spun = false;
+      return t0;
+    }
     const end = Math.min(until, t0 + slotSpinMs(this.spinAverage));
     for (let k = 1; k <= SLOT_SPIN.maxLoads; k++) {
       if (Atomics.load(w, i) !== WAITING) {
@@ -177,6 +187,33 @@ export class SlotWait {
       if ((k & 31) === 0 && now() >= end) break;
     }
     return t0;
+  }
+
+  /**
+   * Before a registration (an asyncQ get that found the queue empty, with
+   * nobody waiting ahead of it): watches the shared state with `ready`, a
+   * read of a few words without the lock, for up to the spin this waiter's
+   * average allows (as spin()); true once it says an attempt may succeed.
+   * If it runs out, the sleep that follows does not spin again. A waiter
+   * whose average has not grown past its least (no short waits met yet, or
+   * long ones since: items that come from its own thread, say) does not
+   * watch at all.
+   */
+  watch(ready: () => boolean): boolean {
+    if (this.spinAverage <= SLOT_SPIN.minMs) return false;
+    const t0 = now();
+    const end = t0 + slotSpinMs(this.spinAverage);
+    // `ready` reads about three words: the clock is read every 8 calls,
+    // and the reads stop near SLOT_SPIN.maxLoads, as spin()'s do.
+    for (let k = 1; k <= SLOT_SPIN.maxLoads / 3; k++) {
+      if (ready()) {
+        this.learn(t0);
+        return true;
+      }
+      if ((k & 7) === 0 && now() >= end) break;
+    }
+    this.spun = true;
+    return false;
   }
 
   /** The wait that started at `t0` is over: its length (or 0 for a long one) moves the spin's average an eighth of the way. */

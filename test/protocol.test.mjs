@@ -7,7 +7,7 @@
 // with each rule switched off.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { asyncGetter, explore, getter, putter } from './model/slot-protocol.mjs';
+import { asyncGetter, explore, getter, largePutter, putter } from './model/slot-protocol.mjs';
 
 const CONFIGS = [
   ['a putter of 1, two sync getters', [putter(1), getter(), getter()]],
@@ -18,6 +18,11 @@ const CONFIGS = [
   ['a putter of 2, an aborted async getter, a sync getter', [putter(2), asyncGetter(), getter()]],
   ['a putter of 1, an aborted async getter, a timed sync getter', [putter(1), asyncGetter(), getter(1)]],
   ['a putter of 2, two aborted async getters', [putter(2), asyncGetter(), asyncGetter()]],
+  ['a large putter of 2 (deferred publish), a sync getter', [largePutter(2), getter()]],
+  ['a large putter of 2, two sync getters', [largePutter(2), getter(), getter()]],
+  ['a large putter of 2, a timed sync getter, a sync getter', [largePutter(2), getter(1), getter()]],
+  ['a large putter of 1, an aborted async getter, a sync getter', [largePutter(1), asyncGetter(), getter()]],
+  ['a large putter of 2, a putter of 1, a sync getter', [largePutter(2), putter(1), getter()]],
 ];
 
 describe('the slot protocol, every interleaving of 2-3 threads', () => {
@@ -26,6 +31,17 @@ describe('the slot protocol, every interleaving of 2-3 threads', () => {
       const r = explore(threads);
       assert.deepEqual(r.violations.map((v) => `${v.what}: ${v.trace.join(' > ')}`), []);
       assert.ok(r.states > 100, `explored ${r.states} states`);
+    });
+  }
+
+  for (const [bug, rule] of [
+    ['noRecheck', 'a getter that registers publishes a large put filled meanwhile'],
+    ['alwaysDefer', 'a large putter that finds a getter listed publishes at once'],
+  ]) {
+    it(`finds the lost wake-up when the rule "${rule}" is switched off`, () => {
+      const r = explore([largePutter(1), getter()], { bugs: { [bug]: true } });
+      assert.equal(r.violations.length > 0, true);
+      assert.match(r.violations[0].what, /lost wake-up/);
     });
   }
 

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { Queue, QueueFull, QueueShutDown } from 'janus-queue';
 import { isPending, within } from './helpers/bounded.mjs';
-import { FILLED, LOCK, RESERVED, RESERVE_MIN, RES_AT, R_FLAGS, recordWord } from './helpers/layout.mjs';
+import { COUNT, FILLED, GETTERS, LIST_HEAD, LOCK, PUTTERS, RESERVED, RESERVE_MIN, RES_AT, R_FLAGS, SLOTS_END, SLOT_BASE, SLOT_WORDS, WAITING, recordWord } from './helpers/layout.mjs';
 import { rng } from './stress/rng.mjs';
 
 const CJS = JSON.stringify(new URL('../dist/index.cjs', import.meta.url).pathname);
@@ -306,3 +306,95 @@ describe('large puts copy outside the lock (FIFO)', () => {
   });
 });
 
+
+describe('a large put nobody waits for is counted by the next section (docs/design.md, "Publish when somebody waits")', () => {
+  it('putView with no waiter leaves COUNT to the next section; qsize() counts it first, and a get of another thread finds it', async () => {
+    const q = new Queue({ codec: 'bytes', maxsize: 8 });
+    const w = new Int32Array(q.handle.buffer);
+    q.syncQ.putView(RESERVE_MIN, (v) => v.fill(5));
+    assert.equal(Atomics.load(w, COUNT), 0, 'not counted by a section of its own');
+    assert.equal(reservedFlags(q), FILLED);
+    assert.equal(q.syncQ.qsize(), 1, 'a snapshot counts it');
+    assert.equal(Atomics.load(w, COUNT), 1);
+    assert.equal(reservedFlags(q), undefined);
+    q.syncQ.putView(RESERVE_MIN, (v) => v.fill(6));
+    assert.equal(reservedFlags(q), FILLED);
+    const r = worker(q, `return [q.syncQ.get({ timeout: 5000 })[0], q.syncQ.get({ timeout: 5000 })[0]];`);
+    assert.deepEqual((await within(r.done, 'the worker')).r, [5, 6]);
+    assert.equal(q.syncQ.empty(), true);
+  });
+
+  it('a getter listed before the fill ends is woken by the putter itself', async () => {
+    const q = new Queue({ codec: 'bytes', maxsize: 8 });
+    const w = new Int32Array(q.handle.buffer);
+    const r = worker(q, `return q.syncQ.get({ timeout: 60000 })[0];`);
+    // Ready handshake: the worker's get is listed.
+    while (Atomics.load(w, LIST_HEAD + GETTERS) < 0) await new Promise((res) => setImmediate(res));
+    q.syncQ.putView(RESERVE_MIN, (v) => v.fill(8));
+    try {
+      assert.deepEqual(await within(r.done, 'the listed getter', 5000), { ok: true, r: 8 });
+    } finally {
+      q.shutdown(true);
+      await r.w.terminate();
+    }
+  });
+
+  it('a getter that lists itself after the putter looked publishes the filled item itself', async () => {
+    const q = new Queue({ codec: 'bytes', maxsize: 8 });
+    const w = new Int32Array(q.handle.buffer);
+    const looked = new Int32Array(new SharedArrayBuffer(4));
+    // The putter fills; after FILLED it reads the getters' and then the
+    // putters' list heads (both empty: the main thread's getter is not
+    // linked yet), says so in looked[0], and stays alive without another
+    // section of the queue.
+    const p = worker(
+      q,
+      `const load = Atomics.load;
+       let filled = false;
+       Atomics.load = (ta, i) => {
+         const v = load(ta, i);
+         if (filled && ta.buffer === q.handle.buffer && i === ${LIST_HEAD + PUTTERS}) {
+           filled = false;
+           Atomics.store(workerData.looked, 0, 1);
+           Atomics.notify(workerData.looked, 0);
+         }
+         return v;
+       };
+       q.syncQ.putView(${RESERVE_MIN}, (v) => { v.fill(9); inside(); filled = true; });
+       Atomics.load = load;
+       Atomics.wait(flag, 1, 1, 30000);`,
+      { looked },
+    );
+    await p.inside();
+    // The main thread's get registers while the putter is inside its fill.
+    // When it stores its slot's WAITING (before the slot is linked) it lets
+    // the fill end and waits until the putter has looked at the lists.
+    const store = Atomics.store;
+    let paused = false;
+    Atomics.store = (ta, i, v) => {
+      const r = store(ta, i, v);
+      if (!paused && ta.buffer === q.handle.buffer && i >= SLOT_BASE && i < SLOTS_END && (i - SLOT_BASE) % SLOT_WORDS === 0 && v === WAITING) {
+        paused = true;
+        p.go();
+        Atomics.wait(looked, 0, 0, 10000);
+      }
+      return r;
+    };
+    let getting;
+    try {
+      getting = q.asyncQ.get();
+    } finally {
+      Atomics.store = store;
+    }
+    try {
+      assert.equal(paused, true, 'the get registered while the fill ran');
+      assert.equal(Atomics.load(looked, 0), 1, 'the putter looked at the lists');
+      const got = await within(getting, 'the get', 5000);
+      assert.ok(got.length === RESERVE_MIN && got.every((b) => b === 9));
+    } finally {
+      // On failure, the pending get must not keep the process alive.
+      q.shutdown(true);
+      await p.w.terminate();
+    }
+  });
+});

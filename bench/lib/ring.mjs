@@ -6,7 +6,9 @@
 // payload, 8-aligned like the queue's: V8 copies to or from a
 // SharedArrayBuffer byte by byte when the two ends are not equally aligned
 // (a 64 KiB copy at +4 took 18 µs here, at +8 2.5 µs), so a 4-byte header
-// made this floor 7 times slower than a floor for large records.
+// made this floor 7 times slower than a floor for large records. HEAD and
+// TAIL count bytes modulo 2^32 (int32 arithmetic), and the capacity is a
+// power of two, so a run may move more than 2 GiB through one ring.
 /** Record header bytes: payloads start 8-aligned. */
 const HDR = 8;
 const HEAD = 0; // bytes taken, written by the consumer
@@ -15,6 +17,7 @@ const WAITING = 32; // 1 while the consumer sleeps on TAIL
 
 export class Ring {
   static create(bytes = 1 << 20) {
+    if ((bytes & (bytes - 1)) !== 0) throw new RangeError(`the ring's size must be a power of two, got ${bytes}`);
     return new SharedArrayBuffer(256 + bytes);
   }
 
@@ -22,6 +25,7 @@ export class Ring {
     this.w = new Int32Array(sab, 0, 64);
     this.u8 = new Uint8Array(sab, 256);
     this.cap = this.u8.length;
+    this.mask = this.cap - 1;
     /** The producer's own tail: records written but not yet published (put(x, false)). */
     this.tail = this.w[TAIL];
   }
@@ -45,24 +49,24 @@ export class Ring {
     const size = (n + HDR + 7) & ~7;
     const w = this.w;
     for (;;) {
-      const at = this.tail % this.cap;
+      const at = this.tail & this.mask;
       const skip = at + size > this.cap ? this.cap - at : 0;
-      while (this.tail + skip + size - Atomics.load(w, HEAD) > this.cap) Atomics.store(w, TAIL, this.tail);
+      while (((this.tail + skip + size - Atomics.load(w, HEAD)) | 0) > this.cap) Atomics.store(w, TAIL, this.tail);
       if (skip === 0) return at;
       // A zero length says "wrapped".
       if (at + 4 <= this.cap) this.u8[at] = this.u8[at + 1] = this.u8[at + 2] = this.u8[at + 3] = 0;
-      this.tail += skip;
+      this.tail = (this.tail + skip) | 0;
     }
   }
 
   commit(n, publish) {
     const u8 = this.u8;
-    const at = this.tail % this.cap;
+    const at = this.tail & this.mask;
     u8[at] = n;
     u8[at + 1] = n >> 8;
     u8[at + 2] = n >> 16;
     u8[at + 3] = 1 + (n >> 24);
-    this.tail += (n + HDR + 7) & ~7;
+    this.tail = (this.tail + ((n + HDR + 7) & ~7)) | 0;
     if (!publish) return;
     Atomics.store(this.w, TAIL, this.tail); // publish every record written so far
     if (Atomics.load(this.w, WAITING) === 1) Atomics.notify(this.w, TAIL);
@@ -106,7 +110,7 @@ export class Ring {
         Atomics.store(w, WAITING, 0);
         continue;
       }
-      const at = head % this.cap;
+      const at = head & this.mask;
       const u8 = this.u8;
       if (at + 4 > this.cap || u8[at + 3] === 0) {
         Atomics.store(w, HEAD, head + (this.cap - at));

@@ -23,8 +23,20 @@
 //                  signal on; unlock; notify its own slot); when its wait
 //                  settles with no call left it ends the wait and passes on a
 //                  signal it still holds.
+//   largePutter(n) puts n large items (docs/design.md, "Large puts: reserve,
+//                  copy, publish"): lock, reserve, unlock; fill (store FILLED,
+//                  no lock); look whether a getter is listed: if so lock,
+//                  publish, unlock, notify; if not, leave it (deferred). Every
+//                  section of every thread starts by publishing a FILLED
+//                  item (count it, signal the first getter), and a getter
+//                  that registers looks for a FILLED item right after it is
+//                  listed and publishes it ("Publish when somebody waits").
+//                  The putter's store and load and the getter's section are
+//                  each one step, so every order of the two is explored.
 // Slots are one per thread (slot reuse is not modelled: a late notify to a
-// reused slot is a spurious wake-up, which every waiter tolerates).
+// reused slot is a spurious wake-up, which every waiter tolerates). An
+// asyncQ get that watches the queue before it registers (SlotWait.watch)
+// only makes one more attempt, a section like any other: not modelled.
 
 import { CANCELLED, PASSED_ON, SIGNALLED, WAITING } from '../helpers/layout.mjs';
 
@@ -34,6 +46,8 @@ export function explore(threads, { bugs = {} } = {}) {
     lock: -1,
     count: 0,
     taken: 0,
+    /** A large put's reservation: 0 (none), 'reserved', or 'filled' (not yet counted). */
+    res: 0,
     list: [],
     state: threads.map(() => WAITING),
     t: threads.map((spec) => ({ pc: 'start', ...spec, notify: [], asleep: false, woken: false, done: false })),
@@ -48,7 +62,7 @@ export function explore(threads, { bugs = {} } = {}) {
     if (seen.has(key)) continue;
     seen.add(key);
     states++;
-    if (s.taken > s.t.reduce((n, t) => n + (t.kind === 'putter' ? t.n : 0), 0)) violations.push({ what: 'an item taken twice', trace });
+    if (s.taken > putCount(s)) violations.push({ what: 'an item taken twice', trace });
     const moves = [];
     s.t.forEach((t, i) => {
       for (const [label, next] of steps(s, i, bugs)) moves.push([`${i}:${t.kind}:${label}`, next]);
@@ -64,13 +78,16 @@ export function explore(threads, { bugs = {} } = {}) {
   return { states, violations };
 }
 
+const putCount = (s) => s.t.reduce((n, t) => n + (t.kind === 'putter' || t.kind === 'largePutter' ? t.n : 0), 0);
+
 function terminalProblem(s) {
-  const put = s.t.reduce((n, t) => n + (t.kind === 'putter' ? t.n : 0), 0);
-  if (s.taken + s.count !== put) return `items lost: ${put} put, ${s.taken} taken, ${s.count} queued`;
+  const put = putCount(s);
+  const filled = s.res === 'filled' ? 1 : 0;
+  if (s.taken + s.count + filled !== put) return `items lost: ${put} put, ${s.taken} taken, ${s.count} queued, ${filled} filled`;
   for (const t of s.t) {
     if (t.done) continue;
-    if (t.pc === 'lock' || t.pc === 'relock' || t.pc === 'cancelLock') return `a thread waits for ever on the lock (${t.kind})`;
-    if (t.asleep && s.count > 0) return `lost wake-up: a ${t.kind} sleeps while ${s.count} item(s) are queued`;
+    if (t.pc === 'lock' || t.pc === 'relock' || t.pc === 'cancelLock' || t.pc === 'publishLock') return `a thread waits for ever on the lock (${t.kind})`;
+    if (t.asleep && s.count + filled > 0) return `lost wake-up: a ${t.kind} sleeps while ${s.count} item(s) are queued and ${filled} filled`;
   }
   return null;
 }
@@ -87,9 +104,21 @@ function steps(s, i, bugs) {
     f(n, n.t[i]);
     out.push([label, n]);
   };
+  // Every section begins by publishing a filled large put (Core.begun).
+  const publish = (n, me) => {
+    if (n.res !== 'filled') return;
+    n.res = 0;
+    n.count++;
+    signalFirst(n, me);
+  };
   const lock = (n, me, pc) => {
     n.lock = i;
     me.pc = pc;
+    publish(n, me);
+  };
+  const nextPut = (n, me) => {
+    me.n_done = (me.n_done ?? 0) + 1;
+    return me.n_done < me.n ? 'lock' : 'finish';
   };
   const unlockAndNotify = (n, me, pc) => {
     n.lock = -1;
@@ -109,10 +138,33 @@ function steps(s, i, bugs) {
     case 'lock':
     case 'relock':
     case 'cancelLock':
-      if (s.lock === -1) step('lock', (n, me) => lock(n, me, { lock: 'attempt', relock: 'endWait', cancelLock: 'withdraw' }[t.pc]));
+    case 'publishLock':
+      if (s.lock === -1) step('lock', (n, me) => lock(n, me, { lock: 'attempt', relock: 'endWait', cancelLock: 'withdraw', publishLock: 'published' }[t.pc]));
+      break;
+    case 'published':
+      // The section's begin published it (or a section of another thread had).
+      step('unlock', (n, me) => unlockAndNotify(n, me, nextPut(n, me)));
+      break;
+    case 'fill':
+      step('fill', (n, me) => {
+        n.res = 'filled';
+        me.pc = 'look';
+      });
+      break;
+    case 'look':
+      // Anybody listed? Then publish now; else leave it to the next section.
+      step(s.list.length > 0 && !bugs.alwaysDefer ? 'someone waits' : 'defer', (n, me) => {
+        if (n.list.length > 0 && !bugs.alwaysDefer) me.pc = 'publishLock';
+        else me.pc = nextPut(n, me);
+      });
       break;
     case 'attempt':
-      if (t.kind === 'putter') {
+      if (t.kind === 'largePutter') {
+        step('reserve', (n, me) => {
+          n.res = 'reserved';
+          unlockAndNotify(n, me, 'fill');
+        });
+      } else if (t.kind === 'putter') {
         step('put', (n, me) => {
           n.count++;
           signalFirst(n, me);
@@ -131,8 +183,9 @@ function steps(s, i, bugs) {
             n.state[i] = WAITING;
             if (me.atHead) n.list.unshift(i);
             else n.list.push(i);
-            n.lock = -1;
-            me.pc = 'wait';
+            // Listed: a large put filled meanwhile is published now (Core.registeredLocked).
+            if (!bugs.noRecheck) publish(n, me);
+            unlockAndNotify(n, me, 'wait');
           }
         });
       }
@@ -216,5 +269,6 @@ function steps(s, i, bugs) {
 }
 
 export const putter = (n) => ({ kind: 'putter', n });
+export const largePutter = (n) => ({ kind: 'largePutter', n });
 export const getter = (timeouts = 0) => ({ kind: 'getter', timeouts });
 export const asyncGetter = () => ({ kind: 'asyncGetter', timeouts: 0 });
