@@ -273,7 +273,7 @@ export class AsyncFace<T> extends Face implements AsyncQueue<T> {
       // QueueEmpty/QueueFull ("not in time"), and the caller rejects.
       const core = this.core;
       let r = core.section.run(LOCK_PATIENCE_MS, attempt);
-      if (r === BLOCKED && pump === this.getters && timeout !== 0 && core.noGetterWaits()) {
+      if (r === BLOCKED && pump === this.getters && timeout !== 0 && this.getters.watches && core.noGetterWaits()) {
         // Empty, and nobody else waits for an item: watch for one for a
         // moment before joining the pump (an item that comes meanwhile
         // costs no registration, no signal and no wake-up). The watch

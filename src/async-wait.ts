@@ -68,6 +68,11 @@ export class AsyncWait {
     });
   }
 
+  /** Whether watch() would watch (SlotWait.watches). */
+  get watches(): boolean {
+    return this.wait.watches;
+  }
+
   /** Watches the shared state with `ready` for a moment before the pump would register (SlotWait.watch). */
   watch(ready: () => boolean): boolean {
     return this.wait.watch(ready);
@@ -163,6 +168,8 @@ export class AsyncWait {
       }
     } finally {
       if (wait.slot < 0) unlistWaiting(this);
+      // A watch's spent spin is for the sleep right after it, not a later one.
+      wait.spun = false;
       this.running = false;
     }
   }

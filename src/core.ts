@@ -2,7 +2,7 @@ import { isWatched, provenStopped } from './dead-threads.js';
 import { corrupted, stateOk, stateProblem } from './integrity.js';
 import { Journal } from './journal.js';
 import { KIND_FIFO, KIND_PRIORITY } from './kinds.js';
-import { CANCELLED_PUT, COUNT, FILLED, GETTERS, J_CAP, JOINERS, LIST_HEAD, type ListId, PUTTERS, RESERVE_MIN, RES_AT, RES_OWNER, SHUTDOWN, SLOT_COUNT, UNFINISHED, headerBytes, readHeader } from './layout.js';
+import { CANCELLED_PUT, COUNT, FILLED, GETTERS, J_CAP, JOINERS, LIST_HEAD, LOCK, type ListId, PUTTERS, RESERVE_MIN, RES_AT, RES_OWNER, SHUTDOWN, SLOT_COUNT, UNFINISHED, headerBytes, readHeader } from './layout.js';
 import { threadToken } from './platform.js';
 import { Records } from './records.js';
 import { Recovery } from './recovery.js';
@@ -450,11 +450,14 @@ export class Core {
   // of garbage is refused, not handed out.
 
   count(): number {
+    const w = this.w;
     // A large put's item filled and not yet counted (fillReserved): counted
     // first, in a short section, so a snapshot never misses a put that
-    // returned; unless this thread is inside a section of this queue.
-    if (this.reservedFilled() && this.section.free()) this.section.run(PUBLISH_PATIENCE_MS, nothing);
-    const n = Atomics.load(this.w, COUNT);
+    // returned; unless this thread holds the lock, through this instance
+    // or another (a getView function, a second instance of the same buffer
+    // in this thread, another build of the library).
+    if (Atomics.load(w, RES_AT) !== 0 && this.reservedFilled() && this.section.free() && Atomics.load(w, LOCK) >>> 1 !== this.me) this.section.run(PUBLISH_PATIENCE_MS, nothing);
+    const n = Atomics.load(w, COUNT);
     if (n >= 0 && n * this.header <= this.arena) return n;
     throw corrupted(`COUNT is ${n}`);
   }

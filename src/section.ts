@@ -98,6 +98,11 @@ export class Section {
   /** How long this thread spins for this queue's lock before it sleeps (src/lock.ts). */
   private readonly spin = newSpinEstimate();
 
+  /** Whether this thread may start a section of this queue now (it is not inside one, nor lending its bytes). */
+  free(): boolean {
+    return lentBuffer !== this.buffer && insideBuffer !== this.buffer;
+  }
+
   /**
    * Runs `body` as one critical section, waiting for the lock at most
    * `patience` ms (Infinity: as long as it takes); NO_LOCK if it could not
@@ -106,11 +111,6 @@ export class Section {
    * wake-ups it decided on are not sent, and the exception propagates: a
    * failed call leaves the queue as it was.
    */
-  /** Whether this thread may start a section of this queue now (it is not inside one, nor lending its bytes). */
-  free(): boolean {
-    return lentBuffer !== this.buffer && insideBuffer !== this.buffer;
-  }
-
   run<R>(patience: number, body: () => R): R | typeof NO_LOCK {
     if (lentBuffer !== undefined && lentBuffer === this.buffer)
       throw new TypeError('janus-queue: the function given to getView() or putView() called the same queue; it runs with the queue locked, so it may only use the bytes');

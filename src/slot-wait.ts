@@ -85,8 +85,8 @@ export class SlotWait {
   /** This waiter was first in its list when it registered (see spin()). */
   private first = false;
 
-  /** The spin before the next sleep is skipped: a watch() just before it spun its share and ran out. */
-  private spun = false;
+  /** The spin before the next sleep is skipped: a watch() just before it spun its share and ran out (cleared when its pump stops). */
+  spun = false;
 
   constructor(
     private readonly w: Int32Array,
@@ -189,6 +189,11 @@ export class SlotWait {
     return t0;
   }
 
+  /** Whether watch() would watch: this waiter's average has grown past its least. */
+  get watches(): boolean {
+    return this.spinAverage > SLOT_SPIN.minMs;
+  }
+
   /**
    * Before a registration (an asyncQ get that found the queue empty, with
    * nobody waiting ahead of it): watches the shared state with `ready`, a
@@ -197,10 +202,9 @@ export class SlotWait {
    * If it runs out, the sleep that follows does not spin again. A waiter
    * whose average has not grown past its least (no short waits met yet, or
    * long ones since: items that come from its own thread, say) does not
-   * watch at all.
+   * watch at all (see `watches`, which the caller checks first).
    */
   watch(ready: () => boolean): boolean {
-    if (this.spinAverage <= SLOT_SPIN.minMs) return false;
     const t0 = now();
     const end = t0 + slotSpinMs(this.spinAverage);
     // `ready` reads about three words: the clock is read every 8 calls,

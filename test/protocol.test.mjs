@@ -37,6 +37,7 @@ describe('the slot protocol, every interleaving of 2-3 threads', () => {
   for (const [bug, rule] of [
     ['noRecheck', 'a getter that registers publishes a large put filled meanwhile'],
     ['alwaysDefer', 'a large putter that finds a getter listed publishes at once'],
+    ['checkFirst', 'a getter looks at FILLED after it is listed, not before'],
   ]) {
     it(`finds the lost wake-up when the rule "${rule}" is switched off`, () => {
       const r = explore([largePutter(1), getter()], { bugs: { [bug]: true } });

@@ -339,6 +339,61 @@ describe('a large put nobody waits for is counted by the next section (docs/desi
     }
   });
 
+  it('a put listed behind a large put (nobody waits for an item) is let in by the large putter itself', async () => {
+    const q = new Queue({ codec: 'bytes', maxsize: 8 });
+    const w = new Int32Array(q.handle.buffer);
+    const r = worker(q, `inside(); const t0 = performance.now(); q.syncQ.put(new Uint8Array([1]), { timeout: 60000 }); return performance.now() - t0;`);
+    await r.inside();
+    try {
+      q.syncQ.putView(RESERVE_MIN, (v) => {
+        v.fill(7);
+        // Ready handshake: the worker's put waits behind this reservation.
+        r.go();
+        while (Atomics.load(w, LIST_HEAD + PUTTERS) < 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+      });
+      const done = await within(r.done, 'the put behind the large one', 5000);
+      assert.equal(done.ok, true);
+      assert.equal(q.syncQ.qsize(), 2);
+      assert.equal(q.syncQ.get()[0], 7);
+      assert.equal(q.syncQ.get()[0], 1);
+    } finally {
+      q.shutdown(true);
+      await r.w.terminate();
+    }
+  });
+
+  it('a snapshot taken while this thread holds the lock through a second instance of the buffer leaves the lock held', async () => {
+    const q1 = new Queue({ codec: 'bytes', maxsize: 8 });
+    const q2 = Queue.attach(structuredClone(q1.handle)); // another SharedArrayBuffer object, the same memory
+    assert.notEqual(q2.handle.buffer, q1.handle.buffer);
+    const w = new Int32Array(q1.handle.buffer);
+    q1.syncQ.put(new Uint8Array([1]));
+    // A worker's large put reserves, then waits in its fill until the main thread holds the lock.
+    const p = worker(q1, `q.syncQ.putView(${RESERVE_MIN}, (v) => { v.fill(2); inside(); });`);
+    await p.inside();
+    let seen;
+    try {
+      q1.syncQ.getView((v) => {
+        const held = Atomics.load(w, LOCK);
+        p.go();
+        // Ready handshake: the worker's fill is over (FILLED, and nobody is listed: not published).
+        while (reservedFlags(q1) !== FILLED) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+        const count = Atomics.load(w, COUNT);
+        seen = { held, count, n: q2.syncQ.qsize(), after: Atomics.load(w, LOCK), flags: reservedFlags(q1) };
+        return v[0];
+      });
+      assert.notEqual(seen.held, 0);
+      assert.equal(seen.after, seen.held, 'the lock is still held by the getView');
+      assert.equal(seen.n, seen.count, 'the snapshot read COUNT as it was');
+      assert.equal(seen.flags, FILLED, 'and left the filled item to the next section');
+      assert.equal((await within(p.done, 'the worker')).ok, true);
+      assert.equal(q1.syncQ.qsize(), 1);
+    } finally {
+      q1.shutdown(true);
+      await p.w.terminate();
+    }
+  });
+
   it('a getter that lists itself after the putter looked publishes the filled item itself', async () => {
     const q = new Queue({ codec: 'bytes', maxsize: 8 });
     const w = new Int32Array(q.handle.buffer);

@@ -31,8 +31,13 @@
 //                  item (count it, signal the first getter), and a getter
 //                  that registers looks for a FILLED item right after it is
 //                  listed and publishes it ("Publish when somebody waits").
-//                  The putter's store and load and the getter's section are
-//                  each one step, so every order of the two is explored.
+//                  The putter's store of FILLED and its look, and the
+//                  getter's listing and its look at FILLED, are each a step
+//                  (the putter's take no lock), so every order of the four
+//                  is explored. A put (large or not) finds a reservation
+//                  being filled and tries again (the code lists it on
+//                  PUTTERS, which the putter's look also reads: that half
+//                  is tested with real threads in test/reserve.test.mjs).
 // Slots are one per thread (slot reuse is not modelled: a late notify to a
 // reused slot is a spurious wake-up, which every waiter tolerates). An
 // asyncQ get that watches the queue before it registers (SlotWait.watch)
@@ -159,7 +164,14 @@ function steps(s, i, bugs) {
       });
       break;
     case 'attempt':
-      if (t.kind === 'largePutter') {
+      if ((t.kind === 'largePutter' || t.kind === 'putter') && s.res !== 0) {
+        // Behind a reservation being filled, a put is blocked as if the
+        // queue were full (the code lists it on PUTTERS; here it tries again).
+        step('blocked', (n, me) => {
+          n.lock = -1;
+          me.pc = 'lock';
+        });
+      } else if (t.kind === 'largePutter') {
         step('reserve', (n, me) => {
           n.res = 'reserved';
           unlockAndNotify(n, me, 'fill');
@@ -181,14 +193,29 @@ function steps(s, i, bugs) {
           } else if (me.lastTry) unlockAndNotify(n, me, 'finish');
           else {
             n.state[i] = WAITING;
-            if (me.atHead) n.list.unshift(i);
-            else n.list.push(i);
-            // Listed: a large put filled meanwhile is published now (Core.registeredLocked).
-            if (!bugs.noRecheck) publish(n, me);
-            unlockAndNotify(n, me, 'wait');
+            // Listed (its store of LIST_HEAD), then a look at FILLED
+            // (Core.registeredLocked): two steps, between which a large
+            // putter's fill and look may fall (they take no lock).
+            me.pc = bugs.checkFirst ? 'recheck' : 'link';
           }
         });
       }
+      break;
+    case 'link':
+      step('link', (n, me) => {
+        if (me.atHead) n.list.unshift(i);
+        else n.list.push(i);
+        if (bugs.checkFirst) unlockAndNotify(n, me, 'wait');
+        else me.pc = 'recheck';
+      });
+      break;
+    case 'recheck':
+      step('look at FILLED', (n, me) => {
+        // A large put filled meanwhile is published now.
+        if (!bugs.noRecheck) publish(n, me);
+        if (bugs.checkFirst) me.pc = 'link';
+        else unlockAndNotify(n, me, 'wait');
+      });
       break;
     case 'notify':
       step('notify', (n, me) => {
