@@ -24,3 +24,17 @@ export async function isPending(promise) {
   const r = await Promise.race([promise.then(() => 'settled', () => 'settled'), new Promise((res) => setImmediate(() => res(marker)))]);
   return r === marker;
 }
+
+/**
+ * Blocks the thread until `condition()` holds, looking every millisecond,
+ * for a handshake inside synchronous code (a getView or putView function)
+ * that cannot await; throws after `ms` instead of hanging.
+ */
+export function blockUntil(condition, what, ms = LIMIT_MS) {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  const end = performance.now() + ms;
+  while (!condition()) {
+    if (performance.now() > end) throw new Error(`${what}: not so after ${ms} ms (a hang)`);
+    Atomics.wait(pause, 0, 0, 1);
+  }
+}
