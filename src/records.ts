@@ -1,7 +1,7 @@
 import type { Batch, Taken, TakenMany } from './core.js';
 import { checkRecord, corrupted } from './integrity.js';
 import type { Journal } from './journal.js';
-import { Built, bufferOf, uint8Length, uint8Set, viewOf } from './codec/intrinsics.js';
+import { Built, bufferOf, freshArray, uint8Length, uint8Set, viewOf } from './codec/intrinsics.js';
 import { copyAt, copyIn, wordEnd } from './copy.js';
 import { KIND_FIFO, KIND_LIFO, type Kind } from './kinds.js';
 import { CANCELLED_PUT, COUNT, FILLED, HEAD, LAST, LIVE, RESERVED, RES_AT, RES_OWNER, RES_TAIL, R_FLAGS, R_LEN, R_PREV, R_PRIORITY, R_SIZE, TAIL, USED, align8, headerBytes } from './layout.js';
@@ -231,7 +231,7 @@ export class Records {
 
   /** Readies the spare array for an item of `len` bytes (without the lock). */
   spareFor(len: number): void {
-    if (this.spare === undefined || uint8Length(this.spare) !== len) this.spare = new Built.Uint8Array(len);
+    if (this.spare === undefined || uint8Length(this.spare) !== len) this.spare = freshArray(len);
   }
 
   /** Takes the item a get takes (COUNT > 0): into the spare array if it has the item's length, else into the scratch buffer (and the spare is dropped). */

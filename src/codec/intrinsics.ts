@@ -235,9 +235,29 @@ export const byteOffsetOf = (v: ArrayBufferView): number => typedArrayByteOffset
 export const viewOf = (buf: Uint8Array, start: number, n: number): Uint8Array =>
   new Built.Uint8Array(typedArrayBuffer.call(buf), typedArrayByteOffset.call(buf) + start, n);
 
+/**
+ * `Buffer.allocUnsafeSlow` (Node, Bun, Deno), captured: an ArrayBuffer of its
+ * own, not zeroed, as a structured clone's receiver allocates one. A 64 KiB
+ * array made zeroed and then copied into writes its memory twice.
+ */
+const allocUnsafe = (globalThis as { Buffer?: { allocUnsafeSlow?: (n: number) => Uint8Array } }).Buffer?.allocUnsafeSlow;
+
+/**
+ * A new Uint8Array of `n` bytes over an ArrayBuffer of exactly its own, for
+ * a caller that overwrites every byte before anyone reads it: from 4 KiB on,
+ * not zeroed where the runtime can.
+ */
+export function freshArray(n: number): Uint8Array {
+  if (n >= 4096 && allocUnsafe !== undefined) {
+    const b = typedArrayBuffer.call(allocUnsafe(n)) as ArrayBuffer;
+    if (arrayBufferByteLength.call(b) === n) return new Built.Uint8Array(b, 0, n);
+  }
+  return new Built.Uint8Array(n);
+}
+
 /** A fresh copy of `buf[start … start + n)`, made as viewOf() makes its view (no `slice`). */
 export function copyOf(buf: Uint8Array, start: number, n: number): Uint8Array {
-  const copy = new Built.Uint8Array(n);
+  const copy = freshArray(n);
   uint8Set(copy, viewOf(buf, start, n), 0);
   return copy;
 }

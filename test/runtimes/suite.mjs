@@ -108,6 +108,7 @@ for (const kind of WORKER_KINDS) {
       ['json', { a: [1, 'x', null], b: { c: true } }],
       ['string', 'héllo 😀'],
       ['bytes', new Uint8Array([0, 1, 254, 255])],
+      ['bytes', Uint8Array.from({ length: 65539 }, (_, i) => (i * 31) & 255)], // made unzeroed where the runtime has Buffer.allocUnsafeSlow
       ['upper', 'shout'],
     ];
     for (const [codec, v] of cases) {
@@ -119,6 +120,7 @@ for (const kind of WORKER_KINDS) {
         const expected = codec === 'upper' ? 'SHOUT' : typeof v === 'object' ? describeValue(v) : v;
         assert.deepEqual(await w.result, expected, codec);
         assert.deepEqual(typeof returned === 'object' ? describeValue(returned) : returned, expected, codec);
+        if (codec === 'bytes') assert.equal(Object.getPrototypeOf(returned), Uint8Array.prototype, 'a plain Uint8Array, not a Buffer');
       });
     }
   });
