@@ -14,6 +14,18 @@ const HDR = 8;
 const HEAD = 0; // bytes taken, written by the consumer
 const TAIL = 16; // bytes published, written by the producer (another cache line)
 const WAITING = 32; // 1 while the consumer sleeps on TAIL
+const NEED = 48; // while the producer sleeps on HEAD (the ring full): the bytes it waits for, else 0
+/** Loads of HEAD a producer spends on a full ring before it sleeps. */
+const FULL_SPIN = 100;
+
+/**
+ * A fresh array of `n` bytes of its own, as the queue's bytes get returns
+ * (src/codec/intrinsics.ts freshArray): from 4 KiB on not zeroed, since the
+ * copy writes every byte; below, Node pools Buffer.allocUnsafe, and a zeroed
+ * array costs the same.
+ */
+const allocUnsafe = globalThis.Buffer?.allocUnsafeSlow;
+const fresh = (n) => (n >= 4096 && allocUnsafe ? new Uint8Array(allocUnsafe(n).buffer, 0, n) : new Uint8Array(n));
 
 export class Ring {
   static create(bytes = 1 << 20) {
@@ -44,19 +56,47 @@ export class Ring {
     this.commit(n, publish);
   }
 
-  /** Where the next record of `n` bytes goes (spinning while full); never split: a record that would wrap skips to the start. */
+  /** Where the next record of `n` bytes goes (waiting while full); never split: a record that would wrap skips to the start. */
   reserve(n) {
     const size = (n + HDR + 7) & ~7;
     const w = this.w;
     for (;;) {
       const at = this.tail & this.mask;
       const skip = at + size > this.cap ? this.cap - at : 0;
-      while (((this.tail + skip + size - Atomics.load(w, HEAD)) | 0) > this.cap) Atomics.store(w, TAIL, this.tail);
+      if (((this.tail + skip + size - Atomics.load(w, HEAD)) | 0) > this.cap) this.waitRoom(skip + size);
       if (skip === 0) return at;
       // A zero length says "wrapped".
       if (at + 4 <= this.cap) this.u8[at] = this.u8[at + 1] = this.u8[at + 2] = this.u8[at + 3] = 0;
       this.tail = (this.tail + skip) | 0;
     }
+  }
+
+  /**
+   * The ring is full: publishes what a batch wrote so far (the consumer may
+   * sleep on it), spins a little, then sleeps on HEAD until the consumer has
+   * freed half the ring (or `need` bytes, if more): one wake per half ring,
+   * not one per record. A producer spinning for every freed record slowed
+   * the consumer it waits for (the floor measured below the queue, whose
+   * putters sleep). NEED and HEAD are a Dekker pair: the producer stores
+   * NEED, then loads HEAD; the consumer stores HEAD, then loads NEED.
+   */
+  waitRoom(need) {
+    const w = this.w;
+    this.publish();
+    for (let spin = 0; ; spin++) {
+      const head = Atomics.load(w, HEAD);
+      if (((this.tail + need - head) | 0) <= this.cap) return;
+      if (spin < FULL_SPIN) continue;
+      Atomics.store(w, NEED, need);
+      Atomics.wait(w, HEAD, head, 5); // returns at once if HEAD moved since
+      Atomics.store(w, NEED, 0);
+      spin = 0;
+    }
+  }
+
+  publish() {
+    Atomics.store(this.w, TAIL, this.tail);
+    if (Atomics.load(this.w, WAITING) === 1) Atomics.notify(this.w, TAIL);
   }
 
   commit(n, publish) {
@@ -67,9 +107,7 @@ export class Ring {
     u8[at + 2] = n >> 16;
     u8[at + 3] = 1 + (n >> 24);
     this.tail = (this.tail + ((n + HDR + 7) & ~7)) | 0;
-    if (!publish) return;
-    Atomics.store(this.w, TAIL, this.tail); // publish every record written so far
-    if (Atomics.load(this.w, WAITING) === 1) Atomics.notify(this.w, TAIL);
+    if (publish) this.publish(); // every record written so far
   }
 
   /** Consumer: the next record copied into `scratch` (its length returned), waiting while empty. */
@@ -84,7 +122,8 @@ export class Ring {
   /** Consumer: the next record as a fresh array of its own (what the bytes codec's get returns). */
   takeCopy() {
     const at = this.next();
-    const out = this.u8.slice(at, at + this.len);
+    const out = fresh(this.len);
+    out.set(new Uint8Array(this.u8.buffer, this.u8.byteOffset + at, this.len));
     this.release(this.len);
     return out;
   }
@@ -113,7 +152,7 @@ export class Ring {
       const at = head & this.mask;
       const u8 = this.u8;
       if (at + 4 > this.cap || u8[at + 3] === 0) {
-        Atomics.store(w, HEAD, head + (this.cap - at));
+        this.freeTo((head + (this.cap - at)) | 0);
         continue;
       }
       this.len = u8[at] | (u8[at + 1] << 8) | (u8[at + 2] << 16) | ((u8[at + 3] - 1) << 24);
@@ -121,8 +160,15 @@ export class Ring {
     }
   }
 
-  /** Frees the record just read. */
+  /** Frees the record just read; wakes a producer waiting for room once half the ring (or what it needs) is free. */
   release(n) {
-    Atomics.store(this.w, HEAD, this.w[HEAD] + ((n + HDR + 7) & ~7));
+    this.freeTo((this.w[HEAD] + ((n + HDR + 7) & ~7)) | 0);
+  }
+
+  freeTo(head) {
+    const w = this.w;
+    Atomics.store(w, HEAD, head);
+    const need = Atomics.load(w, NEED);
+    if (need !== 0 && this.cap - ((Atomics.load(w, TAIL) - head) | 0) >= Math.max(need, this.cap >> 1)) Atomics.notify(w, HEAD);
   }
 }

@@ -56,7 +56,7 @@ async function mainPuts(q, run) {
  * record read in place. Returns a pass function (see once()).
  */
 async function ringFloor(run) {
-  const sab = Ring.create(run.kind === '64k' ? 8 << 20 : 2 << 20);
+  const sab = Ring.create(ringBytes(run.kind));
   const w = await startWorker('ring-put', { ...run, ring: sab });
   const ring = new Ring(sab);
   const codec = run.kind === 'small' ? (await loadCodecs({ build: false })).structured : undefined;
@@ -71,6 +71,44 @@ async function ringFloor(run) {
     await sent;
   };
   return { pass, workers: [w] };
+}
+
+/** The bare ring's bytes for a payload (the queue's maxBytes in bench/lib/payloads.mjs). */
+const ringBytes = (kind) => (kind === '64k' ? 8 << 20 : 2 << 20);
+
+/**
+ * The receiver's floor, for byte copies: the main thread alone takes each
+ * item out of a bare ring as a fresh array of its own (what a bytes get
+ * returns, and what postMessage's receiver makes), with no producer
+ * running: the ring is filled with one batch's items beforehand, and only
+ * the takes are timed. No transport that hands over each item as an array
+ * of its own can deliver faster than its receiver makes them; the data is
+ * also at its warmest here (written by the same core just before). On
+ * Linux a fresh 64 KiB array costs most of it: glibc gives the freed heap
+ * top back and grows it again (a brk call, then page faults).
+ */
+function receiverFloor({ kind, n }) {
+  const ring = new Ring(Ring.create(ringBytes(kind)));
+  const { make } = payload(kind);
+  const per = BATCH[kind];
+  const pass = () => {
+    let ms = 0;
+    let cpu = 0;
+    for (let i = 0; i < n; ) {
+      const k = Math.min(per, n - i);
+      for (let j = 0; j < k; j++) ring.put(make(i + j), j === k - 1);
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      for (let j = 0; j < k; j++) ring.takeCopy();
+      ms += performance.now() - t0;
+      const c = process.cpuUsage(c0);
+      cpu += c.user + c.system;
+      i += k;
+    }
+    return { rate: perSec(n, ms), cpu: cpu / n };
+  };
+  const cold = pass();
+  return { ...pass(), cold: cold.rate };
 }
 
 /**
@@ -166,6 +204,7 @@ export async function throughput() {
         variants.ring = () => once(dir, 'ring', { kind, n });
         variants.ringBatch = () => once(dir, 'ring', { kind, n, batch });
         if (kind === '64k') variants.ringView = () => once(dir, 'ring', { kind, n, view: true });
+        if (kind !== 'small') variants.receiver = async () => receiverFloor({ kind, n });
       }
       const labels = {
         janus: 'janus-queue, one item per call',
@@ -177,6 +216,7 @@ export async function throughput() {
         ring: `floor: bare ring${kind === 'small' ? ' + the default codec' : ', a fresh copy out'}, main takes synchronously`,
         ringBatch: `floor: the same, published every ${batch}`,
         ringView: 'floor: bare ring, written and read in place',
+        receiver: 'floor: the receiver alone, a fresh copy of each item out of a ring filled beforehand',
       };
       const samples = await interleave(variants, REPS);
       const group = `throughput ${dir}, ${PAYLOAD_LABELS[kind]}`;
@@ -198,6 +238,10 @@ export async function throughput() {
       if (variants.ring) {
         entries.push(ratio(`${id('ring')}:post`, 'floor: bare ring / postMessage', id('ring'), id('post')));
         entries.push(ratio(`${id('ringBatch')}:postBatch`, 'floor: bare ring batched / postMessage batched', id('ringBatch'), id('postBatch')));
+      }
+      if (variants.receiver) {
+        entries.push(ratio(`${id('receiver')}:post`, 'floor: the receiver alone / postMessage', id('receiver'), id('post')));
+        entries.push(ratio(`${id('receiver')}:postBatch`, 'floor: the receiver alone / postMessage batched', id('receiver'), id('postBatch')));
       }
       if (variants.ringView) entries.push(ratio(`${id('ringView')}:postTransfer`, 'floor: bare ring in place / postMessage transfer', id('ringView'), id('postTransfer')));
       entries.push(ratio(`${id('janus')}/cold:post`, 'warm-up pass: janus / postMessage', `${id('janus')}/cold`, `${id('post')}/cold`));
