@@ -247,6 +247,33 @@ describe('the bytes codec', () => {
     }
   });
 
+  it("uses Buffer.allocUnsafeSlow for large gets only where it is Node's or Bun's: not with Deno's global (nor in a browser bundle's polyfill)", async () => {
+    // A fresh thread loads the library anew: the Buffer function it finds at load is a spy.
+    const { Worker } = await import('node:worker_threads');
+    const run = (asDeno) =>
+      new Promise((resolve, reject) => {
+        const src = `
+          const { parentPort, workerData } = require('node:worker_threads');
+          if (workerData.asDeno) globalThis.Deno = {};
+          let calls = 0;
+          const real = Buffer.allocUnsafeSlow;
+          Buffer.allocUnsafeSlow = (n) => (calls++, real(n));
+          import(workerData.url).then(({ Queue }) => {
+            const q = new Queue({ codec: 'bytes', maxBytes: 1 << 20 });
+            const item = Uint8Array.from({ length: 65536 }, (_, i) => (i * 13) & 255);
+            calls = 0; // from here on, the library's calls (Node's module loader made one)
+            q.syncQ.put(item);
+            const out = q.syncQ.get();
+            parentPort.postMessage({ used: calls > 0, same: out.length === item.length && out.every((b, i) => b === item[i]), plain: Object.getPrototypeOf(out) === Uint8Array.prototype });
+          }, (e) => setTimeout(() => { throw e; }));`;
+        const w = new Worker(src, { eval: true, workerData: { asDeno, url: import.meta.resolve('janus-queue') } });
+        w.once('message', (m) => void w.terminate().then(() => resolve(m)));
+        w.once('error', reject);
+      });
+    assert.deepEqual(await run(false), { used: true, same: true, plain: true }); // Node: captured, used
+    assert.deepEqual(await run(true), { used: false, same: true, plain: true }); // a global Deno: not captured
+  });
+
   it('copies with the built-ins as they were at load: a patched typed-array method, getter or species, or a replaced global constructor, runs none of its code in a put or get of any size, view or batch', async () => {
     const TA = Object.getPrototypeOf(Uint8Array.prototype);
     const ran = new Set();

@@ -21,10 +21,10 @@ const FULL_SPIN = 100;
 /**
  * A fresh array of `n` bytes of its own, as the queue's bytes get returns
  * (src/codec/intrinsics.ts freshArray): from 4 KiB on not zeroed, since the
- * copy writes every byte; below, Node pools Buffer.allocUnsafe, and a zeroed
- * array costs the same.
+ * copy writes every byte; below, a zeroed array costs the same. Node and
+ * Bun only: Deno's allocUnsafeSlow zeroes, and measured slower.
  */
-const allocUnsafe = globalThis.Buffer?.allocUnsafeSlow;
+const allocUnsafe = globalThis.Deno === undefined ? globalThis.Buffer?.allocUnsafeSlow : undefined;
 const fresh = (n) => (n >= 4096 && allocUnsafe ? new Uint8Array(allocUnsafe(n).buffer, 0, n) : new Uint8Array(n));
 
 export class Ring {

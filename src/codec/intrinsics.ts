@@ -236,16 +236,20 @@ export const viewOf = (buf: Uint8Array, start: number, n: number): Uint8Array =>
   new Built.Uint8Array(typedArrayBuffer.call(buf), typedArrayByteOffset.call(buf) + start, n);
 
 /**
- * `Buffer.allocUnsafeSlow` (Node, Bun, Deno), captured: an ArrayBuffer of its
+ * Node's and Bun's `Buffer.allocUnsafeSlow`, captured: an ArrayBuffer of its
  * own, not zeroed, as a structured clone's receiver allocates one. A 64 KiB
- * array made zeroed and then copied into writes its memory twice.
+ * array made zeroed and then copied into writes its memory twice. Not
+ * Deno's (it zeroes, and measured slower than a Uint8Array), nor a
+ * polyfill's in a browser bundle (plain JavaScript that calls the global
+ * Uint8Array, which a caller may have replaced).
  */
-const allocUnsafe = (globalThis as { Buffer?: { allocUnsafeSlow?: (n: number) => Uint8Array } }).Buffer?.allocUnsafeSlow;
+const host = globalThis as { Buffer?: { allocUnsafeSlow?: (n: number) => Uint8Array }; process?: { versions?: { node?: string } }; Deno?: unknown };
+const allocUnsafe = host.process?.versions?.node !== undefined && host.Deno === undefined ? host.Buffer?.allocUnsafeSlow : undefined;
 
 /**
  * A new Uint8Array of `n` bytes over an ArrayBuffer of exactly its own, for
  * a caller that overwrites every byte before anyone reads it: from 4 KiB on,
- * not zeroed where the runtime can.
+ * not zeroed where the runtime can (below, zeroing costs nothing measurable).
  */
 export function freshArray(n: number): Uint8Array {
   if (n >= 4096 && allocUnsafe !== undefined) {
