@@ -108,7 +108,7 @@ for (const kind of WORKER_KINDS) {
       ['json', { a: [1, 'x', null], b: { c: true } }],
       ['string', 'héllo 😀'],
       ['bytes', new Uint8Array([0, 1, 254, 255])],
-      ['bytes', Uint8Array.from({ length: 65539 }, (_, i) => (i * 31) & 255)], // made unzeroed where the runtime has Buffer.allocUnsafeSlow
+      ['bytes', Uint8Array.from({ length: 65539 }, (_, i) => (i * 31) & 255)], // made unzeroed in Node and Bun (Buffer.allocUnsafeSlow)
       ['upper', 'shout'],
     ];
     for (const [codec, v] of cases) {
