@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { Queue, QueueFull, QueueShutDown } from 'janus-queue';
 import { blockUntil, isPending, within } from './helpers/bounded.mjs';
+import { untilWaiters, untilWaitersSync } from './helpers/waiters.mjs';
 import { COUNT, FILLED, GETTERS, LIST_HEAD, LOCK, PUTTERS, RESERVED, RESERVE_MIN, RES_AT, R_FLAGS, SLOTS_END, SLOT_BASE, SLOT_WORDS, WAITING, recordWord } from './helpers/layout.mjs';
 import { rng } from './stress/rng.mjs';
 
@@ -325,10 +326,8 @@ describe('a large put nobody waits for is counted by the next section (docs/desi
 
   it('a getter listed before the fill ends is woken by the putter itself', async () => {
     const q = new Queue({ codec: 'bytes', maxsize: 8 });
-    const w = new Int32Array(q.handle.buffer);
     const r = worker(q, `return q.syncQ.get({ timeout: 60000 })[0];`);
-    // Ready handshake: the worker's get is listed.
-    while (Atomics.load(w, LIST_HEAD + GETTERS) < 0) await new Promise((res) => setImmediate(res));
+    await untilWaiters(q.handle, GETTERS, 1); // ready handshake: the worker's get is listed
     q.syncQ.putView(RESERVE_MIN, (v) => v.fill(8));
     try {
       assert.deepEqual(await within(r.done, 'the listed getter', 5000), { ok: true, r: 8 });
@@ -340,7 +339,6 @@ describe('a large put nobody waits for is counted by the next section (docs/desi
 
   it('a put listed behind a large put (nobody waits for an item) is let in by the large putter itself', async () => {
     const q = new Queue({ codec: 'bytes', maxsize: 8 });
-    const w = new Int32Array(q.handle.buffer);
     const r = worker(q, `inside(); q.syncQ.put(new Uint8Array([1]), { timeout: 60000 });`);
     await r.inside();
     try {
@@ -348,7 +346,7 @@ describe('a large put nobody waits for is counted by the next section (docs/desi
         v.fill(7);
         // Ready handshake: the worker's put waits behind this reservation.
         r.go();
-        blockUntil(() => Atomics.load(w, LIST_HEAD + PUTTERS) >= 0, 'the put behind the reservation listed');
+        untilWaitersSync(q.handle, PUTTERS, 1);
       });
       const done = await within(r.done, 'the put behind the large one', 5000);
       assert.equal(done.ok, true);

@@ -87,7 +87,7 @@ const ringBytes = (kind) => (kind === '64k' ? 8 << 20 : 2 << 20);
  * fresh 64 KiB array costs most of it: glibc gives the freed heap top back
  * and grows it again, a brk call, then page faults).
  */
-function receiverFloor({ kind, n }) {
+function receiverAlone({ kind, n }) {
   const ring = new Ring(Ring.create(ringBytes(kind)));
   const { make } = payload(kind);
   const per = BATCH[kind];
@@ -204,7 +204,7 @@ export async function throughput() {
         variants.ring = () => once(dir, 'ring', { kind, n });
         variants.ringBatch = () => once(dir, 'ring', { kind, n, batch });
         if (kind === '64k') variants.ringView = () => once(dir, 'ring', { kind, n, view: true });
-        if (kind !== 'small') variants.receiver = async () => receiverFloor({ kind, n });
+        if (kind !== 'small') variants.receiver = async () => receiverAlone({ kind, n });
       }
       const labels = {
         janus: 'janus-queue, one item per call',
