@@ -100,31 +100,33 @@ describe('the slot spin of an asyncQ pump', () => {
         setImmediate(produce);
       }
     };
-    // Count the library's reads of shared words: a spin is a loop of them.
+    // The getters' pump and its slot wait (src/async-wait.ts, src/slot-wait.ts):
+    // its running average of short waits must stay at its least, so that it
+    // neither watches before registering nor spins long before its sleeps.
+    const wait = q.asyncQ.getters?.wait;
+    assert.equal(typeof wait?.spinAverage, 'number', 'the pump\'s slot wait is not where this test reads it');
+    // Count the library's reads of shared words too: a spin is a loop of them.
     const load = Atomics.load;
     let loads = 0;
     Atomics.load = (...a) => (loads++, load(...a));
-    // How many of these counted reads fit in a spin of the cap on this
-    // machine: the bound below is a share of it, not a figure of this one.
-    const probe = new Int32Array(new SharedArrayBuffer(4));
-    const capReads = [];
-    for (let k = 0; k < 9; k++) {
-      const before = loads;
-      for (const end = performance.now() + SLOT_SPIN.maxMs; performance.now() < end; ) for (let j = 0; j < 32; j++) Atomics.load(probe, 0);
-      capReads.push(loads - before);
-    }
-    capReads.sort((a, b) => a - b);
-    const cap = Math.min(SLOT_SPIN.maxLoads, capReads[4]);
-    loads = 0;
+    let most = 0;
     try {
       setImmediate(produce);
-      for (let got = 0; got < N; got++) assert.equal(await q.asyncQ.get(), got);
+      for (let got = 0; got < N; got++) {
+        assert.equal(await q.asyncQ.get(), got);
+        most = Math.max(most, wait.spinAverage);
+      }
     } finally {
       Atomics.load = load;
     }
-    // Here a spin of the cap is about 900 counted reads; a get with the
-    // fix made 70-100, the first version, which learned from these waits
-    // and spun toward its cap, 740-2,000.
-    assert.ok(loads / N < cap / 3, `${(loads / N).toFixed(0)} reads of shared words per get, a spin of the cap ${cap}`);
+    // The first version, which learned from these waits, grew its average
+    // to 7-12 µs here (and made 650-920 reads per get; the fix, 40-60).
+    assert.ok(most <= SLOT_SPIN.minMs, `the spin's average grew to ${(most * 1000).toFixed(1)} µs`);
+    assert.equal(wait.watches, false);
+    // A spin stops after SLOT_SPIN.maxLoads reads whatever the clock says;
+    // a get that spun even an eighth of that before each wait spun for long.
+    // (A bound in reads, not time: the reads of a short spin depend on the
+    // machine's speed, which a bound in time would then measure.)
+    assert.ok(loads / N < SLOT_SPIN.maxLoads / 8, `${(loads / N).toFixed(0)} reads of shared words per get`);
   });
 });
