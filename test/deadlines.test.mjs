@@ -41,16 +41,18 @@ describe('timeouts are deadlines whatever holds the lock (issue 14, item 7)', ()
     const once = ['syncQ.get({ block: false })', 'syncQ.getNowait()', 'syncQ.putNowait()', 'asyncQ.getNowait()', 'asyncQ.putNowait()', 'asyncQ.get({ timeout: 0 })', 'asyncQ.put({ timeout: 0 })'];
     const results = await callsIn(q, [...timed, ...once, 'syncQ.join({ timeout: 200 })', 'syncQ.taskDone()', 'syncQ.shutdown()']);
     const by = Object.fromEntries(results.map((r) => [r.name, r]));
+    // The upper bounds leave a busy machine's stalls room, and stay below
+    // the 1 s that a call which waited out taskDone's lock patience would take.
     for (const name of timed) {
       const r = by[name];
       assert.equal(r.error, /put/i.test(name) ? 'QueueFull' : 'QueueEmpty', name);
-      assert.ok(r.ms >= 190 && r.ms < 700, `${name} ended after ${Math.round(r.ms)} ms (timeout 200)`);
+      assert.ok(r.ms >= 190 && r.ms < 900, `${name} ended after ${Math.round(r.ms)} ms (timeout 200)`);
     }
     for (const name of once) {
       const r = by[name];
       assert.equal(r.error, /put/i.test(name) ? 'QueueFull' : 'QueueEmpty', name);
       assert.match(r.message, /lock was not free in time/);
-      assert.ok(r.ms < 500, `${name} ended after ${Math.round(r.ms)} ms`);
+      assert.ok(r.ms < 900, `${name} ended after ${Math.round(r.ms)} ms`);
     }
     assert.equal(by['syncQ.join({ timeout: 200 })'].value, false);
     for (const name of ['syncQ.taskDone()', 'syncQ.shutdown()']) {
@@ -91,6 +93,6 @@ describe('the watching thread never blocks for ever on a dead worker\'s lock (is
     assert.equal(r.firstTaskDone.error, 'LockTimeout');
     assert.ok(r.firstTaskDone.ms < 2500);
     assert.equal(r.putNowait.error, 'QueueFull');
-    assert.ok(r.putNowait.ms < 500);
+    assert.ok(r.putNowait.ms < 900);
   });
 });

@@ -24,8 +24,10 @@ describe('janus-queue/redis: a sync get that times out while its item is being t
     const q = open({ name });
     await q.asyncQ.put('x');
     assert.equal(q.syncQ.qsize(), 1); // the face's worker is up and attached before the pause
-    await admin.client('PAUSE', PAUSE_MS, 'WRITE');
+    // The clock starts before the pause is asked for: the answer cannot come
+    // sooner than PAUSE_MS after it, whatever delays the pause's reply.
     const t0 = performance.now();
+    await admin.client('PAUSE', PAUSE_MS, 'WRITE');
     const got = q.syncQ.get({ timeout: 0 });
     const waited = performance.now() - t0;
     assert.equal(got, 'x');

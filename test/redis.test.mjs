@@ -219,11 +219,13 @@ describe('janus-queue/redis', { skip: skipWithoutRedis }, () => {
 
     it('the heartbeat keeps a lease while its holder runs', async () => {
       const name = uniqueName('heartbeat');
-      const holder = open(RedisQueue, { name, leaseMs: 150 });
+      // Leases of 500 ms, renewed every 167 ms: a stall of this event loop
+      // shorter than about 300 ms (GC, a busy machine) does not lose one.
+      const holder = open(RedisQueue, { name, leaseMs: 500 });
       await holder.asyncQ.put('held');
       await holder.asyncQ.get();
-      await new Promise((r) => setTimeout(r, 600)); // four leases long: only the heartbeat keeps it
-      const other = open(RedisQueue, { name, leaseMs: 150 });
+      await new Promise((r) => setTimeout(r, 2000)); // four leases long: only the heartbeat keeps it
+      const other = open(RedisQueue, { name, leaseMs: 500 });
       await assert.rejects(other.asyncQ.getNowait(), QueueEmpty);
       await holder.asyncQ.taskDone(); // no round trip of its own: applied before this object's next call
       assert.equal((await holder.asyncQ.stats()).unfinished, 0);
